@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs beyond the .NET SDK: stock OpenPGP tools for interoperability tests
+# (GnuPG, Sequoia's sqop, GopenPGP's gosop). Debian packages only; safe to run again.
+set -euo pipefail
+
+missing=()
+command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
+command -v sqop >/dev/null 2>&1 || missing+=(sqop)
+command -v gosop >/dev/null 2>&1 || missing+=(gosop)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "The tests need these Debian packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,73 @@
+using System.CommandLine;
+using SecureDrop.Net.Core.Setup;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Cli.Init;
+
+/// <summary>sdnet init: a new instance with a generated or imported newsroom key and a first admin.</summary>
+internal static class InitCommand
+{
+    public static Command Create()
+    {
+        var data = Sdnet.DataOption();
+        var importKey = new Option<FileInfo>("--import-key")
+        {
+            Description = "Use this newsroom secret key (from 'gpg --export-secret-keys --armor') instead of generating one.",
+        };
+        var passphraseFromStdin = new Option<bool>("--key-passphrase-stdin")
+        {
+            Description = "Read the imported key's passphrase from the first line of standard input.",
+        };
+        var name = new Option<string>("--newsroom")
+        {
+            Description = "The newsroom name in a generated key's user id.",
+            DefaultValueFactory = _ => "SecureDrop.Net newsroom",
+        };
+        var command = new Command("init", "Create a new instance: data directory, newsroom key and first admin.")
+        {
+            data, importKey, passphraseFromStdin, name,
+        };
+        command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
+        {
+            var directory = parse.GetRequiredValue(data).FullName;
+            using var key = LoadOrGenerate(parse.GetValue(importKey), parse.GetValue(passphraseFromStdin), parse.GetValue(name)!);
+            var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, cancellationToken);
+            await output.WriteLineAsync(Summary(secrets));
+            return Sdnet.Success;
+        }));
+        return command;
+    }
+
+    // The key is read and checked before anything is created, so a bad key file leaves no directory behind.
+    private static NewsroomSecretKey LoadOrGenerate(FileInfo? importKey, bool passphraseFromStdin, string newsroom)
+    {
+        if (importKey is null)
+        {
+            return NewsroomSecretKey.Generate(newsroom, TimeProvider.System.GetUtcNow());
+        }
+
+        if (!importKey.Exists)
+        {
+            throw new IOException($"The key file '{importKey.FullName}' does not exist.");
+        }
+
+        var passphrase = passphraseFromStdin ? Console.In.ReadLine() ?? "" : "";
+        return NewsroomSecretKey.Import(File.ReadAllBytes(importKey.FullName), passphrase);
+    }
+
+    private static string Summary(InitialSecrets secrets) => $"""
+        Initialised {secrets.Data.Root}
+
+        Newsroom key fingerprint: {secrets.NewsroomFingerprint}
+
+        First admin user name:    {secrets.AdminUsername}
+        First admin passphrase:   {secrets.AdminPassphrase}
+
+        Recovery key:             {secrets.RecoveryKey}
+
+        Write the passphrase and the recovery key down now and keep them apart. They are shown only this once and
+        are stored nowhere: without a journalist passphrase or the recovery key, no submission can be decrypted.
+
+        Start the service with: sdnet run --data {secrets.Data.Root}
+        """;
+}

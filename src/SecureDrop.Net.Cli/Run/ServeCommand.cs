@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Reviewer;
+using SecureDrop.Net.Submission;
+using SecureDrop.Net.Worker;
+
+namespace SecureDrop.Net.Cli.Run;
+
+/// <summary>
+/// sdnet serve ROLE: one role in this process. 'sdnet run' starts one process per role; production units
+/// (ops/) start each under its own user.
+/// </summary>
+internal static class ServeCommand
+{
+    public const string SubmissionRole = "submission";
+    public const string ReviewerRole = "reviewer";
+    public const string WorkerRole = "worker";
+
+    public static Command Create()
+    {
+        var role = new Argument<string>("role") { Description = "submission, reviewer or worker." };
+        role.AcceptOnlyFromAmong(SubmissionRole, ReviewerRole, WorkerRole);
+        var data = Sdnet.DataOption();
+        var url = new Option<string>("--url") { Description = "Address to listen on (web roles only)." };
+        var command = new Command("serve", "Run one role (submission, reviewer or worker) in this process.") { role, data, url };
+        command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async _ =>
+        {
+            var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName);
+            await new MetadataDatabase(directory).CheckSchemaAsync(cancellationToken);
+            var which = parse.GetRequiredValue(role);
+            using IHost host = which switch
+            {
+                SubmissionRole => SubmissionApp.Build(directory, parse.GetValue(url) ?? RunCommand.DefaultSubmissionUrl),
+                ReviewerRole => ReviewerApp.Build(directory, parse.GetValue(url) ?? RunCommand.DefaultReviewerUrl),
+                _ => WorkerApp.Build(directory),
+            };
+            await host.RunAsync(cancellationToken);
+            return Sdnet.Success;
+        }));
+        return command;
+    }
+}

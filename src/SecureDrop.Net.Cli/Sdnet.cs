@@ -1,0 +1,79 @@
+using System.CommandLine;
+using Microsoft.Extensions.Options;
+using SecureDrop.Net.Cli.Export;
+using SecureDrop.Net.Cli.Init;
+using SecureDrop.Net.Cli.Keys;
+using SecureDrop.Net.Cli.Run;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Cli;
+
+/// <summary>
+/// sdnet, the operator tool. Exit codes: 0 success, 1 a refused operation, 2 bad usage. Every refusal prints one
+/// line on stderr naming the problem and the fix. Secrets are never taken from arguments.
+/// </summary>
+internal static class Sdnet
+{
+    public const int Success = 0;
+    public const int Refused = 1;
+    public const int BadUsage = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("sdnet: install, run and look after a SecureDrop.Net instance.")
+        {
+            InitCommand.Create(),
+            RunCommand.Create(),
+            ServeCommand.Create(),
+            ExportCommand.Create(),
+            KeysCommand.Create(),
+        };
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var parseError in parse.Errors)
+            {
+                await error.WriteLineAsync("sdnet: " + parseError.Message);
+            }
+
+            await error.WriteLineAsync("Run 'sdnet --help' for usage.");
+            return BadUsage;
+        }
+
+        // Commands handle SIGINT/SIGTERM themselves (run stops its children cleanly), so no forced exit timer.
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
+    }
+
+    public static Option<DirectoryInfo> DataOption() => new("--data")
+    {
+        Description = "The instance's data directory.",
+        Required = true,
+    };
+
+    /// <summary>Runs a command body, turning the expected failures into one stderr line and exit code 1.</summary>
+    public static async Task<int> GuardAsync(ParseResult parse, Func<TextWriter, Task<int>> body)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        ArgumentNullException.ThrowIfNull(body);
+        var error = parse.InvocationConfiguration.Error;
+        try
+        {
+            return await body(parse.InvocationConfiguration.Output);
+        }
+        catch (Exception exception) when (exception is DataDirectoryException or CryptoException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync("sdnet: " + exception.Message);
+            return Refused;
+        }
+        catch (OptionsValidationException exception)
+        {
+            foreach (var failure in exception.Failures)
+            {
+                await error.WriteLineAsync("sdnet: bad setting: " + failure);
+            }
+
+            return Refused;
+        }
+    }
+}

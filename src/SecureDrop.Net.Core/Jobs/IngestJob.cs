@@ -1,0 +1,57 @@
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Core.Jobs;
+
+/// <summary>
+/// Moves a submission's items from intake/ to vault/ after checking each is an OpenPGP message to the newsroom
+/// key, then marks it ready for the console. Hangfire runs a job at least once, so every step may be repeated.
+/// </summary>
+public sealed partial class IngestJob
+{
+    private readonly SubmissionStore _submissions;
+    private readonly ItemFiles _files;
+    private readonly NewsroomKeys _keys;
+    private readonly ILogger<IngestJob> _logger;
+
+    public IngestJob(SubmissionStore submissions, ItemFiles files, NewsroomKeys keys, ILogger<IngestJob> logger)
+    {
+        _submissions = submissions;
+        _files = files;
+        _keys = keys;
+        _logger = logger;
+    }
+
+    [AutomaticRetry(Attempts = 10)]
+    public async Task RunAsync(string submissionId)
+    {
+        var itemIds = await _submissions.ItemIdsAsync(submissionId).ConfigureAwait(false);
+        var newsroomKeyId = _keys.LoadActivePublicKey().EncryptionKeyId;
+        foreach (var itemId in itemIds)
+        {
+            if (File.Exists(_files.VaultPath(itemId)))
+            {
+                continue;
+            }
+
+            await using (var intake = _files.OpenIntakeItem(itemId))
+            {
+                if (!MessageDecryptor.ReadRecipientKeyIds(intake).Contains(newsroomKeyId))
+                {
+                    throw new InvalidOperationException($"Item {itemId} is not encrypted to the newsroom key.");
+                }
+            }
+
+            _files.MoveToVault(itemId);
+        }
+
+        await _submissions.MarkReadyAsync(submissionId).ConfigureAwait(false);
+        LogIngested(submissionId, itemIds.Count);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Submission {SubmissionId} ingested: {ItemCount} item(s) in the vault")]
+    private partial void LogIngested(string submissionId, int itemCount);
+}

@@ -1,0 +1,61 @@
+using Dapper;
+using SecureDrop.Net.Core.Data;
+
+namespace SecureDrop.Net.Core.Journalists;
+
+/// <summary>Journalist accounts. Only the console and sdnet use this; the front end never touches it.</summary>
+public sealed class JournalistStore
+{
+    private readonly MetadataDatabase _database;
+    private readonly TimeProvider _time;
+
+    public JournalistStore(MetadataDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    public async Task AddAsync(string id, string username, bool isAdmin, JournalistSecrets secrets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO journalists (id, username, is_admin, kdf_salt, verifier, wrapped_vault_key, created_day)
+            VALUES (@id, @username, @isAdmin, @salt, @verifier, @wrapped, @day)
+            """,
+            new { id, username, isAdmin, salt = secrets.Salt, verifier = secrets.Verifier, wrapped = secrets.WrappedVaultKey, day = CoarseTime.Today(_time) }).ConfigureAwait(false);
+    }
+
+    public async Task<JournalistAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<AccountRow>(
+            """
+            SELECT id AS Id, username AS Username, is_admin AS IsAdmin, kdf_salt AS Salt, verifier AS Verifier,
+                   wrapped_vault_key AS WrappedVaultKey
+            FROM journalists WHERE username = @username
+            """,
+            new { username }).ConfigureAwait(false);
+        return row is null
+            ? null
+            : new JournalistAccount(row.Id, row.Username, row.IsAdmin != 0, new JournalistSecrets(row.Salt, row.Verifier, row.WrappedVaultKey));
+    }
+
+    private sealed class AccountRow
+    {
+        public string Id { get; set; } = "";
+
+        public string Username { get; set; } = "";
+
+        public long IsAdmin { get; set; }
+
+        public byte[] Salt { get; set; } = [];
+
+        public byte[] Verifier { get; set; } = [];
+
+        public byte[] WrappedVaultKey { get; set; } = [];
+    }
+}
+
+public sealed record JournalistAccount(string Id, string Username, bool IsAdmin, JournalistSecrets Secrets);

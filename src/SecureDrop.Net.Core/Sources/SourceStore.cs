@@ -1,0 +1,90 @@
+using Dapper;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Core.Sources;
+
+/// <summary>Source rows: an opaque id, the codename's lookup id, and a designation for journalists.</summary>
+public sealed class SourceStore
+{
+    private const int DesignationAttempts = 20;
+    private readonly MetadataDatabase _database;
+    private readonly TimeProvider _time;
+
+    public SourceStore(MetadataDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    public async Task<string> CreateAsync(string lookupId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var designation = Designation.Generate();
+        for (var attempt = 0; attempt < DesignationAttempts; attempt++)
+        {
+            var taken = await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM sources WHERE designation = @designation", new { designation }).ConfigureAwait(false);
+            if (taken == 0)
+            {
+                break;
+            }
+
+            designation = Designation.Generate();
+        }
+
+        var id = Ids.New();
+        var day = CoarseTime.Today(_time);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO sources (id, lookup_id, designation, created_day, last_activity_day)
+            VALUES (@id, @lookupId, @designation, @day, @day)
+            """,
+            new { id, lookupId, designation, day }).ConfigureAwait(false);
+        return id;
+    }
+
+    public async Task<string?> FindIdByLookupAsync(string lookupId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteScalarAsync<string?>(
+            "SELECT id FROM sources WHERE lookup_id = @lookupId", new { lookupId }).ConfigureAwait(false);
+    }
+
+    /// <summary>The console's list: sources that have sent something, most recently active first.</summary>
+    public async Task<IReadOnlyList<SourceSummary>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<SourceSummary>(
+            """
+            SELECT s.id AS Id, s.designation AS Designation, s.last_activity_day AS LastActivityDay,
+                   count(DISTINCT sub.id) AS SubmissionCount
+            FROM sources s JOIN submissions sub ON sub.source_id = s.id AND sub.state = 'ready'
+            GROUP BY s.id ORDER BY s.last_activity_day DESC, s.designation
+            """).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    public async Task<SourceSummary?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<SourceSummary>(
+            """
+            SELECT s.id AS Id, s.designation AS Designation, s.last_activity_day AS LastActivityDay,
+                   (SELECT count(*) FROM submissions WHERE source_id = s.id AND state = 'ready') AS SubmissionCount
+            FROM sources s WHERE s.id = @id
+            """,
+            new { id }).ConfigureAwait(false);
+    }
+}
+
+public sealed class SourceSummary
+{
+    public string Id { get; set; } = "";
+
+    public string Designation { get; set; } = "";
+
+    public string LastActivityDay { get; set; } = "";
+
+    public long SubmissionCount { get; set; }
+}

@@ -1,0 +1,108 @@
+using SecureDrop.Net.Core.Data;
+
+namespace SecureDrop.Net.Core.Submissions;
+
+/// <summary>
+/// Ciphertext files. The front end writes into intake/ under a temporary name, flushes to disk and only then
+/// renames, so a crash never leaves a half-written item under its final name; the worker moves items to vault/.
+/// </summary>
+public sealed class ItemFiles
+{
+    private const string PartialSuffix = ".part";
+    private const string ItemSuffix = ".gpg";
+    private readonly DataDirectory _data;
+
+    public ItemFiles(DataDirectory data)
+    {
+        _data = data;
+    }
+
+    public string IntakePath(string itemId) => Path.Combine(_data.IntakeDirectory, Checked(itemId) + ItemSuffix);
+
+    public string VaultPath(string itemId) => Path.Combine(_data.VaultDirectory, Checked(itemId) + ItemSuffix);
+
+    /// <summary>Starts a new intake item; dispose the writer without committing to discard it.</summary>
+    public IntakeItemWriter BeginIntake(string itemId)
+    {
+        var partial = Path.Combine(_data.IntakeDirectory, Checked(itemId) + PartialSuffix);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            BufferSize = 0,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new IntakeItemWriter(new FileStream(partial, options), partial, IntakePath(itemId));
+    }
+
+    /// <summary>Moves an item from intake to the vault. Safe to repeat: an item already in the vault is left alone.</summary>
+    public void MoveToVault(string itemId)
+    {
+        var target = VaultPath(itemId);
+        if (File.Exists(target))
+        {
+            return;
+        }
+
+        File.Move(IntakePath(itemId), target);
+    }
+
+    public FileStream OpenVaultItem(string itemId) =>
+        new(VaultPath(itemId), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+
+    public FileStream OpenIntakeItem(string itemId) =>
+        new(IntakePath(itemId), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
+
+    private static string Checked(string itemId) =>
+        Ids.IsWellFormed(itemId) ? itemId : throw new ArgumentException("Not an item id.", nameof(itemId));
+}
+
+/// <summary>An intake item being written. Nothing appears under the final name until <see cref="CommitAsync"/>.</summary>
+public sealed class IntakeItemWriter : IAsyncDisposable
+{
+    private readonly FileStream _stream;
+    private readonly string _partialPath;
+    private readonly string _finalPath;
+    private bool _committed;
+
+    internal IntakeItemWriter(FileStream stream, string partialPath, string finalPath)
+    {
+        _stream = stream;
+        _partialPath = partialPath;
+        _finalPath = finalPath;
+    }
+
+    public Stream Stream => _stream;
+
+    /// <summary>The ciphertext length, known once the item is committed.</summary>
+    public long Length { get; private set; }
+
+    public async Task CommitAsync()
+    {
+        await _stream.FlushAsync().ConfigureAwait(false);
+        _stream.Flush(flushToDisk: true);
+        Length = _stream.Length;
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        File.Move(_partialPath, _finalPath);
+        _committed = true;
+    }
+
+    /// <summary>Removes a committed item again, when the submission it belongs to could not be recorded.</summary>
+    public void Discard()
+    {
+        File.Delete(_committed ? _finalPath : _partialPath);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        if (!_committed)
+        {
+            File.Delete(_partialPath);
+        }
+    }
+}

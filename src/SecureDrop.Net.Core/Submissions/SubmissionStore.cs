@@ -1,0 +1,122 @@
+using Dapper;
+using SecureDrop.Net.Core.Data;
+
+namespace SecureDrop.Net.Core.Submissions;
+
+/// <summary>Submission and item rows. They hold sizes of ciphertext and the key fingerprint, never names or content.</summary>
+public sealed class SubmissionStore
+{
+    private readonly MetadataDatabase _database;
+    private readonly TimeProvider _time;
+
+    public SubmissionStore(MetadataDatabase database, TimeProvider time)
+    {
+        _database = database;
+        _time = time;
+    }
+
+    /// <summary>Records a submission whose items are already committed in intake/, all or nothing.</summary>
+    public async Task RecordAsync(string sourceId, string submissionId, IReadOnlyList<NewItem> items, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var day = CoarseTime.Today(_time);
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "INSERT INTO submissions (id, source_id, received_day, state) VALUES (@submissionId, @sourceId, @day, 'intake')",
+            new { submissionId, sourceId, day }, transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO items (id, submission_id, position, kind, ciphertext_bytes, newsroom_key)
+            VALUES (@Id, @SubmissionId, @Position, @Kind, @CiphertextBytes, @NewsroomKey)
+            """,
+            items.Select((item, position) => new
+            {
+                item.Id,
+                SubmissionId = submissionId,
+                Position = position,
+                Kind = item.Kind == ItemKind.Message ? "message" : "file",
+                item.CiphertextBytes,
+                item.NewsroomKey,
+            }),
+            transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE sources SET last_activity_day = @day WHERE id = @sourceId", new { day, sourceId }, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> ItemIdsAsync(string submissionId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var ids = await connection.QueryAsync<string>(
+            "SELECT id FROM items WHERE submission_id = @submissionId ORDER BY position", new { submissionId }).ConfigureAwait(false);
+        return ids.AsList();
+    }
+
+    public async Task<bool> MarkReadyAsync(string submissionId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync(
+            "UPDATE submissions SET state = 'ready' WHERE id = @submissionId", new { submissionId }).ConfigureAwait(false);
+        return changed == 1;
+    }
+
+    /// <summary>Every ready item of a source, in the order it was sent.</summary>
+    public async Task<IReadOnlyList<StoredItem>> ItemsOfSourceAsync(string sourceId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<StoredItem>(
+            SelectItems + " WHERE s.source_id = @sourceId AND s.state = 'ready' ORDER BY s.rowid, i.position",
+            new { sourceId }).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    /// <summary>Every item ready in the vault, for export.</summary>
+    public async Task<IReadOnlyList<StoredItem>> AllReadyItemsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<StoredItem>(
+            SelectItems + " WHERE s.state = 'ready' ORDER BY s.source_id, s.rowid, i.position").ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    public async Task<StoredItem?> ItemAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<StoredItem>(
+            SelectItems + " WHERE i.id = @itemId AND s.state = 'ready'", new { itemId }).ConfigureAwait(false);
+    }
+
+    private const string SelectItems = """
+        SELECT i.id AS Id, i.submission_id AS SubmissionId, s.source_id AS SourceId, i.kind AS Kind,
+               i.ciphertext_bytes AS CiphertextBytes, i.newsroom_key AS NewsroomKey, s.received_day AS ReceivedDay
+        FROM items i JOIN submissions s ON s.id = i.submission_id
+        """;
+}
+
+public enum ItemKind
+{
+    Message,
+    File,
+}
+
+public sealed record NewItem(string Id, ItemKind Kind, long CiphertextBytes, string NewsroomKey);
+
+public sealed class StoredItem
+{
+    public string Id { get; set; } = "";
+
+    public string SubmissionId { get; set; } = "";
+
+    public string SourceId { get; set; } = "";
+
+    public string Kind { get; set; } = "";
+
+    public long CiphertextBytes { get; set; }
+
+    public string NewsroomKey { get; set; } = "";
+
+    public string ReceivedDay { get; set; } = "";
+
+    public bool IsMessage => Kind == "message";
+}

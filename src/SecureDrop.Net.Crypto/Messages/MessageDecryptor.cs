@@ -1,0 +1,67 @@
+using Org.BouncyCastle.Bcpg;
+
+namespace SecureDrop.Net.Crypto;
+
+/// <summary>
+/// Decrypts OpenPGP messages to a newsroom key, from us or from gpg, sq and gosop: compressed or not, any
+/// symmetric algorithm they use, partial lengths, armored or binary.
+/// </summary>
+/// <remarks>
+/// Threat: altered ciphertext. Messages without integrity protection (SED packets, no MDC) are refused before any
+/// plaintext is produced. The plaintext sink still receives data BEFORE the MDC at the end can be checked (the
+/// message is streamed): when <see cref="Decrypt"/> throws, the caller must discard everything the sink received.
+/// </remarks>
+public static class MessageDecryptor
+{
+    /// <summary>
+    /// Decrypts one message with <paramref name="key"/>, writes the plaintext to <paramref name="plaintextSink"/>
+    /// and returns the literal packet's file name.
+    /// </summary>
+    /// <exception cref="CryptoException">Not OpenPGP, not for this key, no integrity protection, failed MDC check,
+    /// truncated, or trailing data after the message. Discard the sink's content.</exception>
+    public static string Decrypt(Stream ciphertext, NewsroomSecretKey key, Stream plaintextSink)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(plaintextSink);
+        return new DecryptionRun(key.DecryptionKeys, plaintextSink).Run(ciphertext);
+    }
+
+    /// <summary>
+    /// Reads only the public-key encrypted session key packets at the start of a message and returns their
+    /// recipient key ids (0 for a hidden recipient). Reads no further than the start of the encrypted payload.
+    /// </summary>
+    /// <exception cref="CryptoException">When the data is not an OpenPGP encrypted message.</exception>
+    public static IReadOnlyList<ulong> ReadRecipientKeyIds(Stream ciphertext)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        const string NotEncrypted = "The data is not an OpenPGP encrypted message.";
+        var recipients = new List<ulong>();
+        try
+        {
+            var packets = new BcpgInputStream(OpenPgpInput.Unarmor(ciphertext));
+            while (true)
+            {
+                switch (packets.NextPacketTag())
+                {
+                    case PacketTag.PublicKeyEncryptedSession:
+                        var session = (PublicKeyEncSessionPacket)packets.ReadPacket();
+                        recipients.Add(unchecked((ulong)session.KeyId));
+                        break;
+                    case PacketTag.SymmetricKeyEncryptedSessionKey or PacketTag.Marker:
+                        packets.ReadPacket();
+                        break;
+                    case PacketTag.SymmetricEncryptedIntegrityProtected or PacketTag.SymmetricKeyEncrypted
+                        or PacketTag.AeadEncData:
+                        return recipients;
+                    default:
+                        throw new CryptoException(NotEncrypted);
+                }
+            }
+        }
+        catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
+        {
+            throw new CryptoException(NotEncrypted, e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Reviewer.Items;
+using SecureDrop.Net.Reviewer.Sessions;
+
+namespace SecureDrop.Net.Reviewer.Pages.Sources;
+
+/// <summary>One source's conversation: messages decrypted in place (Razor escapes them), files as download links.</summary>
+internal sealed class SourceModel : PageModel
+{
+    private readonly SourceStore _sources;
+    private readonly SubmissionStore _submissions;
+    private readonly ItemReader _reader;
+
+    public SourceModel(SourceStore sources, SubmissionStore submissions, ItemReader reader)
+    {
+        _sources = sources;
+        _submissions = submissions;
+        _reader = reader;
+    }
+
+    public SourceSummary Source { get; private set; } = new();
+
+    public IReadOnlyList<ConversationEntry> Entries { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(string id)
+    {
+        var session = HttpContext.UnlockedSession();
+        var source = Ids.IsWellFormed(id) ? await _sources.GetAsync(id, HttpContext.RequestAborted) : null;
+        if (source is null || session is null)
+        {
+            return NotFound();
+        }
+
+        Source = source;
+        var entries = new List<ConversationEntry>();
+        foreach (var item in await _submissions.ItemsOfSourceAsync(id, HttpContext.RequestAborted))
+        {
+            entries.Add(Open(item, session));
+        }
+
+        Entries = entries;
+        return Page();
+    }
+
+    private ConversationEntry Open(StoredItem item, UnlockedSession session)
+    {
+        try
+        {
+            if (item.IsMessage)
+            {
+                var message = _reader.Decrypt(item, session);
+                return new ConversationEntry(item, Encoding.UTF8.GetString(message.Content), null, null);
+            }
+
+            // Only the name is needed here; the content is decrypted again when the file is downloaded.
+            var name = item.CiphertextBytes <= ItemReader.InMemoryLimit ? _reader.Decrypt(item, session).FileName : _reader.Verify(item, session);
+            return new ConversationEntry(item, null, name, null);
+        }
+        catch (CryptoException exception)
+        {
+            return new ConversationEntry(item, null, null, "This item cannot be decrypted: " + exception.Message);
+        }
+    }
+}
+
+internal sealed record ConversationEntry(StoredItem Item, string? Text, string? FileName, string? Error);

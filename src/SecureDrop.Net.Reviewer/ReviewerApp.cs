@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using SecureDrop.Net.Core;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Core.Web;
+using SecureDrop.Net.Reviewer.Items;
+using SecureDrop.Net.Reviewer.Sessions;
+
+
+namespace SecureDrop.Net.Reviewer;
+
+/// <summary>
+/// The journalists' console, the one place where tips become readable: secret keys exist only in the memory of
+/// signed-in sessions. It runs as its own process, on its own port, with its own DataProtection key ring.
+/// </summary>
+public static class ReviewerApp
+{
+    public const string ApplicationName = "SecureDrop.Net.Reviewer";
+
+    public static WebApplication Build(DataDirectory data, string url, string[]? args = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ReviewerApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = args ?? [],
+        });
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+        builder.Logging.AddQuietWebLogging();
+
+        var services = builder.Services;
+        services.AddSecureDropCore(data).AddUnicodeHtmlEncoding();
+        services.AddSingleton<JournalistStore>();
+        services.AddSingleton<JournalistSessions>();
+        services.AddSingleton<ItemReader>();
+        services.AddDataProtection()
+            .SetApplicationName(ApplicationName)
+            .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("reviewer")));
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = "sdnet-console-antiforgery";
+            options.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+            options.SuppressXFrameOptionsHeader = true;
+        });
+        services.AddConsoleAuthentication();
+        services.AddRazorPages()
+            .ConfigureApplicationPartManager(parts => ApplicationParts.OnlyAssembly(parts, typeof(ReviewerApp).Assembly));
+
+        var app = builder.Build();
+        app.UseSecurityHeaders();
+        app.UsePlainErrors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapEmbeddedStylesheet("/style.css", typeof(ReviewerApp).Assembly, "Assets.style.css").AllowAnonymous();
+        app.MapDownloads();
+        app.MapRazorPages();
+        return app;
+    }
+}

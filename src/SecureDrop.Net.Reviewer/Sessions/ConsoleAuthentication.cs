@@ -1,0 +1,61 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+
+namespace SecureDrop.Net.Reviewer.Sessions;
+
+/// <summary>
+/// Cookie sign-in for the console. The cookie (DataProtection-sealed by ASP.NET) names a server-side session;
+/// every request checks that session still exists, so logout, expiry and restarts revoke the cookie at once.
+/// </summary>
+internal static class ConsoleAuthentication
+{
+    public const string SessionClaim = "sdnet:session";
+    public const string AdminRole = "admin";
+
+    public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services)
+    {
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(options =>
+            {
+                options.Cookie.Name = "sdnet-console";
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.LoginPath = "/login";
+                options.LogoutPath = "/logout";
+                options.AccessDeniedPath = "/login";
+                options.SlidingExpiration = true;
+                options.ExpireTimeSpan = JournalistSessions.IdleTimeout;
+                options.Events.OnValidatePrincipal = context =>
+                {
+                    var sessions = context.HttpContext.RequestServices.GetRequiredService<JournalistSessions>();
+                    if (sessions.Find(context.Principal?.FindFirstValue(SessionClaim)) is null)
+                    {
+                        context.RejectPrincipal();
+                    }
+
+                    return Task.CompletedTask;
+                };
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        return services;
+    }
+
+    public static ClaimsPrincipal Principal(string sessionId, string username, bool isAdmin)
+    {
+        var claims = new List<Claim> { new(SessionClaim, sessionId), new(ClaimTypes.Name, username) };
+        if (isAdmin)
+        {
+            claims.Add(new Claim(ClaimTypes.Role, AdminRole));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
+    }
+
+    /// <summary>The unlocked session behind the signed-in user; the fallback policy guarantees one exists.</summary>
+    public static UnlockedSession? UnlockedSession(this HttpContext context) =>
+        context.RequestServices.GetRequiredService<JournalistSessions>().Find(context.User.FindFirstValue(SessionClaim));
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Reviewer.Sessions;
+
+/// <summary>
+/// Unlocked journalist sessions, in this process's memory only: the vault key and the newsroom secret keys it
+/// opened live here from sign-in to sign-out. The cookie holds a random session id; after logout, expiry or a
+/// restart the id maps to nothing, so a stolen cookie opens nothing.
+/// </summary>
+internal sealed class JournalistSessions
+{
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
+    public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
+
+    private readonly ConcurrentDictionary<string, UnlockedSession> _sessions = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+
+    public JournalistSessions(TimeProvider time)
+    {
+        _time = time;
+    }
+
+    /// <summary>Starts a session that takes ownership of the vault key and the newsroom keys.</summary>
+    public string Start(string journalistId, string username, bool isAdmin, byte[] vaultKey, IReadOnlyList<NewsroomSecretKey> keys)
+    {
+        RemoveExpired();
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var now = _time.GetUtcNow();
+        _sessions[id] = new UnlockedSession(journalistId, username, isAdmin, vaultKey, keys, now) { LastSeen = now };
+        return id;
+    }
+
+    public UnlockedSession? Find(string? sessionId)
+    {
+        if (sessionId is null || !_sessions.TryGetValue(sessionId, out var session))
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        if (now - session.LastSeen > IdleTimeout || now - session.Started > AbsoluteTimeout)
+        {
+            End(sessionId);
+            return null;
+        }
+
+        session.LastSeen = now;
+        return session;
+    }
+
+    public void End(string? sessionId)
+    {
+        if (sessionId is not null && _sessions.TryRemove(sessionId, out var session))
+        {
+            session.Wipe();
+        }
+    }
+
+    private void RemoveExpired()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (id, session) in _sessions)
+        {
+            if (now - session.LastSeen > IdleTimeout || now - session.Started > AbsoluteTimeout)
+            {
+                End(id);
+            }
+        }
+    }
+}
+
+internal sealed class UnlockedSession
+{
+    private readonly byte[] _vaultKey;
+
+    public UnlockedSession(string journalistId, string username, bool isAdmin, byte[] vaultKey, IReadOnlyList<NewsroomSecretKey> keys, DateTimeOffset started)
+    {
+        JournalistId = journalistId;
+        Username = username;
+        IsAdmin = isAdmin;
+        _vaultKey = vaultKey;
+        Keys = keys;
+        Started = started;
+    }
+
+    public string JournalistId { get; }
+
+    public string Username { get; }
+
+    public bool IsAdmin { get; }
+
+    public IReadOnlyList<NewsroomSecretKey> Keys { get; }
+
+    public DateTimeOffset Started { get; }
+
+    public DateTimeOffset LastSeen { get; set; }
+
+    public NewsroomSecretKey? KeyFor(string fingerprint) =>
+        Keys.FirstOrDefault(key => string.Equals(key.Fingerprint, fingerprint, StringComparison.Ordinal));
+
+    public void Wipe()
+    {
+        CryptographicOperations.ZeroMemory(_vaultKey);
+        foreach (var key in Keys)
+        {
+            key.Dispose();
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+
+namespace SecureDrop.Net.Submission.Submissions;
+
+/// <summary>Limits on one submission. Bound from the "Submission" configuration section.</summary>
+internal sealed class SubmissionLimits
+{
+    public const string Section = "Submission";
+
+    public long MaxSubmissionBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    public int MaxFiles { get; set; } = 100;
+}
+
+internal sealed class SubmissionLimitsValidator : IValidateOptions<SubmissionLimits>
+{
+    public ValidateOptionsResult Validate(string? name, SubmissionLimits options)
+    {
+        var failures = new List<string>();
+        if (options.MaxSubmissionBytes is < 1024 * 1024 or > 64L * 1024 * 1024 * 1024)
+        {
+            failures.Add("Submission:MaxSubmissionBytes must be between 1 MiB (1048576) and 64 GiB.");
+        }
+
+        if (options.MaxFiles is < 1 or > 1000)
+        {
+            failures.Add("Submission:MaxFiles must be between 1 and 1000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

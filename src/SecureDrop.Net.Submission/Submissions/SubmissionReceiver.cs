@@ -1,0 +1,262 @@
+using Hangfire;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Submission.Submissions;
+
+/// <summary>
+/// Reads a submission form straight from the request body and encrypts each part as it streams in. ASP.NET's
+/// form binding would spool large files to temporary files in plaintext, so it is never used here: the body is
+/// read with <see cref="MultipartReader"/>, in bounded chunks, into <see cref="MessageEncryptor"/>.
+/// The antiforgery token must be the first part, so it is checked before any upload is accepted.
+/// </summary>
+internal sealed partial class SubmissionReceiver
+{
+    public const string AntiforgeryHeaderName = "X-Sdnet-Antiforgery";
+    private const int ChunkBytes = 64 * 1024;
+    private const int MaxFieldBytes = 4096;
+
+    private readonly IAntiforgery _antiforgery;
+    private readonly NewsroomKeys _keys;
+    private readonly ItemFiles _files;
+    private readonly SubmissionStore _submissions;
+    private readonly IBackgroundJobClient _jobs;
+    private readonly IOptions<SubmissionLimits> _limits;
+    private readonly ILogger<SubmissionReceiver> _logger;
+
+    public SubmissionReceiver(IAntiforgery antiforgery, NewsroomKeys keys, ItemFiles files, SubmissionStore submissions,
+        IBackgroundJobClient jobs, IOptions<SubmissionLimits> limits, ILogger<SubmissionReceiver> logger)
+    {
+        _antiforgery = antiforgery;
+        _keys = keys;
+        _files = files;
+        _submissions = submissions;
+        _jobs = jobs;
+        _limits = limits;
+        _logger = logger;
+    }
+
+    public async Task<ReceiveResult> ReceiveAsync(HttpContext context, string sourceId)
+    {
+        var limits = _limits.Value;
+        var bodySize = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (bodySize is { IsReadOnly: false })
+        {
+            bodySize.MaxRequestBodySize = limits.MaxSubmissionBytes + 1024 * 1024;
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return ReceiveResult.Fail(StatusCodes.Status415UnsupportedMediaType, "The form must be sent as multipart/form-data.");
+        }
+
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
+        if (string.IsNullOrEmpty(boundary) || boundary.Length > 70)
+        {
+            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form's multipart boundary is missing or too long.");
+        }
+
+        var reader = new MultipartReader(boundary, context.Request.Body)
+        {
+            HeadersCountLimit = 8,
+            HeadersLengthLimit = 16 * 1024,
+        };
+        var written = new List<IntakeItemWriter>();
+        try
+        {
+            var result = await ReadPartsAsync(context, reader, written, limits).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                Discard(written);
+                return result;
+            }
+
+            return await RecordAsync(sourceId, written, result).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            Discard(written);
+            LogRejected(exception.GetType().Name);
+            return exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                ? ReceiveResult.Fail(StatusCodes.Status413PayloadTooLarge, "The submission is larger than this site accepts.")
+                : ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The upload was cut short or malformed. Nothing was stored; please try again.");
+        }
+        finally
+        {
+            foreach (var writer in written)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<ReceiveResult> ReadPartsAsync(HttpContext context, MultipartReader reader, List<IntakeItemWriter> written, SubmissionLimits limits)
+    {
+        var first = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false);
+        if (first is null || FieldName(first) != "__RequestVerificationToken")
+        {
+            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form is missing its security token. Reload the page and try again.");
+        }
+
+        context.Request.Headers[AntiforgeryHeaderName] = await ReadFieldAsync(first, context.RequestAborted).ConfigureAwait(false);
+        if (!await _antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
+        {
+            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form's security token is missing or has expired. Reload the page and try again.");
+        }
+
+        var recipient = _keys.LoadActivePublicKey();
+        var received = new ReceiveResult(true, StatusCodes.Status200OK, null);
+        for (var section = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false);
+             section is not null;
+             section = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false))
+        {
+            var name = FieldName(section);
+            if (name is not ("message" or "files"))
+            {
+                return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form has a field this site does not accept.");
+            }
+
+            var kind = name == "message" ? ItemKind.Message : ItemKind.File;
+            if (kind == ItemKind.File && received.FileCount >= limits.MaxFiles)
+            {
+                return ReceiveResult.Fail(StatusCodes.Status413PayloadTooLarge, $"At most {limits.MaxFiles} files can be sent at once.");
+            }
+
+            if (kind == ItemKind.Message && received.MessageBytes > 0)
+            {
+                return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form has more than one message field.");
+            }
+
+            var literalName = kind == ItemKind.File ? UploadFileName.FromContentDisposition(section.ContentDisposition) : "";
+            var item = await EncryptSectionAsync(section, literalName, recipient, context.RequestAborted).ConfigureAwait(false);
+            if (item is null)
+            {
+                continue;
+            }
+
+            written.Add(item.Writer);
+            received = kind == ItemKind.Message
+                ? received with { MessageBytes = item.PlaintextBytes }
+                : received with { FileCount = received.FileCount + 1, FileBytes = received.FileBytes + item.PlaintextBytes };
+            received.Items.Add(new NewItem(item.Id, kind, item.Writer.Length, recipient.Fingerprint));
+        }
+
+        return received.Items.Count == 0
+            ? ReceiveResult.Fail(StatusCodes.Status400BadRequest, "Nothing was sent: write a message or choose at least one file.")
+            : received;
+    }
+
+    /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
+    private async Task<EncryptedItem?> EncryptSectionAsync(MultipartSection section, string literalName, NewsroomPublicKey recipient, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[ChunkBytes];
+        var read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            return null;
+        }
+
+        var id = Ids.New();
+        var writer = _files.BeginIntake(id);
+        long plaintextBytes = 0;
+        try
+        {
+            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, literalName))
+            {
+                do
+                {
+                    await encryptor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    plaintextBytes += read;
+                    read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+                }
+                while (read > 0);
+            }
+
+            await writer.CommitAsync().ConfigureAwait(false);
+            return new EncryptedItem(id, writer, plaintextBytes);
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            Array.Clear(buffer);
+        }
+    }
+
+    private async Task<ReceiveResult> RecordAsync(string sourceId, List<IntakeItemWriter> written, ReceiveResult result)
+    {
+        var submissionId = Ids.New();
+        try
+        {
+            await _submissions.RecordAsync(sourceId, submissionId, result.Items).ConfigureAwait(false);
+            _jobs.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogRecordFailed(exception.GetType().Name);
+            Discard(written);
+            return ReceiveResult.Fail(StatusCodes.Status503ServiceUnavailable, "The site is busy and could not store your submission. Nothing was kept; please try again in a few minutes.");
+        }
+
+        LogReceived(submissionId, result.Items.Count);
+        return result;
+    }
+
+    private static async Task<string> ReadFieldAsync(MultipartSection section, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxFieldBytes + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await section.Body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        if (total > MaxFieldBytes)
+        {
+            throw new InvalidDataException("Form field too long.");
+        }
+
+        return System.Text.Encoding.ASCII.GetString(buffer, 0, total);
+    }
+
+    private static string? FieldName(MultipartSection section) =>
+        ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+            && disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
+            ? HeaderUtilities.RemoveQuotes(disposition.Name).Value
+            : null;
+
+    private static void Discard(List<IntakeItemWriter> written)
+    {
+        foreach (var writer in written)
+        {
+            writer.Discard();
+        }
+
+        written.Clear();
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Submission {SubmissionId} received with {ItemCount} item(s)")]
+    private partial void LogReceived(string submissionId, int itemCount);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "A submission was rejected while streaming ({Reason}); nothing was kept")]
+    private partial void LogRejected(string reason);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "A submission could not be recorded ({Reason}); its items were discarded")]
+    private partial void LogRecordFailed(string reason);
+
+    private sealed record EncryptedItem(string Id, IntakeItemWriter Writer, long PlaintextBytes);
+}

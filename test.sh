@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs the OpenPGP tools the interoperability tests use if they are missing,
+# builds, runs every test project, and ends with one line "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+ops/dev/install-test-dependencies.sh || exit 1
+
+results="$(mktemp -d "${TMPDIR:-/tmp}/sdnet-test-results.XXXXXX")"
+dotnet test SecureDrop.Net.sln --configuration Release --logger trx --results-directory "$results" "$@"
+status=$?
+
+passed=0; failed=0; skipped=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The build or a test host failed before any result was written: count it, never report a silent pass.
+  failed=1
+fi
+
+rm -rf "$results"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,184 @@
+namespace SecureDrop.Net.Crypto.Tests.Keys;
+
+/// <summary>Keys a newsroom must not use are refused with a message that says why.</summary>
+public sealed class ImportRefusalTests
+{
+    [Theory]
+    [InlineData(new byte[] { 1, 2, 3, 4, 5, 6 })]
+    [InlineData(new byte[] { 0x95, 0x01, 0x00 })]
+    public void Import_Garbage_ThrowsCryptoException(byte[] garbage)
+    {
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(garbage));
+
+        Assert.Contains("OpenPGP", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_PublicKeyOnly_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Desk", "future-default", "default");
+
+        byte[] exported = await gpg.ExportPublicAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("public key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_TwoKeysConcatenated_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string first = await gpg.QuickGenKeyAsync("First", "future-default", "default");
+        string second = await gpg.QuickGenKeyAsync("Second", "future-default", "default");
+        byte[] both = [.. await gpg.ExportSecretAsync(first), .. await gpg.ExportSecretAsync(second)];
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(both));
+
+        Assert.Contains("2 keys", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_Rsa2048_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Weak", "rsa2048", "default");
+
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("3072", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_Dsa_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Old", "dsa2048", "cert,sign");
+
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("DSA", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_WithoutEncryptionSubkey_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Signer", "ed25519", "default");
+
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("no encryption-capable subkey", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>BouncyCastle's IsEncryptionKey says yes to any RSA key; the key flags say this one only signs.</summary>
+    [Fact]
+    public async Task Import_RsaSubkeyFlaggedSignOnly_IsNotTakenForEncryption()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Signer", "ed25519", "cert");
+        await gpg.AddKeyAsync(fingerprint, "rsa3072", "sign");
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("no encryption-capable subkey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_ExpiredSubkey_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "ed25519", "cert", "never", fakedTime: "20200101T000000!");
+        await gpg.AddKeyAsync(fingerprint, "cv25519", "encr", "1y", fakedTime: "20200101T000000!");
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("encryption subkey expired", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_ExpiredPrimaryKey_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "future-default", "default", "1y", fakedTime: "20200101T000000!");
+
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("expired", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_RevokedKey_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Revoked", "future-default", "default");
+        string certificate = await File.ReadAllTextAsync(Path.Combine(gpg.HomePath, "openpgp-revocs.d", fingerprint + ".rev"));
+        await gpg.ImportAsync(System.Text.Encoding.ASCII.GetBytes(certificate.Replace(":-----BEGIN", "-----BEGIN", StringComparison.Ordinal)));
+
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("revoked", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_EncryptionSubkeySecretMissing_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Card", "future-default", "default");
+        string subkey = GnuPg.Fingerprints((await gpg.RunAsync("--with-colons", "--list-keys", fingerprint)).StdoutText)[1];
+        (await gpg.RunAsync("--yes", "--delete-secret-keys", subkey + "!")).EnsureSuccess();
+
+        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
+
+        Assert.Contains("secret material of the encryption subkey is missing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_GpgPublicKeyWithExpiredSubkey_ThrowsCryptoException()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "ed25519", "cert", "never", fakedTime: "20200101T000000!");
+        await gpg.AddKeyAsync(fingerprint, "cv25519", "encr", "1y", fakedTime: "20200101T000000!");
+
+        byte[] exported = await gpg.ExportPublicAsync(fingerprint);
+
+
+        var error = Assert.Throws<CryptoException>(() => NewsroomPublicKey.Parse(exported));
+
+        Assert.Contains("expired", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_KeyValidThen_IsAcceptedAtThatTime()
+    {
+        await using var gpg = new GnuPg();
+        string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "ed25519", "cert", "never", fakedTime: "20200101T000000!");
+        await gpg.AddKeyAsync(fingerprint, "cv25519", "encr", "1y", fakedTime: "20200101T000000!");
+
+        NewsroomPublicKey key = NewsroomPublicKey.Parse(await gpg.ExportPublicAsync(fingerprint), new DateTimeOffset(2020, 6, 1, 0, 0, 0, TimeSpan.Zero));
+
+        Assert.Equal(fingerprint, key.Fingerprint);
+    }
+}

@@ -1,0 +1,67 @@
+namespace SecureDrop.Net.Crypto.Tests.Messages;
+
+public sealed class StreamingTests
+{
+    /// <summary>Counts bytes and drops them, so the test itself holds no copy of the output.</summary>
+    private sealed class CountingStream : Stream
+    {
+        public long Count { get; private set; }
+
+        public bool Disposed { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Count;
+
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Count += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Count += buffer.Length;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            Disposed = true;
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
+    public void Encrypt_64MiB_OutputKeepsPaceWithInput()
+    {
+        using NewsroomSecretKey key = TestData.NewKey();
+        using var output = new CountingStream();
+        byte[] chunk = TestData.RandomBytes(1024 * 1024);
+        long written = 0;
+        long largestLag = 0;
+
+        using (Stream encrypting = MessageEncryptor.Open(output, key.PublicKey, "big.bin"))
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                encrypting.Write(chunk);
+                written += chunk.Length;
+                largestLag = Math.Max(largestLag, written - output.Count);
+            }
+        }
+
+        // Two 64 KiB buffers (literal and encrypted packets) may hold data back; nothing else may.
+        Assert.InRange(largestLag, 0, 2 * 64 * 1024);
+        Assert.InRange(output.Count, written, written + 4096);
+        Assert.False(output.Disposed, "disposing the encryptor must leave the output open");
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text;
+
+namespace SecureDrop.Net.Testing;
+
+/// <summary>
+/// Searches every file under a directory for secrets that must never reach disk in clear: as raw bytes, UTF-8
+/// and UTF-16, and base64 and hex of the UTF-8 form.
+/// </summary>
+public static class ForensicScan
+{
+    public static IReadOnlyList<string> Find(IEnumerable<string> roots, IReadOnlyDictionary<string, byte[]> canaries)
+    {
+        ArgumentNullException.ThrowIfNull(canaries);
+        var patterns = canaries.SelectMany(c => Encodings(c.Value).Select(e => (c.Key, e.Name, Bytes: e.Value))).ToList();
+        var hits = new List<string>();
+        foreach (var root in roots.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            {
+                byte[] content;
+                try
+                {
+                    content = File.ReadAllBytes(file);
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                foreach (var (canary, encoding, bytes) in patterns)
+                {
+                    if (content.AsSpan().IndexOf(bytes) >= 0)
+                    {
+                        hits.Add($"{canary} ({encoding}) in {file}");
+                    }
+                }
+            }
+        }
+
+        return hits;
+    }
+
+    public static byte[] Text(string value) => Encoding.UTF8.GetBytes(value);
+
+    private static IEnumerable<(string Name, byte[] Value)> Encodings(byte[] value)
+    {
+        yield return ("raw", value);
+        if (value.Length >= 12)
+        {
+            // Base64 of a prefix aligned to 3 bytes is found whatever precedes it in a larger encoded blob at the same alignment.
+            yield return ("base64", Encoding.ASCII.GetBytes(Convert.ToBase64String(value[..(value.Length / 3 * 3)])));
+            yield return ("hex", Encoding.ASCII.GetBytes(Convert.ToHexStringLower(value)));
+            yield return ("HEX", Encoding.ASCII.GetBytes(Convert.ToHexString(value)));
+            var text = Encoding.UTF8.GetString(value);
+            if (!text.Contains('\uFFFD', StringComparison.Ordinal))
+            {
+                yield return ("utf-16", Encoding.Unicode.GetBytes(text));
+            }
+        }
+    }
+}

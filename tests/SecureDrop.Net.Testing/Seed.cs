@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Testing;
+
+/// <summary>
+/// Puts a submission into an instance the way the front end and the worker do (encrypt into intake, record,
+/// ingest), for tests of the console that need something to read.
+/// </summary>
+public static class Seed
+{
+    public static async Task<(string SourceId, string SubmissionId)> SubmissionAsync(DataDirectory data, string? message, params (string Name, byte[] Content)[] files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var database = new MetadataDatabase(data);
+        var sources = new SourceStore(database, TimeProvider.System);
+        var sourceId = await sources.CreateAsync(Ids.New());
+        var submissionId = await SubmissionForSourceAsync(data, sourceId, message, files);
+        return (sourceId, submissionId);
+    }
+
+    public static async Task<string> SubmissionForSourceAsync(DataDirectory data, string sourceId, string? message, params (string Name, byte[] Content)[] files)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var database = new MetadataDatabase(data);
+        var keys = new NewsroomKeys(data);
+        var recipient = keys.LoadActivePublicKey();
+        var itemFiles = new ItemFiles(data);
+        var items = new List<NewItem>();
+        var parts = (message is null ? [] : new[] { ("", System.Text.Encoding.UTF8.GetBytes(message), ItemKind.Message) })
+            .Concat(files.Select(f => (f.Name, f.Content, ItemKind.File)));
+        foreach (var (name, content, kind) in parts)
+        {
+            var id = Ids.New();
+            await using var writer = itemFiles.BeginIntake(id);
+            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, name))
+            {
+                await encryptor.WriteAsync(content);
+            }
+
+            await writer.CommitAsync();
+            items.Add(new NewItem(id, kind, writer.Length, recipient.Fingerprint));
+        }
+
+        var submissions = new SubmissionStore(database, TimeProvider.System);
+        var submissionId = Ids.New();
+        await submissions.RecordAsync(sourceId, submissionId, items);
+        await new IngestJob(submissions, itemFiles, keys, NullLogger<IngestJob>.Instance).RunAsync(submissionId);
+        return submissionId;
+    }
+}

@@ -1,0 +1,72 @@
+using Dapper;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Hosting;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Worker.Tests;
+
+public sealed class WorkerTests
+{
+    [Fact]
+    public async Task Worker_RunsAnIngestJobEnqueuedThroughSharedStorage()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var database = new MetadataDatabase(instance.Data);
+        var submissionId = await RecordIntakeSubmissionAsync(instance.Data, database);
+        using (var clientStorage = new SQLiteStorage(instance.Data.JobDatabase, new SQLiteStorageOptions()))
+        {
+            new BackgroundJobClient(clientStorage).Enqueue<IngestJob>(job => job.RunAsync(submissionId));
+        }
+
+        using var worker = WorkerApp.Build(instance.Data);
+        await worker.StartAsync();
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            string? state = null;
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && state != "ready")
+            {
+                await Task.Delay(100);
+                await using var connection = await database.OpenAsync();
+                state = await connection.ExecuteScalarAsync<string>("SELECT state FROM submissions WHERE id = @submissionId", new { submissionId });
+            }
+
+            Assert.Equal("ready", state);
+            Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
+            Assert.Single(Directory.GetFiles(instance.Data.VaultDirectory));
+        }
+        finally
+        {
+            await worker.StopAsync();
+        }
+    }
+
+    private static async Task<string> RecordIntakeSubmissionAsync(DataDirectory data, MetadataDatabase database)
+    {
+        var files = new ItemFiles(data);
+        var recipient = new NewsroomKeys(data).LoadActivePublicKey();
+        var itemId = Ids.New();
+        long length;
+        await using (var writer = files.BeginIntake(itemId))
+        {
+            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, ""))
+            {
+                await encryptor.WriteAsync("a tip"u8.ToArray());
+            }
+
+            await writer.CommitAsync();
+            length = writer.Length;
+        }
+
+        var sourceId = await new Core.Sources.SourceStore(database, TimeProvider.System).CreateAsync(Ids.New());
+        var submissionId = Ids.New();
+        await new SubmissionStore(database, TimeProvider.System).RecordAsync(sourceId, submissionId, [new NewItem(itemId, ItemKind.Message, length, recipient.Fingerprint)]);
+        return submissionId;
+    }
+}
