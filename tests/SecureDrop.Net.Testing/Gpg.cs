@@ -53,5 +53,14 @@ public sealed class Gpg : IDisposable
     public async Task<byte[]> ExportSecretKeyAsync(string fingerprint) =>
         Encoding.ASCII.GetBytes(await RunAsync("--armor", "--export-secret-keys", fingerprint));
 
-    public void Dispose() => _home.Dispose();
+    /// <summary>Stops the gpg-agent that gpg started for this home, then deletes the home.</summary>
+    public void Dispose()
+    {
+        using (var kill = Process.Start("gpgconf", ["--homedir", Home, "--kill", "gpg-agent"]))
+        {
+            kill.WaitForExit();
+        }
+
+        _home.Dispose();
+    }
 }

@@ -15,11 +15,11 @@ namespace SecureDrop.Net.Crypto;
 /// </remarks>
 public sealed class NewsroomPublicKey
 {
-    private readonly PgpPublicKeyRing ring;
+    private readonly PgpPublicKeyRing _ring;
 
     private NewsroomPublicKey(PgpPublicKeyRing ring, PgpPublicKey encryptionKey)
     {
-        this.ring = ring;
+        _ring = ring;
         EncryptionKey = encryptionKey;
         Fingerprint = Convert.ToHexString(ring.GetPublicKey().GetFingerprint());
         CreatedAt = new DateTimeOffset(ring.GetPublicKey().CreationTime, TimeSpan.Zero);
@@ -61,5 +61,5 @@ public sealed class NewsroomPublicKey
     public string ToArmored() => KeyRings.Armor(ToBinary());
 
     /// <summary>The key as a binary transferable public key.</summary>
-    public byte[] ToBinary() => KeyRings.Encode(ring);
+    public byte[] ToBinary() => KeyRings.Encode(_ring);
 }

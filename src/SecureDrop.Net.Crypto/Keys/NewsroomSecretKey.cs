@@ -16,13 +16,13 @@ namespace SecureDrop.Net.Crypto;
 /// </remarks>
 public sealed class NewsroomSecretKey : IDisposable
 {
-    private PgpSecretKeyRing? ring;
-    private Dictionary<long, PgpPrivateKey>? decryptionKeys;
+    private PgpSecretKeyRing? _ring;
+    private Dictionary<long, PgpPrivateKey>? _decryptionKeys;
 
     private NewsroomSecretKey(PgpSecretKeyRing ring, Dictionary<long, PgpPrivateKey> decryptionKeys, NewsroomPublicKey publicKey)
     {
-        this.ring = ring;
-        this.decryptionKeys = decryptionKeys;
+        _ring = ring;
+        _decryptionKeys = decryptionKeys;
         PublicKey = publicKey;
     }
 
@@ -88,16 +88,16 @@ public sealed class NewsroomSecretKey : IDisposable
     /// </summary>
     public byte[] ExportForStorage()
     {
-        ObjectDisposedException.ThrowIf(ring is null, this);
-        return KeyRings.Encode(ring);
+        ObjectDisposedException.ThrowIf(_ring is null, this);
+        return KeyRings.Encode(_ring);
     }
 
     /// <summary>Drops the references to the private key material.</summary>
     public void Dispose()
     {
-        decryptionKeys?.Clear();
-        decryptionKeys = null;
-        ring = null;
+        _decryptionKeys?.Clear();
+        _decryptionKeys = null;
+        _ring = null;
     }
 
     /// <summary>The private keys able to decrypt, by key id (every encryption subkey whose secret is present).</summary>
@@ -105,8 +105,8 @@ public sealed class NewsroomSecretKey : IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(decryptionKeys is null, this);
-            return decryptionKeys;
+            ObjectDisposedException.ThrowIf(_decryptionKeys is null, this);
+            return _decryptionKeys;
         }
     }
 

@@ -18,7 +18,7 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
 
     private const string Damaged = "The message is damaged, truncated or was altered; discard any output.";
 
-    private bool writingToSink;
+    private bool _writingToSink;
 
     public string Run(Stream ciphertext)
     {
@@ -52,7 +52,7 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
 
             return fileName ?? throw new CryptoException("The message holds no literal data.");
         }
-        catch (Exception e) when (!writingToSink && OpenPgpInput.IsLibraryFailure(e))
+        catch (Exception e) when (!_writingToSink && OpenPgpInput.IsLibraryFailure(e))
         {
             throw new CryptoException(Damaged, e);
         }
@@ -149,9 +149,9 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
         int read;
         while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
         {
-            writingToSink = true;
+            _writingToSink = true;
             sink.Write(buffer, 0, read);
-            writingToSink = false;
+            _writingToSink = false;
         }
 
         return literal.FileName;

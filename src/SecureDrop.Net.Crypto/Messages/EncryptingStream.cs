@@ -13,24 +13,24 @@ internal sealed class EncryptingStream : Stream
 {
     private const int BufferSize = 64 * 1024;
 
-    private readonly Stream output;
-    private readonly byte[] literalBuffer;
-    private Stream? encrypted;
-    private Stream? literal;
+    private readonly Stream _output;
+    private readonly byte[] _literalBuffer;
+    private Stream? _encrypted;
+    private Stream? _literal;
 
     private EncryptingStream(Stream output, Stream encrypted, Stream literal, byte[] literalBuffer)
     {
-        this.output = output;
-        this.encrypted = encrypted;
-        this.literal = literal;
-        this.literalBuffer = literalBuffer;
+        _output = output;
+        _encrypted = encrypted;
+        _literal = literal;
+        _literalBuffer = literalBuffer;
     }
 
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => literal is not null;
+    public override bool CanWrite => _literal is not null;
 
     public override long Length => throw new NotSupportedException();
 
@@ -65,8 +65,8 @@ internal sealed class EncryptingStream : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(literal is null, this);
-        literal.Write(buffer);
+        ObjectDisposedException.ThrowIf(_literal is null, this);
+        _literal.Write(buffer);
     }
 
     public override void WriteByte(byte value) => Write([value]);
@@ -97,20 +97,20 @@ internal sealed class EncryptingStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && literal is not null)
+        if (disposing && _literal is not null)
         {
             try
             {
                 // Order matters: closing the literal packet, then the encrypted packet, which appends the MDC.
-                literal.Dispose();
-                encrypted?.Dispose();
-                output.Flush();
+                _literal.Dispose();
+                _encrypted?.Dispose();
+                _output.Flush();
             }
             finally
             {
-                literal = null;
-                encrypted = null;
-                CryptographicOperations.ZeroMemory(literalBuffer);
+                _literal = null;
+                _encrypted = null;
+                CryptographicOperations.ZeroMemory(_literalBuffer);
             }
         }
 

@@ -7,7 +7,7 @@ namespace SecureDrop.Net.Crypto;
 /// </summary>
 internal sealed class ReplayStream(byte first, Stream inner) : Stream
 {
-    private bool replayed;
+    private bool _replayed;
 
     public override bool CanRead => true;
 
@@ -32,9 +32,9 @@ internal sealed class ReplayStream(byte first, Stream inner) : Stream
             return 0;
         }
 
-        if (!replayed)
+        if (!_replayed)
         {
-            replayed = true;
+            _replayed = true;
             buffer[0] = first;
             return 1;
         }
@@ -44,9 +44,9 @@ internal sealed class ReplayStream(byte first, Stream inner) : Stream
 
     public override int ReadByte()
     {
-        if (!replayed)
+        if (!_replayed)
         {
-            replayed = true;
+            _replayed = true;
             return first;
         }
 

@@ -6,13 +6,13 @@ namespace SecureDrop.Net.Crypto.Tests;
 /// </summary>
 internal sealed class GnuPg : IAsyncDisposable
 {
-    private readonly TempDirectory home = new("sdnet-gpg-");
+    private readonly TempDirectory _home = new("sdnet-gpg-");
 
-    public string HomePath => home.Path;
+    public string HomePath => _home.Path;
 
-    public TempDirectory Scratch => home;
+    public TempDirectory Scratch => _home;
 
-    private Dictionary<string, string> Environment => new() { ["GNUPGHOME"] = home.Path };
+    private Dictionary<string, string> Environment => new() { ["GNUPGHOME"] = _home.Path };
 
     /// <summary>Runs gpg in batch mode with loopback pinentry, so passphrases come from the command line.</summary>
     public Task<ToolResult> RunAsync(byte[]? stdin, params string[] arguments) =>
@@ -69,6 +69,6 @@ internal sealed class GnuPg : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await ToolRunner.RunAsync("gpgconf", ["--kill", "all"], null, Environment);
-        home.Dispose();
+        _home.Dispose();
     }
 }
