@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs the OpenPGP tools the interoperability tests use if they are missing,
-# builds, runs every test project, and ends with one line "N passed, N failed, N skipped".
+# Runs the whole test suite: installs what the tests use if it is missing (OpenPGP tools, PostgreSQL), starts a
+# throwaway PostgreSQL cluster on loopback, builds, runs every test project, and ends with one line
+# "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
 
 ops/dev/install-test-dependencies.sh || exit 1
+
+# A throwaway PostgreSQL cluster on loopback, for the tests that run on both SQLite and PostgreSQL.
+started_postgres=""
+if [ -z "${SDNET_TEST_POSTGRES:-}" ]; then
+  SDNET_TEST_POSTGRES="$(ops/dev/postgres.sh start)" || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+  export SDNET_TEST_POSTGRES
+  started_postgres=1
+fi
 
 results="$(mktemp -d "${TMPDIR:-/tmp}/sdnet-test-results.XXXXXX")"
 dotnet test SecureDrop.Net.sln --configuration Release --logger trx --results-directory "$results" "$@"
@@ -27,5 +36,6 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
 fi
 
 rm -rf "$results"
+[ -n "$started_postgres" ] && ops/dev/postgres.sh stop
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
 using SecureDrop.Net.Cli.Keys;
+using SecureDrop.Net.Cli.Migrate;
 using SecureDrop.Net.Cli.Run;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Crypto;
@@ -27,6 +28,7 @@ internal static class Sdnet
             RunCommand.Create(),
             ServeCommand.Create(),
             ExportCommand.Create(),
+            MigrateCommand.Create(),
             KeysCommand.Create(),
         };
         var parse = root.Parse(args);

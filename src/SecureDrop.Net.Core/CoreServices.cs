@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
@@ -10,11 +12,13 @@ namespace SecureDrop.Net.Core;
 public static class CoreServices
 {
     /// <summary>The storage every process shares: metadata, ciphertext files and the newsroom public key.</summary>
-    public static IServiceCollection AddSecureDropCore(this IServiceCollection services, DataDirectory data)
+    public static IServiceCollection AddSecureDropCore(this IServiceCollection services, DataDirectory data, IConfiguration configuration)
     {
         services.AddSingleton(data);
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section));
         services.AddSingleton<MetadataDatabase>();
+        services.AddHostedService<SchemaCheck>();
         services.AddSingleton<NewsroomKeys>();
         services.AddSingleton<ItemFiles>();
         services.AddSingleton<SourceStore>();
@@ -29,4 +33,10 @@ public static class CoreServices
         services.AddSingleton<SourceIdentity>();
         return services;
     }
+
+    /// <summary>Reads settings the way the services do: environment variables (Database__PostgreSql, ...).</summary>
+    public static IConfiguration EnvironmentConfiguration() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
+
+    public static Microsoft.Extensions.Options.IOptions<DatabaseOptions> DatabaseOptionsFrom(IConfiguration configuration) =>
+        Microsoft.Extensions.Options.Options.Create(configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions());
 }

@@ -18,15 +18,15 @@ public static class ReviewerApp
 {
     public const string ApplicationName = "SecureDrop.Net.Reviewer";
 
-    public static WebApplication Build(DataDirectory data, string url, string[]? args = null)
+    public static WebApplication Build(DataDirectory data, string url, IReadOnlyDictionary<string, string?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(ReviewerApp).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
-            Args = args ?? [],
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -36,7 +36,7 @@ public static class ReviewerApp
         builder.Logging.AddQuietWebLogging();
 
         var services = builder.Services;
-        services.AddSecureDropCore(data).AddUnicodeHtmlEncoding();
+        services.AddSecureDropCore(data, builder.Configuration).AddUnicodeHtmlEncoding();
         services.AddSingleton<JournalistStore>();
         services.AddSingleton<JournalistSessions>();
         services.AddSingleton<ItemReader>();

@@ -20,15 +20,15 @@ public static class SubmissionApp
 {
     public const string ApplicationName = "SecureDrop.Net.Submission";
 
-    public static WebApplication Build(DataDirectory data, string url, string[]? args = null)
+    public static WebApplication Build(DataDirectory data, string url, IReadOnlyDictionary<string, string?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(SubmissionApp).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
-            Args = args ?? [],
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -39,7 +39,7 @@ public static class SubmissionApp
         builder.Logging.AddQuietWebLogging();
 
         var services = builder.Services;
-        services.AddSecureDropCore(data).AddSourceIdentity().AddUnicodeHtmlEncoding();
+        services.AddSecureDropCore(data, builder.Configuration).AddSourceIdentity().AddUnicodeHtmlEncoding();
         services.AddSingleton<SourceSessions>();
         services.AddScoped<SubmissionReceiver>();
         services.AddOptions<SubmissionLimits>().BindConfiguration(SubmissionLimits.Section).ValidateOnStart();
@@ -54,7 +54,7 @@ public static class SubmissionApp
             options.HeaderName = SubmissionReceiver.AntiforgeryHeaderName;
             options.SuppressXFrameOptionsHeader = true;
         });
-        services.AddHangfire(configuration => configuration.UseSecureDropStorage(data));
+        services.AddHangfire((provider, configuration) => configuration.UseSecureDropStorage(provider.GetRequiredService<MetadataDatabase>()));
         services.AddRazorPages()
             .ConfigureApplicationPartManager(parts => ApplicationParts.OnlyAssembly(parts, typeof(SubmissionApp).Assembly));
 

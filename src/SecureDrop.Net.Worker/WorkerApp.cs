@@ -1,4 +1,5 @@
 using Hangfire;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core;
@@ -13,18 +14,18 @@ namespace SecureDrop.Net.Worker;
 /// </summary>
 public static class WorkerApp
 {
-    public static IHost Build(DataDirectory data, string[]? args = null)
+    public static IHost Build(DataDirectory data, IReadOnlyDictionary<string, string?>? settings = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             ApplicationName = typeof(WorkerApp).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
-            Args = args ?? [],
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Logging.AddQuietWebLogging();
-        builder.Services.AddSecureDropCore(data);
-        builder.Services.AddHangfire(configuration => configuration.UseSecureDropStorage(data));
+        builder.Services.AddSecureDropCore(data, builder.Configuration);
+        builder.Services.AddHangfire((provider, configuration) => configuration.UseSecureDropStorage(provider.GetRequiredService<MetadataDatabase>()));
         builder.Services.AddHangfireServer(options =>
         {
             options.ServerName = "sdnet-worker";

@@ -118,7 +118,7 @@ public sealed class CliTests
     public async Task Export_WritesEachItemsExactCiphertextAndAnIndex()
     {
         using var instance = await TestInstance.CreateAsync();
-        var (sourceId, _) = await Seed.SubmissionAsync(instance.Data, "message", ("a.bin", [1, 2, 3]));
+        var (sourceId, _) = await Seed.SubmissionAsync(instance, "message", ("a.bin", [1, 2, 3]));
         using var target = new TempDirectory();
         var outDir = target.Combine("export");
 
@@ -135,6 +135,17 @@ public sealed class CliTests
         var index = await File.ReadAllLinesAsync(Path.Combine(outDir, "index.tsv"));
         Assert.Equal(3, index.Length);
         Assert.DoesNotContain(sourceId, index[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Migrate_OnACurrentInstance_ChangesNothing()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output, error) = await SdnetAsync("migrate", "--data", instance.Data.Root);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("already at version 1", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output, string Error)> SdnetAsync(params string[] args)

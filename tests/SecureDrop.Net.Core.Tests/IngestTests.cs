@@ -11,24 +11,28 @@ namespace SecureDrop.Net.Core.Tests;
 
 public sealed class IngestTests
 {
-    [Fact]
-    public async Task Ingest_MovesItemsToVaultAndMarksReady_AndIsSafeToRunTwice()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task Ingest_MovesItemsToVaultAndMarksReady_AndIsSafeToRunTwice(Store store)
     {
-        using var instance = await TestInstance.CreateAsync();
-        var (sourceId, submissionId) = await Seed.SubmissionAsync(instance.Data, "hello", ("a.txt", [1, 2, 3]));
+        using var instance = await TestInstance.CreateAsync(store);
+        var (sourceId, submissionId) = await Seed.SubmissionAsync(instance, "hello", ("a.txt", [1, 2, 3]));
 
-        await Job(instance.Data).RunAsync(submissionId);
+        await Job(instance.Database).RunAsync(submissionId);
 
-        var items = await new SubmissionStore(new MetadataDatabase(instance.Data), TimeProvider.System).ItemsOfSourceAsync(sourceId);
+        var items = await new SubmissionStore(instance.Database, TimeProvider.System).ItemsOfSourceAsync(sourceId);
         Assert.Equal(2, items.Count);
         Assert.All(items, item => Assert.True(File.Exists(new ItemFiles(instance.Data).VaultPath(item.Id))));
         Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
     }
 
-    [Fact]
-    public async Task Ingest_RefusesAnItemNotEncryptedToTheNewsroomKey_AndLeavesItInIntake()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task Ingest_RefusesAnItemNotEncryptedToTheNewsroomKey_AndLeavesItInIntake(Store store)
     {
-        using var instance = await TestInstance.CreateAsync();
+        using var instance = await TestInstance.CreateAsync(store);
         using var stranger = NewsroomSecretKey.Generate("Someone else", TimeProvider.System.GetUtcNow());
         var files = new ItemFiles(instance.Data);
         var itemId = Ids.New();
@@ -42,12 +46,12 @@ public sealed class IngestTests
             await writer.CommitAsync();
         }
 
-        var database = new MetadataDatabase(instance.Data);
+        var database = instance.Database;
         var sourceId = await new Sources.SourceStore(database, TimeProvider.System).CreateAsync(Ids.New());
         var submissionId = Ids.New();
         await new SubmissionStore(database, TimeProvider.System).RecordAsync(sourceId, submissionId, [new NewItem(itemId, ItemKind.Message, 1, stranger.Fingerprint)]);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => Job(instance.Data).RunAsync(submissionId));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Job(instance.Database).RunAsync(submissionId));
         Assert.True(File.Exists(files.IntakePath(itemId)));
         await using var connection = await database.OpenAsync();
         Assert.Equal("intake", await connection.ExecuteScalarAsync<string>("SELECT state FROM submissions WHERE id = @submissionId", new { submissionId }));
@@ -67,9 +71,6 @@ public sealed class IngestTests
         Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
     }
 
-    private static IngestJob Job(DataDirectory data)
-    {
-        var database = new MetadataDatabase(data);
-        return new IngestJob(new SubmissionStore(database, TimeProvider.System), new ItemFiles(data), new NewsroomKeys(data), NullLogger<IngestJob>.Instance);
-    }
+    private static IngestJob Job(MetadataDatabase database) =>
+        new(new SubmissionStore(database, TimeProvider.System), new ItemFiles(database.Data), new NewsroomKeys(database.Data), NullLogger<IngestJob>.Instance);
 }

@@ -22,12 +22,14 @@ public sealed class InstanceTests
         }
     }
 
-    [Fact]
-    public async Task AdminPassphrase_UnwrapsVaultKeyThatOpensTheNewsroomKey()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task AdminPassphrase_UnwrapsVaultKeyThatOpensTheNewsroomKey(Store store)
     {
-        using var instance = await TestInstance.CreateAsync();
-        var store = new JournalistStore(new MetadataDatabase(instance.Data), TimeProvider.System);
-        var admin = await store.FindByUsernameAsync("admin");
+        using var instance = await TestInstance.CreateAsync(store);
+        var journalists = new JournalistStore(instance.Database, TimeProvider.System);
+        var admin = await journalists.FindByUsernameAsync("admin");
 
         var vaultKey = JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase, admin!.Secrets, admin.Id);
 
@@ -36,11 +38,13 @@ public sealed class InstanceTests
         Assert.Equal(new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint, Assert.Single(keys).Fingerprint);
     }
 
-    [Fact]
-    public async Task WrongPassphrase_UnwrapsNothing()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task WrongPassphrase_UnwrapsNothing(Store store)
     {
-        using var instance = await TestInstance.CreateAsync();
-        var admin = await new JournalistStore(new MetadataDatabase(instance.Data), TimeProvider.System).FindByUsernameAsync("admin");
+        using var instance = await TestInstance.CreateAsync(store);
+        var admin = await new JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin");
 
         Assert.Null(JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase + " extra", admin!.Secrets, admin.Id));
     }
@@ -93,7 +97,7 @@ public sealed class InstanceTests
     public async Task SealedNewsroomKey_IsNotTheKeyInClear()
     {
         using var instance = await TestInstance.CreateAsync();
-        var admin = await new JournalistStore(new MetadataDatabase(instance.Data), TimeProvider.System).FindByUsernameAsync("admin");
+        var admin = await new JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin");
         var vaultKey = JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase, admin!.Secrets, admin.Id)!;
         var clear = new NewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey).Single().ExportForStorage();
 

@@ -26,7 +26,7 @@ public sealed class ConsoleTests : IAsyncLifetime
     public async Task SignedInAdmin_ReadsMessageAndDownloadsFileUnderOriginalName()
     {
         var file = Encoding.UTF8.GetBytes("<script>alert(1)</script> file body");
-        var (sourceId, _) = await Seed.SubmissionAsync(_instance.Data, "Message with <b>markup</b> & ampersand", ("report <1>.txt", file));
+        var (sourceId, _) = await Seed.SubmissionAsync(_instance, "Message with <b>markup</b> & ampersand", ("report <1>.txt", file));
         using var journalist = await SignedInAsync();
 
         var list = await journalist.Http.GetStringAsync(new Uri("/", UriKind.Relative));

@@ -7,16 +7,23 @@ using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests;
 
-/// <summary>The front end on real Kestrel against a real initialised instance (SQLite, filesystem, Hangfire storage).</summary>
-public sealed class FrontEndTests : IAsyncLifetime
+public sealed class FrontEndOnSqliteTests() : FrontEndTests(Store.Sqlite);
+
+public sealed class FrontEndOnPostgreSqlTests() : FrontEndTests(Store.PostgreSql);
+
+/// <summary>
+/// The front end on real Kestrel against a real initialised instance (filesystem, and metadata and Hangfire
+/// storage on SQLite or PostgreSQL: every test runs on both).
+/// </summary>
+public abstract class FrontEndTests(Store store) : IAsyncLifetime
 {
     private TestInstance _instance = null!;
     private RunningApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _instance = await TestInstance.CreateAsync();
-        _app = await RunningApp.StartAsync(url => SubmissionApp.Build(_instance.Data, url));
+        _instance = await TestInstance.CreateAsync(store);
+        _app = await RunningApp.StartAsync(url => SubmissionApp.Build(_instance.Data, url, _instance.Settings));
     }
 
     public async Task DisposeAsync()
@@ -246,12 +253,18 @@ public sealed class FrontEndTests : IAsyncLifetime
 
     private async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var connection = await new MetadataDatabase(_instance.Data).OpenAsync();
+        await using var connection = await _instance.Database.OpenAsync();
         return (await connection.ExecuteScalarAsync<T>(sql))!;
     }
 
     private async Task<IReadOnlyList<string>> JobArgumentsAsync()
     {
+        if (store == Store.PostgreSql)
+        {
+            await using var postgres = await _instance.Database.OpenAsync();
+            return (await postgres.QueryAsync<string>("SELECT arguments::text FROM hangfire.job")).AsList();
+        }
+
         await using var connection = new SqliteConnection($"Data Source={_instance.Data.JobDatabase};Mode=ReadOnly");
         await connection.OpenAsync();
         return (await connection.QueryAsync<string>("SELECT Arguments FROM Job")).AsList();

@@ -14,20 +14,19 @@ namespace SecureDrop.Net.Testing;
 /// </summary>
 public static class Seed
 {
-    public static async Task<(string SourceId, string SubmissionId)> SubmissionAsync(DataDirectory data, string? message, params (string Name, byte[] Content)[] files)
+    public static async Task<(string SourceId, string SubmissionId)> SubmissionAsync(TestInstance instance, string? message, params (string Name, byte[] Content)[] files)
     {
-        ArgumentNullException.ThrowIfNull(files);
-        var database = new MetadataDatabase(data);
-        var sources = new SourceStore(database, TimeProvider.System);
+        ArgumentNullException.ThrowIfNull(instance);
+        var sources = new SourceStore(instance.Database, TimeProvider.System);
         var sourceId = await sources.CreateAsync(Ids.New());
-        var submissionId = await SubmissionForSourceAsync(data, sourceId, message, files);
+        var submissionId = await SubmissionForSourceAsync(instance.Database, sourceId, message, files);
         return (sourceId, submissionId);
     }
 
-    public static async Task<string> SubmissionForSourceAsync(DataDirectory data, string sourceId, string? message, params (string Name, byte[] Content)[] files)
+    public static async Task<string> SubmissionForSourceAsync(MetadataDatabase database, string sourceId, string? message, params (string Name, byte[] Content)[] files)
     {
-        ArgumentNullException.ThrowIfNull(files);
-        var database = new MetadataDatabase(data);
+        ArgumentNullException.ThrowIfNull(database);
+        var data = database.Data;
         var keys = new NewsroomKeys(data);
         var recipient = keys.LoadActivePublicKey();
         var itemFiles = new ItemFiles(data);

@@ -1,18 +1,32 @@
+using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Testing;
 
+/// <summary>Where a test instance keeps its metadata and jobs.</summary>
+public enum Store
+{
+    Sqlite,
+    PostgreSql,
+}
+
 /// <summary>A freshly initialised instance in a temporary directory, with its one-time secrets at hand.</summary>
 public sealed class TestInstance : IDisposable
 {
     private readonly TempDirectory _directory;
+    private readonly string? _postgres;
 
-    private TestInstance(TempDirectory directory, InitialSecrets secrets)
+    private TestInstance(TempDirectory directory, InitialSecrets secrets, string? postgres)
     {
         _directory = directory;
+        _postgres = postgres;
         Secrets = secrets;
+        Settings = postgres is null
+            ? new Dictionary<string, string?>()
+            : new Dictionary<string, string?> { [$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.PostgreSql)}"] = postgres };
+        Database = new MetadataDatabase(secrets.Data, Options);
     }
 
     public InitialSecrets Secrets { get; }
@@ -21,13 +35,34 @@ public sealed class TestInstance : IDisposable
 
     public string Root => _directory.Path;
 
-    public static async Task<TestInstance> CreateAsync(NewsroomSecretKey? key = null)
+    public MetadataDatabase Database { get; }
+
+    /// <summary>The settings a service of this instance needs (the PostgreSQL connection string, if any).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
+
+    /// <summary>The same settings as environment variables, for child processes.</summary>
+    public IReadOnlyDictionary<string, string> Environment =>
+        _postgres is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Database__PostgreSql"] = _postgres };
+
+    public IOptions<DatabaseOptions> Options => Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PostgreSql = _postgres });
+
+    public static async Task<TestInstance> CreateAsync(Store store = Store.Sqlite, NewsroomSecretKey? key = null)
     {
         var directory = new TempDirectory("sdnet-instance");
+        var postgres = store == Store.PostgreSql ? await TestPostgres.CreateDatabaseAsync() : null;
         using var generated = key is null ? NewsroomSecretKey.Generate("Test newsroom", TimeProvider.System.GetUtcNow()) : null;
-        var secrets = await InstanceInitializer.InitializeAsync(directory.Combine("data"), key ?? generated!, TimeProvider.System);
-        return new TestInstance(directory, secrets);
+        var options = Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PostgreSql = postgres });
+        var secrets = await InstanceInitializer.InitializeAsync(directory.Combine("data"), key ?? generated!, TimeProvider.System, options);
+        return new TestInstance(directory, secrets, postgres);
     }
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        if (_postgres is not null)
+        {
+            TestPostgres.DropDatabase(_postgres);
+        }
+
+        _directory.Dispose();
+    }
 }

@@ -1,6 +1,5 @@
 using Dapper;
 using Hangfire;
-using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
@@ -13,18 +12,19 @@ namespace SecureDrop.Net.Worker.Tests;
 
 public sealed class WorkerTests
 {
-    [Fact]
-    public async Task Worker_RunsAnIngestJobEnqueuedThroughSharedStorage()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task Worker_RunsAnIngestJobEnqueuedThroughSharedStorage(Store store)
     {
-        using var instance = await TestInstance.CreateAsync();
-        var database = new MetadataDatabase(instance.Data);
+        using var instance = await TestInstance.CreateAsync(store);
+        var database = instance.Database;
         var submissionId = await RecordIntakeSubmissionAsync(instance.Data, database);
-        using (var clientStorage = new SQLiteStorage(instance.Data.JobDatabase, new SQLiteStorageOptions()))
-        {
-            new BackgroundJobClient(clientStorage).Enqueue<IngestJob>(job => job.RunAsync(submissionId));
-        }
+        // The front end's side: a Hangfire client on the same storage, in another host.
+        var client = new BackgroundJobClient(Core.Jobs.JobStorage.Open(database));
+        client.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
 
-        using var worker = WorkerApp.Build(instance.Data);
+        using var worker = WorkerApp.Build(instance.Data, instance.Settings);
         await worker.StartAsync();
         try
         {

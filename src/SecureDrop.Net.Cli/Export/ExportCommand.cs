@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
@@ -30,7 +31,8 @@ internal static class ExportCommand
             }
 
             CreateOwnerOnly(target);
-            var database = new MetadataDatabase(directory);
+            var database = new MetadataDatabase(directory, CoreServices.DatabaseOptionsFrom(CoreServices.EnvironmentConfiguration()));
+            await database.CheckSchemaAsync();
             var sources = new SourceStore(database, TimeProvider.System);
             var items = await new SubmissionStore(database, TimeProvider.System).AllReadyItemsAsync(cancellationToken);
             var files = new ItemFiles(directory);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Crypto;
 
@@ -31,7 +32,7 @@ internal static class InitCommand
         {
             var directory = parse.GetRequiredValue(data).FullName;
             using var key = LoadOrGenerate(parse.GetValue(importKey), parse.GetValue(passphraseFromStdin), parse.GetValue(name)!);
-            var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, cancellationToken);
+            var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(CoreServices.EnvironmentConfiguration()), cancellationToken);
             await output.WriteLineAsync(Summary(secrets));
             return Sdnet.Success;
         }));

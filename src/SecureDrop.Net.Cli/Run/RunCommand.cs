@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Setup;
 
 namespace SecureDrop.Net.Cli.Run;
@@ -35,7 +36,7 @@ internal static class RunCommand
             if (parse.GetValue(init) && !Directory.Exists(directory))
             {
                 using var key = Crypto.NewsroomSecretKey.Generate("SecureDrop.Net newsroom", TimeProvider.System.GetUtcNow());
-                var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, cancellationToken);
+                var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(CoreServices.EnvironmentConfiguration()), cancellationToken);
                 await output.WriteLineAsync($"""
                     Initialised {secrets.Data.Root}
                     First admin user name:  {secrets.AdminUsername}

@@ -27,7 +27,6 @@ internal static class ServeCommand
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async _ =>
         {
             var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName);
-            await new MetadataDatabase(directory).CheckSchemaAsync(cancellationToken);
             var which = parse.GetRequiredValue(role);
             using IHost host = which switch
             {

@@ -26,6 +26,9 @@ public sealed class DataDirectory
 
     public string MetadataDatabase => Path.Combine(Root, "sdnet.db");
 
+    /// <summary>What kind of store this instance was created with (SQLite or PostgreSQL).</summary>
+    public string InstanceFile => Path.Combine(Root, "instance.json");
+
     public string JobDatabase => Path.Combine(Root, "jobs.db");
 
     public string IntakeDirectory => Path.Combine(Root, "intake");
@@ -49,7 +52,7 @@ public sealed class DataDirectory
         }
 
         var directory = new DataDirectory(root);
-        if (!File.Exists(directory.ActivePublicKeyFile) || !File.Exists(directory.MetadataDatabase))
+        if (!File.Exists(directory.ActivePublicKeyFile) || !File.Exists(directory.InstanceFile))
         {
             throw new DataDirectoryException(
                 $"'{root}' is not an initialised SecureDrop.Net data directory. Create one with: sdnet init --data {root}");

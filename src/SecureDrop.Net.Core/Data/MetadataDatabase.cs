@@ -1,70 +1,51 @@
+using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SecureDrop.Net.Core.Data;
 
 /// <summary>
-/// The metadata store (sources, submissions, items, journalists) on SQLite. Holds no plaintext: item contents
-/// and original file names live only inside the OpenPGP ciphertext in the vault.
+/// The metadata store (sources, submissions, items, journalists) on SQLite in the data directory or on
+/// PostgreSQL. It holds no plaintext: contents and original file names live only inside the OpenPGP ciphertext.
+/// Which one an instance uses is fixed at init and recorded in the data directory, so a process started with the
+/// wrong settings refuses to run instead of writing to a second, empty store.
 /// </summary>
 public sealed class MetadataDatabase
 {
-    private const int SchemaVersion = 1;
-
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL);
-        CREATE TABLE IF NOT EXISTS sources (
-            id TEXT PRIMARY KEY,
-            lookup_id TEXT NOT NULL UNIQUE,
-            designation TEXT NOT NULL,
-            created_day TEXT NOT NULL,
-            last_activity_day TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS submissions (
-            id TEXT PRIMARY KEY,
-            source_id TEXT NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
-            received_day TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('intake', 'ready')));
-        CREATE INDEX IF NOT EXISTS submissions_by_source ON submissions(source_id);
-        CREATE TABLE IF NOT EXISTS items (
-            id TEXT PRIMARY KEY,
-            submission_id TEXT NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
-            position INTEGER NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('message', 'file')),
-            ciphertext_bytes INTEGER NOT NULL,
-            newsroom_key TEXT NOT NULL);
-        CREATE INDEX IF NOT EXISTS items_by_submission ON items(submission_id);
-        CREATE TABLE IF NOT EXISTS journalists (
-            id TEXT PRIMARY KEY,
-            username TEXT NOT NULL UNIQUE,
-            is_admin INTEGER NOT NULL,
-            kdf_salt BLOB NOT NULL,
-            verifier BLOB NOT NULL,
-            wrapped_vault_key BLOB NOT NULL,
-            created_day TEXT NOT NULL);
-        """;
-
-    private readonly string _connectionString;
-
-    public MetadataDatabase(DataDirectory data)
+    public MetadataDatabase(DataDirectory data, IOptions<DatabaseOptions>? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = data.MetadataDatabase,
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        Data = data;
+        var postgres = options?.Value.PostgreSql;
+        Provider = string.IsNullOrWhiteSpace(postgres) ? DatabaseProvider.Sqlite : DatabaseProvider.PostgreSql;
+        ConnectionString = Provider == DatabaseProvider.PostgreSql
+            ? postgres!
+            : new SqliteConnectionStringBuilder { DataSource = data.MetadataDatabase, Mode = SqliteOpenMode.ReadWrite, Pooling = true, DefaultTimeout = 30 }.ToString();
     }
 
-    /// <summary>Opens a connection with foreign keys on and a busy timeout, so concurrent processes wait rather than fail.</summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public DataDirectory Data { get; }
+
+    public DatabaseProvider Provider { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Opens a connection; on SQLite with foreign keys on and a busy timeout, so concurrent processes wait rather than fail.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        var connection = new SqliteConnection(_connectionString);
+        DbConnection connection = Provider == DatabaseProvider.PostgreSql
+            ? new NpgsqlConnection(ConnectionString)
+            : new SqliteConnection(ConnectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;").ConfigureAwait(false);
+            if (Provider == DatabaseProvider.Sqlite)
+            {
+                await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;").ConfigureAwait(false);
+            }
+
             return connection;
         }
         catch
@@ -74,30 +55,51 @@ public sealed class MetadataDatabase
         }
     }
 
-    /// <summary>Creates the schema in a new data directory.</summary>
-    public static async Task CreateAsync(DataDirectory data, CancellationToken cancellationToken = default)
+    /// <summary>Creates the store of a new instance: the SQLite file (owner-only) or the schema in PostgreSQL.</summary>
+    public static void Create(DataDirectory data, IOptions<DatabaseOptions>? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
-        DataDirectory.CreateOwnerOnlyEmptyFile(data.MetadataDatabase);
-        var builder = new SqliteConnectionStringBuilder { DataSource = data.MetadataDatabase, Mode = SqliteOpenMode.ReadWrite };
-        await using var connection = new SqliteConnection(builder.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;").ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync(Schema, transaction: transaction).ConfigureAwait(false);
-        await connection.ExecuteAsync("INSERT INTO schema_info (version) VALUES (@SchemaVersion)", new { SchemaVersion }, transaction).ConfigureAwait(false);
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        var database = new MetadataDatabase(data, options);
+        if (database.Provider == DatabaseProvider.PostgreSql && SchemaMigrations.AppliedVersion(database) > 0)
+        {
+            throw new DataDirectoryException("The PostgreSQL database in Database__PostgreSql already holds an instance. Give a new instance an empty database.");
+        }
+
+        if (database.Provider == DatabaseProvider.Sqlite)
+        {
+            DataDirectory.CreateOwnerOnlyEmptyFile(data.MetadataDatabase);
+            using var connection = new SqliteConnection(database.ConnectionString);
+            connection.Open();
+            connection.Execute("PRAGMA journal_mode = WAL;");
+        }
+
+        SchemaMigrations.MigrateUp(database);
+        DataDirectory.WriteOwnerOnlyFile(data.InstanceFile, JsonSerializer.SerializeToUtf8Bytes(new InstanceRecord(database.Provider.ToString())));
     }
 
-    /// <summary>Refuses to start on a schema this build does not know, rather than corrupt it.</summary>
-    public async Task CheckSchemaAsync(CancellationToken cancellationToken = default)
+    /// <summary>Refuses settings that point at a different kind of store than the instance was created with.</summary>
+    public void CheckProvider()
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var version = await connection.ExecuteScalarAsync<int?>("SELECT max(version) FROM schema_info").ConfigureAwait(false);
-        if (version != SchemaVersion)
+        var recorded = File.Exists(Data.InstanceFile)
+            ? JsonSerializer.Deserialize<InstanceRecord>(File.ReadAllBytes(Data.InstanceFile))?.Database
+            : nameof(DatabaseProvider.Sqlite);
+        if (string.Equals(recorded, Provider.ToString(), StringComparison.Ordinal))
         {
-            throw new DataDirectoryException(
-                $"The metadata database has schema version {version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, but this build expects {SchemaVersion}. Use the sdnet release that created it.");
+            return;
         }
+
+        throw new DataDirectoryException(recorded == nameof(DatabaseProvider.PostgreSql)
+            ? "This instance keeps its metadata in PostgreSQL: set Database__PostgreSql to its connection string."
+            : "This instance keeps its metadata in SQLite in its data directory: unset Database__PostgreSql.");
     }
+
+    /// <summary>Refuses to start on a schema this build does not match, rather than corrupt it.</summary>
+    public Task CheckSchemaAsync()
+    {
+        CheckProvider();
+        SchemaMigrations.EnsureCurrent(this);
+        return Task.CompletedTask;
+    }
+
+    private sealed record InstanceRecord(string Database);
 }

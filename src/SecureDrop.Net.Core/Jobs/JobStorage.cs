@@ -1,11 +1,14 @@
 using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using SecureDrop.Net.Core.Data;
 
 namespace SecureDrop.Net.Core.Jobs;
 
 /// <summary>
-/// Hangfire's storage, shared by the front end (client only: it enqueues) and the worker (the server).
+/// Hangfire's storage, shared by the front end (client only: it enqueues) and the worker (the server): SQLite in
+/// the data directory, or PostgreSQL (schema "hangfire") when the metadata is there too.
 /// Job arguments are opaque ids only: the storage is as exposed as any file on the server.
 /// </summary>
 public static class JobStorage
@@ -13,11 +16,13 @@ public static class JobStorage
     /// <summary>How often the worker looks for new jobs: a submission is visible in the console within a second or two.</summary>
     public static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(200);
 
-    public static IGlobalConfiguration UseSecureDropStorage(this IGlobalConfiguration configuration, DataDirectory data)
+    private const string PostgreSqlSchema = "hangfire";
+
+    public static IGlobalConfiguration UseSecureDropStorage(this IGlobalConfiguration configuration, MetadataDatabase database)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        ArgumentNullException.ThrowIfNull(data);
-        return configuration
+        ArgumentNullException.ThrowIfNull(database);
+        configuration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
@@ -25,14 +30,39 @@ public static class JobStorage
             // whenever a process hosts apps one after another (tests do), so Hangfire writes its warnings to the
             // console directly. Its messages carry job and item ids only.
             .UseColouredConsoleLogProvider(Hangfire.Logging.LogLevel.Warn)
-            .UseSQLiteStorage(data.JobDatabase, new SQLiteStorageOptions { QueuePollInterval = QueuePollInterval });
+            .UseStorage(Open(database));
+        return configuration;
     }
 
-    /// <summary>Creates the job storage schema at init, so the processes never race to create it at start.</summary>
-    public static void Create(DataDirectory data)
+    /// <summary>The storage of an instance, for a process that uses Hangfire without the global configuration.</summary>
+    public static Hangfire.JobStorage Open(MetadataDatabase database)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        DataDirectory.CreateOwnerOnlyEmptyFile(data.JobDatabase);
-        using var storage = new SQLiteStorage(data.JobDatabase, new SQLiteStorageOptions());
+        ArgumentNullException.ThrowIfNull(database);
+        return database.Provider == DatabaseProvider.PostgreSql
+            ? new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgreSqlOptions(prepareSchema: false)), PostgreSqlOptions(prepareSchema: false))
+            : new SQLiteStorage(database.Data.JobDatabase, new SQLiteStorageOptions { QueuePollInterval = QueuePollInterval });
     }
+
+    /// <summary>Creates the job storage schema at init (and migrate), so the processes never race to create it at start.</summary>
+    public static void Create(MetadataDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgreSqlOptions(prepareSchema: true)), PostgreSqlOptions(prepareSchema: true));
+            return;
+        }
+
+        DataDirectory.CreateOwnerOnlyEmptyFile(database.Data.JobDatabase);
+        using var storage = new SQLiteStorage(database.Data.JobDatabase, new SQLiteStorageOptions());
+    }
+
+    private static PostgreSqlStorageOptions PostgreSqlOptions(bool prepareSchema) => new()
+    {
+        SchemaName = PostgreSqlSchema,
+        PrepareSchemaIfNecessary = prepareSchema,
+        QueuePollInterval = QueuePollInterval,
+        // A job that outlives the invisibility timeout must not be started a second time while it still runs.
+        UseSlidingInvisibilityTimeout = true,
+    };
 }

@@ -39,7 +39,7 @@ public sealed class JournalistStore
             new { username }).ConfigureAwait(false);
         return row is null
             ? null
-            : new JournalistAccount(row.Id, row.Username, row.IsAdmin != 0, new JournalistSecrets(row.Salt, row.Verifier, row.WrappedVaultKey));
+            : new JournalistAccount(row.Id, row.Username, row.IsAdmin, new JournalistSecrets(row.Salt, row.Verifier, row.WrappedVaultKey));
     }
 
     private sealed class AccountRow
@@ -48,7 +48,7 @@ public sealed class JournalistStore
 
         public string Username { get; set; } = "";
 
-        public long IsAdmin { get; set; }
+        public bool IsAdmin { get; set; }
 
         public byte[] Salt { get; set; } = [];
 

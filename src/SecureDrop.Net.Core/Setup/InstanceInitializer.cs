@@ -4,6 +4,7 @@ using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Sources;
+using Microsoft.Extensions.Options;
 using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Core.Setup;
@@ -21,7 +22,7 @@ public static class InstanceInitializer
     /// Initialises <paramref name="path"/> with <paramref name="newsroomKey"/>. On failure the partly created
     /// directory is removed, so a retry starts clean. The returned secrets are shown once and never stored.
     /// </summary>
-    public static async Task<InitialSecrets> InitializeAsync(string path, NewsroomSecretKey newsroomKey, TimeProvider time, CancellationToken cancellationToken = default)
+    public static async Task<InitialSecrets> InitializeAsync(string path, NewsroomSecretKey newsroomKey, TimeProvider time, IOptions<DatabaseOptions>? database = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(newsroomKey);
         var existedBefore = Directory.Exists(path);
@@ -33,13 +34,14 @@ public static class InstanceInitializer
             new NewsroomKeys(data).Install(newsroomKey, vaultKey);
             DataDirectory.WriteOwnerOnlyFile(data.RecoveryWrapFile, VaultKey.WrapForRecovery(vaultKey, recoveryKey));
             SourceIdentity.CreateInstanceSalt(data);
-            await MetadataDatabase.CreateAsync(data, cancellationToken).ConfigureAwait(false);
-            JobStorage.Create(data);
+            MetadataDatabase.Create(data, database);
+            var metadata = new MetadataDatabase(data, database);
+            JobStorage.Create(metadata);
 
             var passphrase = Codename.Generate(PassphraseWords);
             var adminId = Ids.New();
             var secrets = JournalistCredentials.Create(passphrase, vaultKey, adminId);
-            await new JournalistStore(new MetadataDatabase(data), time)
+            await new JournalistStore(metadata, time)
                 .AddAsync(adminId, FirstAdminUsername, isAdmin: true, secrets, cancellationToken).ConfigureAwait(false);
             return new InitialSecrets(data, FirstAdminUsername, passphrase, VaultKey.FormatRecoveryKey(recoveryKey), newsroomKey.PublicKey.DisplayFingerprint);
         }

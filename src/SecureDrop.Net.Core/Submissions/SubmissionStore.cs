@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using SecureDrop.Net.Core.Data;
 
@@ -6,6 +7,7 @@ namespace SecureDrop.Net.Core.Submissions;
 /// <summary>Submission and item rows. They hold sizes of ciphertext and the key fingerprint, never names or content.</summary>
 public sealed class SubmissionStore
 {
+    private const int MaxNumberingAttempts = 5;
     private readonly MetadataDatabase _database;
     private readonly TimeProvider _time;
 
@@ -15,15 +17,37 @@ public sealed class SubmissionStore
         _time = time;
     }
 
-    /// <summary>Records a submission whose items are already committed in intake/, all or nothing.</summary>
+    /// <summary>
+    /// Records a submission whose items are already committed in intake/, all or nothing. Submissions are numbered
+    /// per source (1, 2, 3...) for the console's order; two arriving at once for one source retry on the number.
+    /// </summary>
     public async Task RecordAsync(string sourceId, string submissionId, IReadOnlyList<NewItem> items, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(items);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await TryRecordAsync(sourceId, submissionId, items, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (DbException) when (attempt < MaxNumberingAttempts)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(20 * attempt), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task TryRecordAsync(string sourceId, string submissionId, IReadOnlyList<NewItem> items, CancellationToken cancellationToken)
+    {
         var day = CoarseTime.Today(_time);
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
-            "INSERT INTO submissions (id, source_id, received_day, state) VALUES (@submissionId, @sourceId, @day, 'intake')",
+            """
+            INSERT INTO submissions (id, source_id, number, received_day, state)
+            VALUES (@submissionId, @sourceId, (SELECT coalesce(max(number), 0) + 1 FROM submissions WHERE source_id = @sourceId), @day, 'intake')
+            """,
             new { submissionId, sourceId, day }, transaction).ConfigureAwait(false);
         await connection.ExecuteAsync(
             """
@@ -66,7 +90,7 @@ public sealed class SubmissionStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<StoredItem>(
-            SelectItems + " WHERE s.source_id = @sourceId AND s.state = 'ready' ORDER BY s.rowid, i.position",
+            SelectItems + " WHERE s.source_id = @sourceId AND s.state = 'ready' ORDER BY s.number, i.position",
             new { sourceId }).ConfigureAwait(false);
         return rows.AsList();
     }
@@ -76,7 +100,7 @@ public sealed class SubmissionStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var rows = await connection.QueryAsync<StoredItem>(
-            SelectItems + " WHERE s.state = 'ready' ORDER BY s.source_id, s.rowid, i.position").ConfigureAwait(false);
+            SelectItems + " WHERE s.state = 'ready' ORDER BY s.source_id, s.number, i.position").ConfigureAwait(false);
         return rows.AsList();
     }
 
