@@ -24,6 +24,7 @@ public static class CoreServices
         services.AddSingleton<SourceStore>();
         services.AddSingleton<SubmissionStore>();
         services.AddTransient<IngestJob>();
+        services.AddTransient<ReconcileJob>();
         return services;
     }
 

@@ -33,6 +33,7 @@ public static class WorkerApp
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             options.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
+        builder.Services.AddHostedService<WorkerSchedule>();
         return builder.Build();
     }
 }

@@ -85,6 +85,13 @@ public sealed class SdnetProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGKILL, as a crash or the OOM killer would: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     /// <summary>Sends SIGTERM, as systemd or an operator would.</summary>
     public void Terminate() => Signals.Terminate(_process.Id);
 

@@ -21,7 +21,7 @@ public sealed class WorkerTests
         var database = instance.Database;
         var submissionId = await RecordIntakeSubmissionAsync(instance.Data, database);
         // The front end's side: a Hangfire client on the same storage, in another host.
-        var client = new BackgroundJobClient(Core.Jobs.JobStorage.Open(database));
+        var client = new BackgroundJobClient(Core.Jobs.HangfireStorage.Open(database));
         client.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
 
         using var worker = WorkerApp.Build(instance.Data, instance.Settings);

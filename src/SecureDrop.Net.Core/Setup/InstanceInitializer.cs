@@ -36,7 +36,7 @@ public static class InstanceInitializer
             SourceIdentity.CreateInstanceSalt(data);
             MetadataDatabase.Create(data, database);
             var metadata = new MetadataDatabase(data, database);
-            JobStorage.Create(metadata);
+            HangfireStorage.Create(metadata);
 
             var passphrase = Codename.Generate(PassphraseWords);
             var adminId = Ids.New();

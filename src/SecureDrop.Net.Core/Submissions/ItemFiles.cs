@@ -57,9 +57,56 @@ public sealed class ItemFiles
     public FileStream OpenIntakeItem(string itemId) =>
         new(IntakePath(itemId), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
 
+    /// <summary>What lies in intake/: item ids, whether the file is still a partial write, and when it was last written.</summary>
+    public IReadOnlyList<IntakeEntry> IntakeEntries() =>
+        [.. new DirectoryInfo(_data.IntakeDirectory).EnumerateFiles()
+            .Select(file => (File: file, Id: Path.GetFileNameWithoutExtension(file.Name)))
+            .Where(entry => Ids.IsWellFormed(entry.Id) && entry.File.Extension is ItemSuffix or PartialSuffix)
+            .Select(entry => new IntakeEntry(entry.Id, entry.File.Extension == PartialSuffix, new DateTimeOffset(entry.File.LastWriteTimeUtc, TimeSpan.Zero)))];
+
+    public IReadOnlyList<string> VaultItemIds() =>
+        [.. Directory.EnumerateFiles(_data.VaultDirectory, "*" + ItemSuffix).Select(Path.GetFileNameWithoutExtension).Where(Ids.IsWellFormed)!];
+
+    /// <summary>Erases an item wherever it is (intake, partial or vault). Safe to repeat.</summary>
+    public void Erase(string itemId)
+    {
+        var id = Checked(itemId);
+        EraseFile(IntakePath(id));
+        EraseFile(Path.Combine(_data.IntakeDirectory, id + PartialSuffix));
+        EraseFile(VaultPath(id));
+    }
+
+    /// <summary>
+    /// Overwrites a file with zeros, flushes, then unlinks it, so the ciphertext does not linger in free blocks of
+    /// a simple filesystem. Copy-on-write filesystems, SSD wear levelling and snapshots defeat this: full-disk
+    /// encryption is what protects deleted material there (see SECURITY.md).
+    /// </summary>
+    private static void EraseFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.None))
+        {
+            var zeros = new byte[64 * 1024];
+            for (long written = 0, length = stream.Length; written < length; written += zeros.Length)
+            {
+                stream.Write(zeros, 0, (int)Math.Min(zeros.Length, length - written));
+            }
+
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Delete(path);
+    }
+
     private static string Checked(string itemId) =>
         Ids.IsWellFormed(itemId) ? itemId : throw new ArgumentException("Not an item id.", nameof(itemId));
 }
+
+public sealed record IntakeEntry(string ItemId, bool Partial, DateTimeOffset LastWrite);
 
 /// <summary>An intake item being written. Nothing appears under the final name until <see cref="CommitAsync"/>.</summary>
 public sealed class IntakeItemWriter : IAsyncDisposable

@@ -77,6 +77,20 @@ public sealed class SubmissionStore
         return ids.AsList();
     }
 
+    /// <summary>Submissions recorded but not yet ingested: each should have an ingest job on its way.</summary>
+    public async Task<IReadOnlyList<string>> InIntakeAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>("SELECT id FROM submissions WHERE state = 'intake'").ConfigureAwait(false)).AsList();
+    }
+
+    /// <summary>Every item id the metadata knows, to tell orphaned files from recorded ones.</summary>
+    public async Task<IReadOnlySet<string>> AllItemIdsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>("SELECT id FROM items").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<bool> MarkReadyAsync(string submissionId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -202,13 +202,23 @@ internal sealed partial class SubmissionReceiver
         try
         {
             await _submissions.RecordAsync(sourceId, submissionId, result.Items).ConfigureAwait(false);
-            _jobs.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             LogRecordFailed(exception.GetType().Name);
             Discard(written);
             return ReceiveResult.Fail(StatusCodes.Status503ServiceUnavailable, "The site is busy and could not store your submission. Nothing was kept; please try again in a few minutes.");
+        }
+
+        // Once the rows are committed the submission is durable: if the job cannot be queued now, the worker's
+        // reconcile job queues it later, so the source is rightly told it was received.
+        try
+        {
+            _jobs.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogEnqueueDeferred(submissionId, exception.GetType().Name);
         }
 
         LogReceived(submissionId, result.Items.Count);
@@ -257,6 +267,9 @@ internal sealed partial class SubmissionReceiver
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "A submission could not be recorded ({Reason}); its items were discarded")]
     private partial void LogRecordFailed(string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Submission {SubmissionId} is stored but its ingest job could not be queued ({Reason}); reconcile will queue it")]
+    private partial void LogEnqueueDeferred(string submissionId, string reason);
 
     private sealed record EncryptedItem(string Id, IntakeItemWriter Writer, long PlaintextBytes);
 }

@@ -11,7 +11,7 @@ namespace SecureDrop.Net.Core.Jobs;
 /// the data directory, or PostgreSQL (schema "hangfire") when the metadata is there too.
 /// Job arguments are opaque ids only: the storage is as exposed as any file on the server.
 /// </summary>
-public static class JobStorage
+public static class HangfireStorage
 {
     /// <summary>How often the worker looks for new jobs: a submission is visible in the console within a second or two.</summary>
     public static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(200);

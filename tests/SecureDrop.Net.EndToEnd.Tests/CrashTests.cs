@@ -1,0 +1,107 @@
+using System.Net;
+using Dapper;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.EndToEnd.Tests;
+
+/// <summary>
+/// Invariant 5 with real processes: a submission acknowledged to the source survives a crash of any process right
+/// after the response, and a worker killed mid-batch leaves every item in the vault exactly once after a restart.
+/// </summary>
+public sealed class CrashTests
+{
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task WorkerKilledMidBatch_AfterRestartEverySubmissionIsInTheVaultExactlyOnce(Store store)
+    {
+        using var instance = await TestInstance.CreateAsync(store);
+        var frontEnd = new Uri($"http://127.0.0.1:{Ports.FreeLoopbackPort()}");
+        await using var submission = await StartFrontEndAsync(instance, frontEnd);
+        using var source = new SourceClient(frontEnd);
+        await source.GenerateAndContinueAsync();
+        const int Submissions = 40;
+        for (var i = 0; i < Submissions; i++)
+        {
+            using var response = await source.SubmitAsync($"tip {i}", ($"file-{i}.bin", new byte[4096 + i]));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        await using (var doomed = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment))
+        {
+            await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") > 0, TimeSpan.FromSeconds(60), doomed);
+            doomed.Kill();
+        }
+
+        var readyAtKill = await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'");
+        await using var worker = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
+        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == Submissions, TimeSpan.FromSeconds(90), worker);
+
+        Assert.True(readyAtKill < Submissions, "The worker finished before it could be killed mid-batch; the test proved nothing.");
+        Assert.Equal(2 * Submissions, await CountAsync(instance, "SELECT count(*) FROM items"));
+        var vault = Directory.GetFiles(instance.Data.VaultDirectory).Select(Path.GetFileNameWithoutExtension).ToHashSet();
+        Assert.Equal(2 * Submissions, vault.Count);
+        await using var connection = await instance.Database.OpenAsync();
+        Assert.All(await connection.QueryAsync<string>("SELECT id FROM items"), id => Assert.Contains(id, vault));
+        Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
+    }
+
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task FrontEndKilledRightAfterAcknowledging_SubmissionIsKeptAndProcessed(Store store)
+    {
+        using var instance = await TestInstance.CreateAsync(store);
+        var frontEnd = new Uri($"http://127.0.0.1:{Ports.FreeLoopbackPort()}");
+        await using (var submission = await StartFrontEndAsync(instance, frontEnd))
+        {
+            using var source = new SourceClient(frontEnd);
+            await source.GenerateAndContinueAsync();
+            using var response = await source.SubmitAsync("acknowledged, then the front end died", ("evidence.bin", new byte[100_000]));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            submission.Kill();
+        }
+
+        await using var worker = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
+        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == 1, TimeSpan.FromSeconds(60), worker);
+
+        Assert.Equal(2, Directory.GetFiles(instance.Data.VaultDirectory).Length);
+        Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
+    }
+
+    private static async Task<SdnetProcess> StartFrontEndAsync(TestInstance instance, Uri address)
+    {
+        var process = SdnetProcess.Start(["serve", "submission", "--data", instance.Data.Root, "--url", address.ToString().TrimEnd('/')], instance.Environment);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await WaitUntilAsync(async () =>
+        {
+            try
+            {
+                using var response = await http.GetAsync(address);
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60), process);
+        return process;
+    }
+
+    private static async Task<long> CountAsync(TestInstance instance, string sql)
+    {
+        await using var connection = await instance.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, SdnetProcess process)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.False(process.HasExited, "The process exited early:\n" + process.Output);
+            Assert.True(clock.Elapsed < timeout, $"Gave up after {timeout.TotalSeconds} s:\n" + process.Output);
+            await Task.Delay(100);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using Dapper;
+using Npgsql;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Submission.Tests;
+
+/// <summary>PostgreSQL unavailable for a moment: the source is told "busy, try again", and nothing partial is kept.</summary>
+public sealed class DatabaseOutageTests
+{
+    [Fact]
+    public async Task DatabaseUnavailable_SubmitAnswersBusy_KeepsNothing_AndWorksAgainAfterwards()
+    {
+        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
+        await using var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, instance.Settings));
+        using var source = new SourceClient(app.Address);
+        await source.GenerateAndContinueAsync();
+        var database = new NpgsqlConnectionStringBuilder(instance.Settings.Values.Single()).Database!;
+
+        await SetConnectionsAllowedAsync(database, allowed: false);
+        try
+        {
+            using var refused = await source.SubmitAsync("during the outage", ("outage.bin", new byte[50_000]));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Contains("busy", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
+        }
+        finally
+        {
+            await SetConnectionsAllowedAsync(database, allowed: true);
+        }
+
+        using var accepted = await source.SubmitAsync("after the outage");
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        await using var connection = await instance.Database.OpenAsync();
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM submissions"));
+        Assert.Single(Directory.GetFiles(instance.Data.IntakeDirectory));
+    }
+
+    private static async Task SetConnectionsAllowedAsync(string database, bool allowed)
+    {
+        await using var admin = new NpgsqlConnection(TestPostgres.AdminConnectionString);
+        await admin.OpenAsync();
+        await admin.ExecuteAsync($"ALTER DATABASE {database} ALLOW_CONNECTIONS {(allowed ? "true" : "false")}");
+        if (!allowed)
+        {
+            await admin.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = @database", new { database });
+        }
+    }
+}
