@@ -25,6 +25,14 @@ public static class CoreServices
         services.AddSingleton<SubmissionStore>();
         services.AddTransient<IngestJob>();
         services.AddTransient<ReconcileJob>();
+        services.AddTransient<DeleteJob>();
+        services.AddTransient<RetentionJob>();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
+        services.AddTransient<DeleteJob>();
+        services.AddTransient<RetentionJob>();
+        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
         return services;
     }
 

@@ -22,6 +22,8 @@ internal sealed class WorkerSchedule : IHostedService
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _recurring.AddOrUpdate<ReconcileJob>(ReconcileJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
+        _recurring.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, job => job.RunAsync(), Cron.Hourly());
+        _recurring.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, job => job.RunAsync(), Cron.Hourly());
         _jobs.Enqueue<ReconcileJob>(job => job.RunAsync());
         return Task.CompletedTask;
     }

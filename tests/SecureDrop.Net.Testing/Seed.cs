@@ -23,7 +23,10 @@ public static class Seed
         return (sourceId, submissionId);
     }
 
-    public static async Task<string> SubmissionForSourceAsync(MetadataDatabase database, string sourceId, string? message, params (string Name, byte[] Content)[] files)
+    public static Task<string> SubmissionForSourceAsync(MetadataDatabase database, string sourceId, string? message, params (string Name, byte[] Content)[] files) =>
+        SubmissionForSourceAsync(database, TimeProvider.System, sourceId, message, files);
+
+    public static async Task<string> SubmissionForSourceAsync(MetadataDatabase database, TimeProvider time, string sourceId, string? message, params (string Name, byte[] Content)[] files)
     {
         ArgumentNullException.ThrowIfNull(database);
         var data = database.Data;
@@ -46,7 +49,7 @@ public static class Seed
             items.Add(new NewItem(id, kind, writer.Length, recipient.Fingerprint));
         }
 
-        var submissions = new SubmissionStore(database, TimeProvider.System);
+        var submissions = new SubmissionStore(database, time);
         var submissionId = Ids.New();
         await submissions.RecordAsync(sourceId, submissionId, items);
         await new IngestJob(submissions, itemFiles, keys, NullLogger<IngestJob>.Instance).RunAsync(submissionId);

@@ -51,6 +51,30 @@ public sealed class SourceStore
             "SELECT id FROM sources WHERE lookup_id = @lookupId", new { lookupId }).ConfigureAwait(false);
     }
 
+    /// <summary>Removes a source's rows, its submissions and items with them. Call after their files are erased.</summary>
+    public async Task DeleteRowsAsync(string sourceId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "DELETE FROM items WHERE submission_id IN (SELECT id FROM submissions WHERE source_id = @sourceId)", new { sourceId }, transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM submissions WHERE source_id = @sourceId", new { sourceId }, transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM sources WHERE id = @sourceId", new { sourceId }, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sources with no submission whose last activity was before the given day: abandoned after /generate, or
+    /// emptied by retention.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> WithoutSubmissionsSinceAsync(string day, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>(
+            "SELECT s.id FROM sources s WHERE s.last_activity_day < @day AND NOT EXISTS (SELECT 1 FROM submissions sub WHERE sub.source_id = s.id)",
+            new { day }).ConfigureAwait(false)).AsList();
+    }
+
     /// <summary>The console's list: sources that have sent something, most recently active first.</summary>
     public async Task<IReadOnlyList<SourceSummary>> ListAsync(CancellationToken cancellationToken = default)
     {

@@ -91,6 +91,31 @@ public sealed class SubmissionStore
         return (await connection.QueryAsync<string>("SELECT id FROM items").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>Item ids of every submission of a source, for deletion.</summary>
+    public async Task<IReadOnlyList<string>> ItemIdsOfSourceAsync(string sourceId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>(
+            "SELECT i.id FROM items i JOIN submissions s ON s.id = i.submission_id WHERE s.source_id = @sourceId", new { sourceId }).ConfigureAwait(false)).AsList();
+    }
+
+    /// <summary>Removes a submission's rows (its items go with it). Call after its files are erased.</summary>
+    public async Task DeleteSubmissionRowsAsync(string submissionId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM items WHERE submission_id = @submissionId", new { submissionId }, transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM submissions WHERE id = @submissionId", new { submissionId }, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Submissions received before the given day (ISO yyyy-MM-dd), for retention.</summary>
+    public async Task<IReadOnlyList<string>> ReceivedBeforeAsync(string day, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>("SELECT id FROM submissions WHERE received_day < @day", new { day }).ConfigureAwait(false)).AsList();
+    }
+
     public async Task<bool> MarkReadyAsync(string submissionId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

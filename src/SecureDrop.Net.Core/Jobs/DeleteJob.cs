@@ -1,0 +1,55 @@
+using Microsoft.Extensions.Logging;
+using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Core.Submissions;
+
+namespace SecureDrop.Net.Core.Jobs;
+
+/// <summary>
+/// Deletes for good: erases the ciphertext (overwrite, then unlink) and only then removes the rows, so a crash
+/// in between leaves rows that a retry finishes, never files without rows. Safe to run twice.
+/// </summary>
+public sealed partial class DeleteJob
+{
+    private readonly SourceStore _sources;
+    private readonly SubmissionStore _submissions;
+    private readonly ItemFiles _files;
+    private readonly ILogger<DeleteJob> _logger;
+
+    public DeleteJob(SourceStore sources, SubmissionStore submissions, ItemFiles files, ILogger<DeleteJob> logger)
+    {
+        _sources = sources;
+        _submissions = submissions;
+        _files = files;
+        _logger = logger;
+    }
+
+    public async Task DeleteSubmissionAsync(string submissionId)
+    {
+        var items = await _submissions.ItemIdsAsync(submissionId).ConfigureAwait(false);
+        foreach (var itemId in items)
+        {
+            _files.Erase(itemId);
+        }
+
+        await _submissions.DeleteSubmissionRowsAsync(submissionId).ConfigureAwait(false);
+        LogSubmissionDeleted(submissionId, items.Count);
+    }
+
+    public async Task DeleteSourceAsync(string sourceId)
+    {
+        var items = await _submissions.ItemIdsOfSourceAsync(sourceId).ConfigureAwait(false);
+        foreach (var itemId in items)
+        {
+            _files.Erase(itemId);
+        }
+
+        await _sources.DeleteRowsAsync(sourceId).ConfigureAwait(false);
+        LogSourceDeleted(sourceId, items.Count);
+    }
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Submission {SubmissionId} deleted: {ItemCount} item(s) erased")]
+    private partial void LogSubmissionDeleted(string submissionId, int itemCount);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Source {SourceId} deleted: {ItemCount} item(s) erased")]
+    private partial void LogSourceDeleted(string sourceId, int itemCount);
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Core.Submissions;
+
+namespace SecureDrop.Net.Core.Jobs;
+
+/// <summary>
+/// Expires what the instance's retention settings say to: submissions older than the retention period, and
+/// sources left with nothing (abandoned after /generate, or emptied by retention). Deletion goes through
+/// <see cref="DeleteJob"/>, so files are erased before rows.
+/// </summary>
+public sealed partial class RetentionJob
+{
+    public const string RecurringId = "retention";
+    private readonly SourceStore _sources;
+    private readonly SubmissionStore _submissions;
+    private readonly DeleteJob _delete;
+    private readonly IOptions<RetentionOptions> _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RetentionJob> _logger;
+
+    public RetentionJob(SourceStore sources, SubmissionStore submissions, DeleteJob delete, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
+    {
+        _sources = sources;
+        _submissions = submissions;
+        _delete = delete;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    [DisableConcurrentExecution(timeoutInSeconds: 600)]
+    public async Task RunAsync()
+    {
+        var options = _options.Value;
+        var today = _time.GetUtcNow().UtcDateTime.Date;
+        var expired = options.SubmissionDays > 0
+            ? await _submissions.ReceivedBeforeAsync(Day(today.AddDays(-options.SubmissionDays))).ConfigureAwait(false)
+            : [];
+        foreach (var submissionId in expired)
+        {
+            await _delete.DeleteSubmissionAsync(submissionId).ConfigureAwait(false);
+        }
+
+        var empty = await _sources.WithoutSubmissionsSinceAsync(Day(today.AddDays(-options.AbandonedSourceDays))).ConfigureAwait(false);
+        foreach (var sourceId in empty)
+        {
+            await _delete.DeleteSourceAsync(sourceId).ConfigureAwait(false);
+        }
+
+        LogExpired(expired.Count, empty.Count);
+    }
+
+    private static string Day(DateTime day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Retention: {Submissions} submission(s) and {Sources} source(s) without submissions deleted")]
+    private partial void LogExpired(int submissions, int sources);
+}
