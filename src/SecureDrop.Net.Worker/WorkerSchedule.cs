@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Notifications;
 
 namespace SecureDrop.Net.Worker;
 
@@ -23,7 +24,9 @@ internal sealed class WorkerSchedule : IHostedService
     {
         _recurring.AddOrUpdate<ReconcileJob>(ReconcileJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
         _recurring.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, job => job.RunAsync(), Cron.Hourly());
+        _recurring.AddOrUpdate<NotifyJob>(NotifyJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
         _recurring.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, job => job.RunAsync(), Cron.Hourly());
+        _recurring.AddOrUpdate<NotifyJob>(NotifyJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
         _jobs.Enqueue<ReconcileJob>(job => job.RunAsync());
         return Task.CompletedTask;
     }

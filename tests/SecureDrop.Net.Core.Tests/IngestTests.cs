@@ -72,5 +72,6 @@ public sealed class IngestTests
     }
 
     private static IngestJob Job(MetadataDatabase database) =>
-        new(new SubmissionStore(database, TimeProvider.System), new ItemFiles(database.Data), new NewsroomKeys(database.Data), NullLogger<IngestJob>.Instance);
+        new(new SubmissionStore(database, TimeProvider.System), new ItemFiles(database.Data), new NewsroomKeys(database.Data),
+            new Notifications.NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new Notifications.NotificationOptions()), TimeProvider.System), NullLogger<IngestJob>.Instance);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Notifications;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -52,7 +53,8 @@ public static class Seed
         var submissions = new SubmissionStore(database, time);
         var submissionId = Ids.New();
         await submissions.RecordAsync(sourceId, submissionId, items);
-        await new IngestJob(submissions, itemFiles, keys, NullLogger<IngestJob>.Instance).RunAsync(submissionId);
+        var notifications = new NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new NotificationOptions()), time);
+        await new IngestJob(submissions, itemFiles, keys, notifications, NullLogger<IngestJob>.Instance).RunAsync(submissionId);
         return submissionId;
     }
 }

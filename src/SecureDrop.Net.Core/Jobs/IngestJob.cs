@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Notifications;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 
@@ -8,20 +9,22 @@ namespace SecureDrop.Net.Core.Jobs;
 
 /// <summary>
 /// Moves a submission's items from intake/ to vault/ after checking each is an OpenPGP message to the newsroom
-/// key, then marks it ready for the console. Hangfire runs a job at least once, so every step may be repeated.
+/// key, then marks it ready for the console and schedules the journalists' next digest notice. Hangfire runs a job at least once, so every step may be repeated.
 /// </summary>
 public sealed partial class IngestJob
 {
     private readonly SubmissionStore _submissions;
     private readonly ItemFiles _files;
     private readonly NewsroomKeys _keys;
+    private readonly NotificationStore _notifications;
     private readonly ILogger<IngestJob> _logger;
 
-    public IngestJob(SubmissionStore submissions, ItemFiles files, NewsroomKeys keys, ILogger<IngestJob> logger)
+    public IngestJob(SubmissionStore submissions, ItemFiles files, NewsroomKeys keys, NotificationStore notifications, ILogger<IngestJob> logger)
     {
         _submissions = submissions;
         _files = files;
         _keys = keys;
+        _notifications = notifications;
         _logger = logger;
     }
 
@@ -49,6 +52,7 @@ public sealed partial class IngestJob
         }
 
         await _submissions.MarkReadyAsync(submissionId).ConfigureAwait(false);
+        await _notifications.MarkPendingAsync().ConfigureAwait(false);
         LogIngested(submissionId, itemIds.Count);
     }
 

@@ -27,6 +27,21 @@ public sealed class JournalistStore
             new { id, username, isAdmin, salt = secrets.Salt, verifier = secrets.Verifier, wrapped = secrets.WrappedVaultKey, day = CoarseTime.Today(_time) }).ConfigureAwait(false);
     }
 
+    /// <summary>Where this journalist's notices go, and the OpenPGP key they are encrypted to (null: none).</summary>
+    public async Task SetNotificationAddressAsync(string id, string? email, string? armoredPublicKey, CancellationToken cancellationToken = default)
+    {
+        if (armoredPublicKey is not null)
+        {
+            // Refuses keys that cannot encrypt (no valid encryption subkey, expired, revoked, weak) before storing.
+            _ = Crypto.NewsroomPublicKey.Parse(System.Text.Encoding.ASCII.GetBytes(armoredPublicKey));
+        }
+
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE journalists SET notify_email = @email, notify_public_key = @armoredPublicKey WHERE id = @id",
+            new { id, email, armoredPublicKey }).ConfigureAwait(false);
+    }
+
     public async Task<JournalistAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);

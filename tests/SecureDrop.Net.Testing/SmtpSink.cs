@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace SecureDrop.Net.Testing;
+
+/// <summary>
+/// A real SMTP server on loopback for one test: Debian's aiosmtpd, delivering into a Maildir the test reads.
+/// </summary>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly TempDirectory _maildir;
+
+    private SmtpSink(Process process, int port, TempDirectory maildir)
+    {
+        _process = process;
+        _maildir = maildir;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public static async Task<SmtpSink> StartAsync()
+    {
+        if (!File.Exists("/usr/bin/python3"))
+        {
+            throw new InvalidOperationException("The mail tests need Debian's python3 and python3-aiosmtpd (ops/dev/install-test-dependencies.sh installs them).");
+        }
+
+        var port = Ports.FreeLoopbackPort();
+        var maildir = new TempDirectory("sdnet-maildir");
+        var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir.Combine("mail")])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start aiosmtpd.");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync("127.0.0.1", port);
+                return new SmtpSink(process, port, maildir);
+            }
+            catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(20) && !process.HasExited)
+            {
+                await Task.Delay(100);
+            }
+            catch (SocketException)
+            {
+                var error = process.HasExited ? await process.StandardError.ReadToEndAsync() : "";
+                throw new InvalidOperationException("aiosmtpd did not start (is python3-aiosmtpd installed?): " + error);
+            }
+        }
+    }
+
+    /// <summary>The raw messages delivered so far, oldest first.</summary>
+    public IReadOnlyList<byte[]> Messages()
+    {
+        // Python's Maildir creates tmp/, new/ and cur/ only when it creates the folder itself.
+        var delivered = _maildir.Combine("mail", "new");
+        return Directory.Exists(delivered)
+            ? [.. new DirectoryInfo(delivered).GetFiles().OrderBy(f => f.LastWriteTimeUtc).Select(f => File.ReadAllBytes(f.FullName))]
+            : [];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _maildir.Dispose();
+    }
+}
