@@ -13,8 +13,26 @@ namespace SecureDrop.Net.EndToEnd.Tests;
 /// </summary>
 public sealed partial class SourceToJournalistTests
 {
-    [Fact]
-    public async Task TipWithMessageAndTwoFiles_ReachesJournalistIntact_DecryptsWithGpg_AndLeavesNoPlaintext()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task TipWithMessageAndTwoFiles_ReachesJournalistIntact_DecryptsWithGpg_AndLeavesNoPlaintext(Store store)
+    {
+        var postgres = store == Store.PostgreSql ? await TestPostgres.CreateDatabaseAsync() : null;
+        try
+        {
+            await RunTipThroughAsync(postgres);
+        }
+        finally
+        {
+            if (postgres is not null)
+            {
+                TestPostgres.DropDatabase(postgres);
+            }
+        }
+    }
+
+    private static async Task RunTipThroughAsync(string? postgres)
     {
         using var gpg = new Gpg();
         var fingerprint = await gpg.QuickGenerateKeyAsync("Newsroom <tips@newsroom.example>");
@@ -24,6 +42,10 @@ public sealed partial class SourceToJournalistTests
         var data = work.Combine("data");
         var temp = Directory.CreateDirectory(work.Combine("tmp")).FullName;
         var environment = new Dictionary<string, string> { ["TMPDIR"] = temp, ["ASPNETCORE_TEMP"] = temp };
+        if (postgres is not null)
+        {
+            environment["Database__PostgreSql"] = postgres;
+        }
 
         var (initCode, initOutput) = await SdnetProcess.RunAsync(["init", "--data", data, "--import-key", keyFile], environment);
         Assert.True(initCode == 0, initOutput);
@@ -74,7 +96,7 @@ public sealed partial class SourceToJournalistTests
         Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
 
         var export = work.Combine("export");
-        var (exportCode, exportOutput) = await SdnetProcess.RunAsync(["export", "--data", data, "--out", export]);
+        var (exportCode, exportOutput) = await SdnetProcess.RunAsync(["export", "--data", data, "--out", export], environment);
         Assert.True(exportCode == 0, exportOutput);
         var decrypted = new List<byte[]>();
         var packetListings = new StringBuilder();
@@ -106,7 +128,19 @@ public sealed partial class SourceToJournalistTests
         }
 
         var canaries = tip.Canaries(codename);
-        Assert.Empty(ForensicScan.Find([data, temp], canaries));
+        var scanned = new List<string> { data, temp };
+        if (postgres is not null)
+        {
+            // Metadata and Hangfire's tables, as a seizure of the database server would take them.
+            var dumps = Directory.CreateDirectory(work.Combine("pg_dump")).FullName;
+            await TestPostgres.DumpAsync(postgres, Path.Combine(dumps, "instance.sql"));
+            var dump = await File.ReadAllTextAsync(Path.Combine(dumps, "instance.sql"));
+            Assert.Contains("IngestJob", dump, StringComparison.Ordinal);
+            Assert.Contains("COPY public.items", dump, StringComparison.Ordinal);
+            scanned.Add(dumps);
+        }
+
+        Assert.Empty(ForensicScan.Find(scanned, canaries));
         var logs = run.Output + initOutput;
         foreach (var (name, value) in canaries)
         {

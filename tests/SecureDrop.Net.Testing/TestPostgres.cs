@@ -28,6 +28,26 @@ public static class TestPostgres
         return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name }.ToString();
     }
 
+    /// <summary>pg_dump of a whole database (every schema, Hangfire's included) into a plain SQL file.</summary>
+    public static async Task DumpAsync(string connectionString, string outputFile)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/lib/postgresql/15/bin/pg_dump",
+            ["--host", builder.Host!, "--port", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--username", builder.Username!, "--file", outputFile, builder.Database!])
+        {
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        };
+        start.Environment["PGPASSWORD"] = builder.Password;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException("pg_dump failed: " + error);
+        }
+    }
+
     public static void DropDatabase(string connectionString)
     {
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;

@@ -23,6 +23,8 @@ internal static class MigrateCommand
             }
 
             SchemaMigrations.MigrateUp(database);
+            Core.Jobs.HangfireStorage.Migrate(database);
+            await DatabaseRoles.ApplyAsync(database);
             await output.WriteLineAsync(before == SchemaMigrations.CurrentVersion
                 ? $"The schema is already at version {before}; nothing to do."
                 : $"Migrated the schema from version {before} to {SchemaMigrations.CurrentVersion}.");

@@ -49,11 +49,24 @@ public static class HangfireStorage
         ArgumentNullException.ThrowIfNull(database);
         if (database.Provider == DatabaseProvider.PostgreSql)
         {
-            _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgreSqlOptions(prepareSchema: true)), PostgreSqlOptions(prepareSchema: true));
+            Migrate(database);
             return;
         }
 
         DataDirectory.CreateOwnerOnlyEmptyFile(database.Data.JobDatabase);
+        Migrate(database);
+    }
+
+    /// <summary>Brings Hangfire's own schema up to this build's Hangfire version ('sdnet migrate').</summary>
+    public static void Migrate(MetadataDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgreSqlOptions(prepareSchema: true)), PostgreSqlOptions(prepareSchema: true));
+            return;
+        }
+
         using var storage = new SQLiteStorage(database.Data.JobDatabase, new SQLiteStorageOptions());
     }
 

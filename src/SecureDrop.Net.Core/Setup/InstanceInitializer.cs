@@ -37,6 +37,7 @@ public static class InstanceInitializer
             MetadataDatabase.Create(data, database);
             var metadata = new MetadataDatabase(data, database);
             HangfireStorage.Create(metadata);
+            await DatabaseRoles.ApplyAsync(metadata, cancellationToken).ConfigureAwait(false);
 
             var passphrase = Codename.Generate(PassphraseWords);
             var adminId = Ids.New();

@@ -1,0 +1,53 @@
+using System.Net;
+using Dapper;
+using Npgsql;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Submission.Tests;
+
+/// <summary>On PostgreSQL the front end runs as a member of sdnet_frontend: it works, and it cannot read journalists.</summary>
+public sealed class FrontEndRoleTests
+{
+    [Fact]
+    public async Task FrontEndRole_CanTakeSubmissions_ButCannotReadJournalistsOrOtherColumns()
+    {
+        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
+        var login = "sdnet_test_web_" + Guid.NewGuid().ToString("N")[..12];
+        const string Password = "front-end-test-password";
+        await using (var admin = new NpgsqlConnection(TestPostgres.AdminConnectionString))
+        {
+            await admin.ExecuteAsync($"CREATE ROLE {login} LOGIN PASSWORD '{Password}' IN ROLE {DatabaseRoles.FrontEnd}");
+        }
+
+        try
+        {
+            var frontEndConnection = new NpgsqlConnectionStringBuilder(instance.Settings.Values.Single()) { Username = login, Password = Password }.ToString();
+            var settings = new Dictionary<string, string?> { ["Database:PostgreSql"] = frontEndConnection };
+            await using (var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, settings)))
+            {
+                using var source = new SourceClient(app.Address);
+                var codename = await source.GenerateAndContinueAsync();
+                using var response = await source.SubmitAsync("through the restricted role", ("f.bin", [1, 2, 3]));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                using var returning = new SourceClient(app.Address);
+                using var loginResponse = await returning.LoginAsync(codename);
+                Assert.Equal(HttpStatusCode.OK, loginResponse.StatusCode);
+            }
+
+            await using var restricted = new NpgsqlConnection(frontEndConnection);
+            await restricted.OpenAsync();
+            foreach (var sql in new[] { "SELECT count(*) FROM journalists", "SELECT count(*) FROM notification_state", "SELECT created_day FROM sources", "SELECT kind FROM items", "DELETE FROM submissions" })
+            {
+                var error = await Assert.ThrowsAsync<PostgresException>(() => restricted.ExecuteScalarAsync(sql));
+                Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+            }
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var admin = new NpgsqlConnection(TestPostgres.AdminConnectionString);
+            await admin.ExecuteAsync($"DROP OWNED BY {login}; DROP ROLE {login}");
+        }
+    }
+}
