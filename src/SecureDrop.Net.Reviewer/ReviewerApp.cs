@@ -18,7 +18,7 @@ public static class ReviewerApp
 {
     public const string ApplicationName = "SecureDrop.Net.Reviewer";
 
-    public static WebApplication Build(DataDirectory data, string url, IReadOnlyDictionary<string, string?>? settings = null)
+    public static WebApplication Build(DataDirectory data, string url, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? overrides = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -39,6 +39,7 @@ public static class ReviewerApp
         services.AddSecureDropCore(data, builder.Configuration).AddUnicodeHtmlEncoding();
         services.AddSingleton<JournalistStore>();
         services.AddSingleton<JournalistSessions>();
+        services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ItemReader>();
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)
@@ -52,6 +53,7 @@ public static class ReviewerApp
         services.AddConsoleAuthentication();
         services.AddRazorPages()
             .ConfigureApplicationPartManager(parts => ApplicationParts.OnlyAssembly(parts, typeof(ReviewerApp).Assembly));
+        overrides?.Invoke(services);
 
         var app = builder.Build();
         app.UseSecurityHeaders();

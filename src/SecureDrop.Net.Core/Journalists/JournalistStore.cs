@@ -42,19 +42,59 @@ public sealed class JournalistStore
             new { id, email, armoredPublicKey }).ConfigureAwait(false);
     }
 
+    /// <summary>Counts a failed sign-in; the account locks (until an admin unlocks it) at <paramref name="lockAt"/> in a row.</summary>
+    public async Task RecordFailedAttemptAsync(string id, int lockAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE journalists SET failed_attempts = failed_attempts + 1, locked = (failed_attempts + 1 >= @lockAt OR locked) WHERE id = @id",
+            new { id, lockAt }).ConfigureAwait(false);
+    }
+
+    public async Task ResetFailedAttemptsAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE journalists SET failed_attempts = 0 WHERE id = @id", new { id }).ConfigureAwait(false);
+    }
+
+    public async Task EnrolTotpAsync(string id, byte[] sealedSecret, long step, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            "UPDATE journalists SET totp_secret_sealed = @sealedSecret, totp_last_step = @step WHERE id = @id",
+            new { id, sealedSecret, step }).ConfigureAwait(false);
+    }
+
+    /// <summary>Claims a TOTP step for a sign-in; false when it (or a later one) was used already: a replayed code.</summary>
+    public async Task<bool> ClaimTotpStepAsync(string id, long step, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "UPDATE journalists SET totp_last_step = @step WHERE id = @id AND totp_last_step < @step",
+            new { id, step }).ConfigureAwait(false) == 1;
+    }
+
     public async Task<JournalistAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<AccountRow>(
             """
             SELECT id AS Id, username AS Username, is_admin AS IsAdmin, kdf_salt AS Salt, verifier AS Verifier,
-                   wrapped_vault_key AS WrappedVaultKey
+                   wrapped_vault_key AS WrappedVaultKey, totp_secret_sealed AS TotpSecretSealed, totp_last_step AS TotpLastStep,
+                   failed_attempts AS FailedAttempts, locked AS Locked, disabled AS Disabled
             FROM journalists WHERE username = @username
             """,
             new { username }).ConfigureAwait(false);
         return row is null
             ? null
-            : new JournalistAccount(row.Id, row.Username, row.IsAdmin, new JournalistSecrets(row.Salt, row.Verifier, row.WrappedVaultKey));
+            : new JournalistAccount(row.Id, row.Username, row.IsAdmin, new JournalistSecrets(row.Salt, row.Verifier, row.WrappedVaultKey))
+            {
+                TotpSecretSealed = row.TotpSecretSealed,
+                TotpLastStep = row.TotpLastStep,
+                FailedAttempts = row.FailedAttempts,
+                Locked = row.Locked,
+                Disabled = row.Disabled,
+            };
     }
 
     private sealed class AccountRow
@@ -70,7 +110,28 @@ public sealed class JournalistStore
         public byte[] Verifier { get; set; } = [];
 
         public byte[] WrappedVaultKey { get; set; } = [];
+
+        public byte[]? TotpSecretSealed { get; set; }
+
+        public long TotpLastStep { get; set; }
+
+        public int FailedAttempts { get; set; }
+
+        public bool Locked { get; set; }
+
+        public bool Disabled { get; set; }
     }
 }
 
-public sealed record JournalistAccount(string Id, string Username, bool IsAdmin, JournalistSecrets Secrets);
+public sealed record JournalistAccount(string Id, string Username, bool IsAdmin, JournalistSecrets Secrets)
+{
+    public byte[]? TotpSecretSealed { get; init; }
+
+    public long TotpLastStep { get; init; }
+
+    public int FailedAttempts { get; init; }
+
+    public bool Locked { get; init; }
+
+    public bool Disabled { get; init; }
+}

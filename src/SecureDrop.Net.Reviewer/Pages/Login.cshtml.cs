@@ -10,8 +10,9 @@ using SecureDrop.Net.Reviewer.Sessions;
 namespace SecureDrop.Net.Reviewer.Pages;
 
 /// <summary>
-/// Passphrase sign-in. The passphrase unwraps the vault key, which opens the newsroom secret keys for this
-/// session only. Unknown names cost the same Argon2id time as wrong passphrases.
+/// Passphrase sign-in, the first of two factors. The passphrase unwraps the vault key, which opens the newsroom
+/// secret keys for this session only; nothing is reachable until the TOTP step. Unknown names cost the same
+/// Argon2id time as wrong passphrases; repeated failures make the name wait, then lock the account.
 /// </summary>
 [AllowAnonymous]
 [RequestSizeLimit(16 * 1024)]
@@ -20,13 +21,15 @@ internal sealed partial class LoginModel : PageModel
     private readonly JournalistStore _journalists;
     private readonly NewsroomKeys _keys;
     private readonly JournalistSessions _sessions;
+    private readonly SignInThrottle _throttle;
     private readonly ILogger<LoginModel> _logger;
 
-    public LoginModel(JournalistStore journalists, NewsroomKeys keys, JournalistSessions sessions, ILogger<LoginModel> logger)
+    public LoginModel(JournalistStore journalists, NewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, ILogger<LoginModel> logger)
     {
         _journalists = journalists;
         _keys = keys;
         _sessions = sessions;
+        _throttle = throttle;
         _logger = logger;
     }
 
@@ -42,26 +45,45 @@ internal sealed partial class LoginModel : PageModel
             return Refuse();
         }
 
+        if (_throttle.MustWait(Username))
+        {
+            Error = "Too many attempts for this user name. Wait a minute, then try again.";
+            return new PageResult { StatusCode = StatusCodes.Status429TooManyRequests };
+        }
+
         var account = await _journalists.FindByUsernameAsync(Username, HttpContext.RequestAborted);
         if (account is null)
         {
             JournalistCredentials.SpendEquivalentTime(passphrase);
+            _throttle.RecordFailure(Username);
             return Refuse();
         }
 
         var vaultKey = JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id);
         if (vaultKey is null)
         {
+            _throttle.RecordFailure(Username);
+            await _journalists.RecordFailedAttemptAsync(account.Id, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
             LogFailedSignIn(account.Id);
             return Refuse();
         }
 
+        if (account.Locked || account.Disabled)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(vaultKey);
+            Error = account.Disabled
+                ? "This account is disabled."
+                : "This account is locked after too many failed attempts. An admin can unlock it.";
+            return new PageResult { StatusCode = StatusCodes.Status403Forbidden };
+        }
+
         var keys = _keys.UnsealSecretKeys(vaultKey);
         var sessionId = _sessions.Start(account.Id, account.Username, account.IsAdmin, vaultKey, keys);
+        _sessions.Find(sessionId)!.TotpSecretSealed = account.TotpSecretSealed;
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
             ConsoleAuthentication.Principal(sessionId, account.Username, account.IsAdmin));
-        LogSignedIn(account.Id);
-        return Redirect("/");
+        LogPassphraseAccepted(account.Id);
+        return Redirect(SecondFactorModel.Path);
     }
 
     private PageResult Refuse()
@@ -70,8 +92,8 @@ internal sealed partial class LoginModel : PageModel
         return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Journalist {JournalistId} signed in")]
-    private partial void LogSignedIn(string journalistId);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Journalist {JournalistId} passed the passphrase step")]
+    private partial void LogPassphraseAccepted(string journalistId);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Failed sign-in for journalist {JournalistId}")]
     private partial void LogFailedSignIn(string journalistId);

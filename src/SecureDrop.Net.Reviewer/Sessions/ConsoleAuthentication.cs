@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 
 namespace SecureDrop.Net.Reviewer.Sessions;
@@ -13,6 +14,7 @@ internal static class ConsoleAuthentication
 {
     public const string SessionClaim = "sdnet:session";
     public const string AdminRole = "admin";
+    public const string SecondFactorPolicy = "second-factor";
 
     public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services)
     {
@@ -25,7 +27,7 @@ internal static class ConsoleAuthentication
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/login";
                 options.LogoutPath = "/logout";
-                options.AccessDeniedPath = "/login";
+                options.AccessDeniedPath = "/login/second-factor";
                 options.SlidingExpiration = true;
                 options.ExpireTimeSpan = JournalistSessions.IdleTimeout;
                 options.Events.OnValidatePrincipal = context =>
@@ -39,8 +41,12 @@ internal static class ConsoleAuthentication
                     return Task.CompletedTask;
                 };
             });
+        // Everything needs a session past both factors, except the sign-in pages themselves.
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
+                .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: true }).Build())
+            .AddPolicy(SecondFactorPolicy, policy => policy.RequireAuthenticatedUser()
+                .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: false }));
         return services;
     }
 

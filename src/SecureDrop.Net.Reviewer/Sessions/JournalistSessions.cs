@@ -97,12 +97,29 @@ internal sealed class UnlockedSession
 
     public DateTimeOffset LastSeen { get; set; }
 
+    /// <summary>False between the passphrase and the TOTP code: the session can reach the second-factor pages only.</summary>
+    public bool SecondFactorDone { get; set; }
+
+    /// <summary>The journalist's TOTP secret as stored (sealed), or null when they have yet to enrol.</summary>
+    public byte[]? TotpSecretSealed { get; set; }
+
+    /// <summary>A TOTP secret being enrolled, shown once, kept here until the journalist proves it with a code.</summary>
+    public byte[]? PendingTotpSecret { get; set; }
+
+    /// <summary>The vault key, for sealing a newly enrolled TOTP secret.</summary>
+    public ReadOnlySpan<byte> VaultKey => _vaultKey;
+
     public NewsroomSecretKey? KeyFor(string fingerprint) =>
         Keys.FirstOrDefault(key => string.Equals(key.Fingerprint, fingerprint, StringComparison.Ordinal));
 
     public void Wipe()
     {
         CryptographicOperations.ZeroMemory(_vaultKey);
+        if (PendingTotpSecret is not null)
+        {
+            CryptographicOperations.ZeroMemory(PendingTotpSecret);
+        }
+
         foreach (var key in Keys)
         {
             key.Dispose();

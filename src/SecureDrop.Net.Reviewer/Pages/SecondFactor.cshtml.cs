@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using QRCoder;
+using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Reviewer.Sessions;
+
+namespace SecureDrop.Net.Reviewer.Pages;
+
+/// <summary>
+/// The mandatory second factor: enrolment at first sign-in (the QR code is rendered on the server as inline SVG,
+/// so no script or remote image is needed), then a TOTP code at every sign-in, each code accepted once.
+/// </summary>
+[Authorize(Policy = ConsoleAuthentication.SecondFactorPolicy)]
+[RequestSizeLimit(16 * 1024)]
+internal sealed partial class SecondFactorModel : PageModel
+{
+    public const string Path = "/login/second-factor";
+    private readonly JournalistStore _journalists;
+    private readonly SignInThrottle _throttle;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SecondFactorModel> _logger;
+
+    public SecondFactorModel(JournalistStore journalists, SignInThrottle throttle, TimeProvider time, ILogger<SecondFactorModel> logger)
+    {
+        _journalists = journalists;
+        _throttle = throttle;
+        _time = time;
+        _logger = logger;
+    }
+
+    public bool Enrolling { get; private set; }
+
+    public string? QrSvg { get; private set; }
+
+    public string? SecretText { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public IActionResult OnGet()
+    {
+        Show(HttpContext.UnlockedSession()!);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = "code")] string? code)
+    {
+        var session = HttpContext.UnlockedSession()!;
+        var now = _time.GetUtcNow();
+        if (session.TotpSecretSealed is null)
+        {
+            var pending = session.PendingTotpSecret;
+            var step = pending is null ? null : TotpCodes.MatchingStep(pending, code, now);
+            if (step is null)
+            {
+                return await RefuseAsync(session);
+            }
+
+            var sealedSecret = TotpCodes.Seal(pending!, session.VaultKey, session.JournalistId);
+            await _journalists.EnrolTotpAsync(session.JournalistId, sealedSecret, step.Value, HttpContext.RequestAborted);
+            session.TotpSecretSealed = sealedSecret;
+            session.PendingTotpSecret = null;
+            LogEnrolled(session.JournalistId);
+        }
+        else
+        {
+            var secret = TotpCodes.Open(session.TotpSecretSealed, session.VaultKey, session.JournalistId);
+            var step = TotpCodes.MatchingStep(secret, code, now);
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
+            if (step is null || !await _journalists.ClaimTotpStepAsync(session.JournalistId, step.Value, HttpContext.RequestAborted))
+            {
+                return await RefuseAsync(session);
+            }
+        }
+
+        session.SecondFactorDone = true;
+        _throttle.Clear(session.Username);
+        await _journalists.ResetFailedAttemptsAsync(session.JournalistId, HttpContext.RequestAborted);
+        LogSignedIn(session.JournalistId);
+        return Redirect("/");
+    }
+
+    private async Task<IActionResult> RefuseAsync(UnlockedSession session)
+    {
+        _throttle.RecordFailure(session.Username);
+        await _journalists.RecordFailedAttemptAsync(session.JournalistId, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
+        Show(session);
+        Error = "That code is wrong, expired or already used. Enter the current code.";
+        return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
+    }
+
+    private void Show(UnlockedSession session)
+    {
+        Enrolling = session.TotpSecretSealed is null;
+        if (!Enrolling)
+        {
+            return;
+        }
+
+        session.PendingTotpSecret ??= TotpCodes.NewSecret();
+        SecretText = TotpCodes.Display(session.PendingTotpSecret);
+        using var generator = new QRCodeGenerator();
+        using var data = generator.CreateQrCode(TotpCodes.ProvisioningUri(session.PendingTotpSecret, session.Username).ToString(), QRCodeGenerator.ECCLevel.M);
+        QrSvg = new SvgQRCode(data).GetGraphic(4);
+    }
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Journalist {JournalistId} enrolled an authenticator")]
+    private partial void LogEnrolled(string journalistId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Journalist {JournalistId} signed in")]
+    private partial void LogSignedIn(string journalistId);
+}
