@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Security;
@@ -6,24 +6,21 @@ using Org.BouncyCastle.Security;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// The write side of <see cref="MessageEncryptor"/>: literal data generator inside the encrypted data generator,
-/// both with fixed buffers so BouncyCastle emits partial-length packets instead of buffering the whole input.
+/// The write side of <see cref="MessageEncryptor"/>: one public-key packet per recipient around a fresh AES-256
+/// session key, then a SEIPD v1 packet (<see cref="SeipdWriter"/>) holding a binary literal packet, both written
+/// with partial body lengths from fixed 64 KiB buffers, so nothing grows with the input.
 /// </summary>
 internal sealed class EncryptingStream : Stream
 {
-    private const int BufferSize = 64 * 1024;
-
     private readonly Stream _output;
-    private readonly byte[] _literalBuffer;
-    private Stream? _encrypted;
-    private Stream? _literal;
+    private SeipdWriter? _seipd;
+    private PartialBodyWriter? _literal;
 
-    private EncryptingStream(Stream output, Stream encrypted, Stream literal, byte[] literalBuffer)
+    private EncryptingStream(Stream output, SeipdWriter seipd, PartialBodyWriter literal)
     {
         _output = output;
-        _encrypted = encrypted;
+        _seipd = seipd;
         _literal = literal;
-        _literalBuffer = literalBuffer;
     }
 
     public override bool CanRead => false;
@@ -40,25 +37,22 @@ internal sealed class EncryptingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public static EncryptingStream Open(Stream output, PgpPublicKey recipient, string fileName)
+    public static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName)
     {
-        byte[] literalBuffer = new byte[BufferSize];
-        try
+        using SessionKey session = SessionKey.NewAes256();
+        var random = new SecureRandom();
+        foreach (PgpPublicKey recipient in recipients)
         {
-            var generator = new PgpEncryptedDataGenerator(
-                SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: true, new SecureRandom());
-            generator.AddMethod(recipient);
-            Stream encrypted = generator.Open(output, new byte[BufferSize]);
+            output.Write(Encode(SessionKeyWrap.Wrap(session, recipient, random)));
+        }
 
-            // Modification time 0: the real time would be metadata about the source, and nothing needs it.
-            Stream literal = new PgpLiteralDataGenerator().Open(
-                encrypted, PgpLiteralData.Binary, fileName, DateTime.UnixEpoch, literalBuffer);
-            return new EncryptingStream(output, encrypted, literal, literalBuffer);
-        }
-        catch (PgpException e)
-        {
-            throw new CryptoException("The message could not be started: the recipient key is unusable.", e);
-        }
+        var seipd = new SeipdWriter(CfbCipher.Create(session), output.Write);
+        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, seipd.Write);
+
+        // Binary format, the name, modification time 0: the real time would be metadata about the source.
+        byte[] name = Encoding.UTF8.GetBytes(fileName);
+        literal.Write([(byte)PgpLiteralData.Binary, (byte)name.Length, .. name, 0, 0, 0, 0]);
+        return new EncryptingStream(output, seipd, literal);
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -97,23 +91,34 @@ internal sealed class EncryptingStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _literal is not null)
+        if (disposing && _literal is not null && _seipd is not null)
         {
             try
             {
                 // Order matters: closing the literal packet, then the encrypted packet, which appends the MDC.
-                _literal.Dispose();
-                _encrypted?.Dispose();
+                _literal.Finish();
+                _seipd.Finish();
                 _output.Flush();
             }
             finally
             {
+                _seipd.Dispose();
                 _literal = null;
-                _encrypted = null;
-                CryptographicOperations.ZeroMemory(_literalBuffer);
+                _seipd = null;
             }
         }
 
         base.Dispose(disposing);
+    }
+
+    private static byte[] Encode(PublicKeyEncSessionPacket packet)
+    {
+        using var buffer = new MemoryStream();
+        using (var packets = new BcpgOutputStream(buffer))
+        {
+            packets.WritePacket(packet);
+        }
+
+        return buffer.ToArray();
     }
 }
