@@ -46,7 +46,7 @@ internal sealed class EncryptingStream : Stream
             output.Write(Encode(SessionKeyWrap.Wrap(session, recipient, random)));
         }
 
-        var seipd = new SeipdWriter(CfbCipher.Create(session), output.Write);
+        var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes.Span));
         var literal = new PartialBodyWriter((int)PacketTag.LiteralData, seipd.Write);
 
         // Binary format, the name, modification time 0: the real time would be metadata about the source.

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>Where a packet writer sends its encoded bytes: the next layer in, or the output stream.</summary>
-internal delegate void ByteSink(ReadOnlySpan<byte> bytes);
+internal delegate void ByteSink(ReadOnlyMemory<byte> bytes);
 
 /// <summary>
 /// Writes one new-format packet whose length is not known in advance: full 64 KiB chunks with partial body
@@ -16,6 +16,7 @@ internal sealed class PartialBodyWriter(int tag, ByteSink sink)
     private const int ChunkSize = 1 << ChunkBits;
 
     private readonly byte[] _chunk = new byte[ChunkSize];
+    private readonly byte[] _header = new byte[6];
     private int _used;
     private bool _started;
 
@@ -42,16 +43,15 @@ internal sealed class PartialBodyWriter(int tag, ByteSink sink)
             EmitPartial();
         }
 
-        Span<byte> header = stackalloc byte[6];
         int at = 0;
         if (!_started)
         {
-            header[at++] = (byte)(0xC0 | tag);
+            _header[at++] = (byte)(0xC0 | tag);
         }
 
-        at += PacketHeader.WriteNewLength(header[at..], _used);
-        sink(header[..at]);
-        sink(_chunk.AsSpan(0, _used));
+        at += PacketHeader.WriteNewLength(_header.AsSpan(at), _used);
+        sink(_header.AsMemory(0, at));
+        sink(_chunk.AsMemory(0, _used));
         CryptographicOperations.ZeroMemory(_chunk);
         _used = 0;
     }
@@ -61,11 +61,11 @@ internal sealed class PartialBodyWriter(int tag, ByteSink sink)
         if (!_started)
         {
             _started = true;
-            sink([(byte)(0xC0 | tag), (byte)(0xE0 | ChunkBits)]);
+            sink(new byte[] { (byte)(0xC0 | tag), 0xE0 | ChunkBits });
         }
         else
         {
-            sink([(byte)(0xE0 | ChunkBits)]);
+            sink(new byte[] { 0xE0 | ChunkBits });
         }
 
         sink(_chunk);
