@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Bcpg.Sig;
+using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
@@ -10,17 +11,21 @@ namespace SecureDrop.Net.Crypto;
 
 /// <summary>
 /// Makes a v4 newsroom key the way GnuPG 2.2 would: an Ed25519 (legacy EdDSA, algorithm 22) certify+sign primary
-/// and a Cv25519 (legacy ECDH, algorithm 18) encryption subkey with KDF SHA-256 / AES-256. RFC 9580's new
-/// algorithm ids are avoided on purpose: GnuPG 2.2 and Debian's Sequoia cannot use them.
+/// and a Cv25519 (legacy ECDH, algorithm 18) encryption subkey with KDF SHA-256 / AES-256, or on request RSA 4096
+/// for both. RFC 9580's new algorithm ids are avoided on purpose: GnuPG 2.2 and Debian's Sequoia cannot use them.
 /// </summary>
 internal static class KeyGenerator
 {
     /// <summary>Returns the encoded, unprotected secret key ring; the caller must clear it.</summary>
-    public static byte[] Generate(string userId, DateTime creationTime)
+    public static byte[] Generate(string userId, DateTime creationTime, NewsroomKeyAlgorithm algorithm)
     {
         var random = new SecureRandom();
-        PgpKeyPair primary = CreateEd25519(random, creationTime);
-        PgpKeyPair subkey = CreateCv25519(random, creationTime);
+        (PgpKeyPair primary, PgpKeyPair subkey) = algorithm switch
+        {
+            NewsroomKeyAlgorithm.Curve25519 => (CreateEd25519(random, creationTime), CreateCv25519(random, creationTime)),
+            NewsroomKeyAlgorithm.Rsa4096 => (CreateRsa(random, creationTime), CreateRsa(random, creationTime)),
+            _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown key algorithm."),
+        };
 
         var primaryPackets = new PgpSignatureSubpacketGenerator();
         primaryPackets.SetSignatureCreationTime(false, creationTime);
@@ -43,6 +48,14 @@ internal static class KeyGenerator
             rawPassPhrase: null, useSha1: false, primaryPackets.Generate(), null, random);
         generator.AddSubKey(subkey, subkeyPackets.Generate(), null, HashAlgorithmTag.Sha512);
         return KeyRings.Encode(generator.GenerateSecretKeyRing());
+    }
+
+    /// <summary>RSA 4096 with e = 65537; 100 Miller–Rabin rounds leave a composite "prime" out of reach.</summary>
+    private static PgpKeyPair CreateRsa(SecureRandom random, DateTime creationTime)
+    {
+        var generator = new RsaKeyPairGenerator();
+        generator.Init(new RsaKeyGenerationParameters(BigInteger.ValueOf(65537), random, 4096, 100));
+        return new PgpKeyPair(PublicKeyAlgorithmTag.RsaGeneral, generator.GenerateKeyPair(), creationTime);
     }
 
     private static PgpKeyPair CreateEd25519(SecureRandom random, DateTime creationTime)

@@ -43,7 +43,7 @@ internal sealed class EncryptingStream : Stream
         var random = new SecureRandom();
         foreach (PgpPublicKey recipient in recipients)
         {
-            output.Write(Encode(SessionKeyWrap.Wrap(session, recipient, random)));
+            output.Write(SessionKeyWrap.Encode(SessionKeyWrap.Wrap(session, recipient, random)));
         }
 
         var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes.Span));
@@ -109,16 +109,5 @@ internal sealed class EncryptingStream : Stream
         }
 
         base.Dispose(disposing);
-    }
-
-    private static byte[] Encode(PublicKeyEncSessionPacket packet)
-    {
-        using var buffer = new MemoryStream();
-        using (var packets = new BcpgOutputStream(buffer))
-        {
-            packets.WritePacket(packet);
-        }
-
-        return buffer.ToArray();
     }
 }

@@ -37,6 +37,18 @@ internal static class SessionKeyWrap
         }
     }
 
+    /// <summary>The packet as it goes on the wire.</summary>
+    public static byte[] Encode(PublicKeyEncSessionPacket packet)
+    {
+        using var buffer = new MemoryStream();
+        using (var packets = new BcpgOutputStream(buffer))
+        {
+            packets.WritePacket(packet);
+        }
+
+        return buffer.ToArray();
+    }
+
     /// <summary>The session key in <paramref name="packet"/>, or null when <paramref name="key"/> does not open it.</summary>
     public static SessionKey? TryUnwrap(PublicKeyEncSessionPacket packet, PgpPrivateKey key)
     {
