@@ -40,6 +40,12 @@ internal sealed class EncryptingStream : Stream
     public static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName)
     {
         using SessionKey session = SessionKey.NewAes256();
+        return Open(output, recipients, fileName, session);
+    }
+
+    /// <summary>With a given session key: a seam for tests that hand the key to gpg --override-session-key.</summary>
+    internal static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName, SessionKey session)
+    {
         var random = new SecureRandom();
         foreach (PgpPublicKey recipient in recipients)
         {
