@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Runtime.CompilerServices;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
@@ -128,6 +129,8 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
         return fileName;
     }
 
+    // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string Copy(PgpLiteralData literal, byte[] buffer)
     {
         Stream source = literal.GetInputStream();

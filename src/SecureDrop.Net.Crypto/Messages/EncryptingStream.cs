@@ -53,7 +53,7 @@ internal sealed class EncryptingStream : Stream
         }
 
         var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes.Span));
-        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, seipd.Write);
+        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, seipd.Write, SeipdWriter.LargePieceBits);
 
         // Binary format, the name, modification time 0: the real time would be metadata about the source.
         byte[] name = Encoding.UTF8.GetBytes(fileName);

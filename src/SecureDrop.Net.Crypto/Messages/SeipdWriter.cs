@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Runtime.CompilerServices;
 
 namespace SecureDrop.Net.Crypto;
 
@@ -14,15 +15,16 @@ namespace SecureDrop.Net.Crypto;
 /// </remarks>
 internal sealed class SeipdWriter : IDisposable
 {
-    private const int Chunk = 64 * 1024;
+    /// <summary>The literal packet hands over pieces of up to 2^18 octets once a message is large.</summary>
+    public const int LargePieceBits = 18;
 
     // Below this, handing the hash to another core costs more than it saves.
-    private const int ParallelThreshold = 16 * 1024;
+    private const int ParallelThreshold = 64 * 1024;
 
     private readonly CfbCipher _cipher;
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly PartialBodyWriter _body;
-    private readonly byte[] _encrypted = new byte[Chunk + 16];
+    private byte[] _encrypted = new byte[(64 * 1024) + 16];
     private readonly byte[] _carry;
     private int _carried;
 
@@ -47,13 +49,21 @@ internal sealed class SeipdWriter : IDisposable
     /// speed up, but the MDC's SHA-1 over the same plaintext is independent of it: large pieces are hashed on a
     /// second core while this one encrypts, so a message costs the slower of the two instead of their sum.
     /// </summary>
+    // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlyMemory<byte> plaintext)
     {
         while (!plaintext.IsEmpty)
         {
-            ReadOnlyMemory<byte> piece = plaintext[..Math.Min(Chunk, plaintext.Length)];
+            ReadOnlyMemory<byte> piece = plaintext[..Math.Min(1 << LargePieceBits, plaintext.Length)];
+            if (_encrypted.Length < piece.Length + _carry.Length)
+            {
+                CryptographicOperations.ZeroMemory(_encrypted);
+                _encrypted = new byte[(1 << LargePieceBits) + _carry.Length];
+            }
+
             int produced = 0;
-            if (piece.Length >= ParallelThreshold)
+            if (piece.Length >= ParallelThreshold && Environment.ProcessorCount > 1)
             {
                 Parallel.Invoke(() => _sha1.AppendData(piece.Span), () => produced = Encrypt(piece.Span));
             }
@@ -94,8 +104,10 @@ internal sealed class SeipdWriter : IDisposable
 
     /// <summary>
     /// Encrypts whole blocks into <see cref="_encrypted"/> and returns how many bytes it holds; a short tail waits
-    /// in <see cref="_carry"/> for the next call. At most <see cref="Chunk"/> bytes per call.
+    /// in <see cref="_carry"/> for the next call.
     /// </summary>
+    // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Encrypt(ReadOnlySpan<byte> data)
     {
         int size = _carry.Length;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace SecureDrop.Net.Crypto;
@@ -6,29 +7,33 @@ namespace SecureDrop.Net.Crypto;
 internal delegate void ByteSink(ReadOnlyMemory<byte> bytes);
 
 /// <summary>
-/// Writes one new-format packet whose length is not known in advance: full 64 KiB chunks with partial body
-/// lengths (RFC 4880 §4.2.2.4; 2^16 is a power of two and above the 512-octet minimum for the first chunk), then
-/// a definite length for the rest. Holds at most one chunk; clears it on <see cref="Finish"/>.
+/// Writes one new-format packet whose length is not known in advance: full chunks with partial body lengths
+/// (RFC 4880 §4.2.2.4: each a power of two, the first at least 512 octets), then a definite length for the rest.
+/// The chunk starts at 64 KiB and, once a message proves large, grows to 2^<c>maxChunkBits</c>: a short tip costs
+/// little memory, a large file is handed on in pieces big enough to be worth spreading over two cores. Holds at
+/// most one chunk; clears every chunk it drops and the last one on <see cref="Finish"/>.
 /// </summary>
-internal sealed class PartialBodyWriter(int tag, ByteSink sink)
+internal sealed class PartialBodyWriter(int tag, ByteSink sink, int maxChunkBits = 16)
 {
-    private const int ChunkBits = 16;
-    private const int ChunkSize = 1 << ChunkBits;
+    private const int FirstChunkBits = 16;
 
-    private readonly byte[] _chunk = new byte[ChunkSize];
     private readonly byte[] _header = new byte[6];
+    private byte[] _chunk = new byte[1 << FirstChunkBits];
+    private int _chunkBits = FirstChunkBits;
     private int _used;
     private bool _started;
 
+    // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
         {
-            int take = Math.Min(data.Length, ChunkSize - _used);
+            int take = Math.Min(data.Length, _chunk.Length - _used);
             data[..take].CopyTo(_chunk.AsSpan(_used));
             _used += take;
             data = data[take..];
-            if (_used == ChunkSize && !data.IsEmpty)
+            if (_used == _chunk.Length && !data.IsEmpty)
             {
                 // Only emit a partial chunk when more follows: the last piece must carry a definite length.
                 EmitPartial();
@@ -38,7 +43,7 @@ internal sealed class PartialBodyWriter(int tag, ByteSink sink)
 
     public void Finish()
     {
-        if (_used == ChunkSize)
+        if (_used == _chunk.Length)
         {
             EmitPartial();
         }
@@ -58,17 +63,24 @@ internal sealed class PartialBodyWriter(int tag, ByteSink sink)
 
     private void EmitPartial()
     {
+        byte length = (byte)(0xE0 | _chunkBits);
         if (!_started)
         {
             _started = true;
-            sink(new byte[] { (byte)(0xC0 | tag), 0xE0 | ChunkBits });
+            sink(new byte[] { (byte)(0xC0 | tag), length });
         }
         else
         {
-            sink(new byte[] { 0xE0 | ChunkBits });
+            sink(new byte[] { length });
         }
 
         sink(_chunk);
         _used = 0;
+        if (_chunkBits < maxChunkBits)
+        {
+            CryptographicOperations.ZeroMemory(_chunk);
+            _chunkBits = maxChunkBits;
+            _chunk = new byte[1 << _chunkBits];
+        }
     }
 }

@@ -59,8 +59,9 @@ public sealed class StreamingTests
             }
         }
 
-        // Two 64 KiB buffers (literal and encrypted packets) may hold data back; nothing else may.
-        Assert.InRange(largestLag, 0, 2 * 64 * 1024);
+        // The literal packet's chunk (grown to 256 KiB for a large message) and the encrypted packet's 64 KiB chunk
+        // may hold data back; nothing else may, whatever the input size.
+        Assert.InRange(largestLag, 0, (256 + 64) * 1024);
         Assert.InRange(output.Count, written, written + 4096);
         Assert.False(output.Disposed, "disposing the encryptor must leave the output open");
     }
