@@ -17,7 +17,8 @@ namespace SecureDrop.Net.Crypto;
 /// </remarks>
 internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> keys, Stream sink)
 {
-    private const int BufferSize = 64 * 1024;
+    // Matches the payload reader's chunk: fewer, larger writes to the sink.
+    private const int BufferSize = 256 * 1024;
 
     // Gpg never nests compression; a bound stops a crafted message from recursing (a "zip quine").
     private const int MaxCompressionDepth = 1;

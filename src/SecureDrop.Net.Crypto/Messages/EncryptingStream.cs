@@ -8,7 +8,8 @@ namespace SecureDrop.Net.Crypto;
 /// <summary>
 /// The write side of <see cref="MessageEncryptor"/>: one public-key packet per recipient around a fresh AES-256
 /// session key, then a SEIPD v1 packet (<see cref="SeipdWriter"/>) holding a binary literal packet, both written
-/// with partial body lengths from fixed 64 KiB buffers, so nothing grows with the input.
+/// with partial body lengths from bounded buffers (64 KiB, the literal one growing once to 256 KiB for a large
+/// message), so nothing grows with the input.
 /// </summary>
 internal sealed class EncryptingStream : Stream
 {
@@ -47,9 +48,19 @@ internal sealed class EncryptingStream : Stream
     internal static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName, SessionKey session)
     {
         var random = new SecureRandom();
-        foreach (PgpPublicKey recipient in recipients)
+        var packets = new List<byte[]>(recipients.Count);
+        try
         {
-            output.Write(SessionKeyWrap.Encode(SessionKeyWrap.Wrap(session, recipient, random)));
+            packets.AddRange(recipients.Select(r => SessionKeyWrap.Encode(SessionKeyWrap.Wrap(session, r, random))));
+        }
+        catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
+        {
+            throw new CryptoException("The message could not be started: a recipient key is unusable.", e);
+        }
+
+        foreach (byte[] packet in packets)
+        {
+            output.Write(packet);
         }
 
         var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes.Span));
@@ -76,7 +87,7 @@ internal sealed class EncryptingStream : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // BouncyCastle's generators are synchronous; encrypting is CPU work, so run it inline.
+        // Encrypting is CPU work and the packet writers are synchronous: run it inline.
         cancellationToken.ThrowIfCancellationRequested();
         Write(buffer.Span);
         return ValueTask.CompletedTask;

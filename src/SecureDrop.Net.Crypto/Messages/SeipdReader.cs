@@ -23,7 +23,8 @@ internal sealed class SeipdReader : Stream
     private readonly Stream _body;
     private readonly CfbCipher _cipher;
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-    private readonly byte[] _encrypted = new byte[ChunkSize];
+    // The ciphertext block before each chunk stays in front of it (the zero IV at first), see DecryptAfterPrevious.
+    private readonly byte[] _encrypted = new byte[ChunkSize + 16];
     private readonly byte[] _plain = new byte[(2 * ChunkSize) + MdcLength];
     private int _start;
     private int _hashed;
@@ -143,7 +144,7 @@ internal sealed class SeipdReader : Stream
         int wanted = Math.Min(ChunkSize, _plain.Length - _end) / block * block;
         while (read < wanted)
         {
-            int n = _body.Read(_encrypted, read, wanted - read);
+            int n = _body.Read(_encrypted, block + read, wanted - read);
             if (n == 0)
             {
                 break;
@@ -164,12 +165,17 @@ internal sealed class SeipdReader : Stream
             int from = _hashed;
             Parallel.Invoke(
                 () => _sha1.AppendData(_plain, from, hashable),
-                () => _cipher.Decrypt(_encrypted.AsSpan(0, read), _plain.AsSpan(end)));
+                () => _cipher.DecryptAfterPrevious(_encrypted.AsSpan(0, block + read), _plain.AsSpan(end)));
         }
         else
         {
             _sha1.AppendData(_plain, _hashed, hashable);
-            _cipher.Decrypt(_encrypted.AsSpan(0, read), _plain.AsSpan(end));
+            _cipher.DecryptAfterPrevious(_encrypted.AsSpan(0, block + read), _plain.AsSpan(end));
+        }
+
+        if (read >= block)
+        {
+            Buffer.BlockCopy(_encrypted, read, _encrypted, 0, block);
         }
 
         _hashed += hashable;

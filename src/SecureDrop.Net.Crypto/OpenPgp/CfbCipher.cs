@@ -27,6 +27,14 @@ internal abstract class CfbCipher : IDisposable
 
     public abstract void Decrypt(ReadOnlySpan<byte> input, Span<byte> output);
 
+    /// <summary>
+    /// Decrypts <paramref name="previousAndCiphertext"/> without its first block, which must be the ciphertext
+    /// block that came before (the zero IV at the start of the stream). A reader that keeps that block in front of
+    /// its buffer lets AES compute the keystream straight from the buffer, with no copy.
+    /// </summary>
+    public virtual void DecryptAfterPrevious(ReadOnlySpan<byte> previousAndCiphertext, Span<byte> output) =>
+        Decrypt(previousAndCiphertext[BlockSize..], output);
+
     public void Dispose()
     {
         Dispose(true);
