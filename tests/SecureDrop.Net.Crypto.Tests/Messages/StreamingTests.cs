@@ -65,4 +65,28 @@ public sealed class StreamingTests
         Assert.InRange(output.Count, written, written + 4096);
         Assert.False(output.Disposed, "disposing the encryptor must leave the output open");
     }
+
+    [Fact]
+    public void Decrypt_64MiB_AllocatesFarLessThanTheMessage()
+    {
+        using NewsroomSecretKey key = TestData.NewKey();
+        byte[] chunk = TestData.RandomBytes(1024 * 1024);
+        using var message = new MemoryStream();
+        using (Stream encrypting = MessageEncryptor.Open(message, key.PublicKey, "big.bin"))
+        {
+            for (int i = 0; i < 64; i++)
+            {
+                encrypting.Write(chunk);
+            }
+        }
+
+        message.Position = 0;
+        using var plaintext = new CountingStream();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        MessageDecryptor.Decrypt(message, key, plaintext);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(64L * 1024 * 1024, plaintext.Count);
+        Assert.InRange(allocated, 0, 4 * 1024 * 1024);
+    }
 }
