@@ -36,10 +36,19 @@ internal sealed class SeipdReader : Stream
         _body = body;
         _cipher = cipher;
         int prefix = cipher.BlockSize + 2;
-        Fill();
-        if (_end - _start < prefix + MdcLength)
+        try
         {
-            throw new CryptoException("The message is truncated: its encrypted data is too short.");
+            Fill();
+            if (_end - _start < prefix + MdcLength)
+            {
+                throw new CryptoException("The message is truncated: its encrypted data is too short.");
+            }
+        }
+        catch
+        {
+            // The caller never gets the instance to dispose: release the key schedule and buffers here.
+            Dispose();
+            throw;
         }
 
         _start += prefix;
