@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK: stock OpenPGP tools for interoperability tests
-# (GnuPG, Sequoia's sqop, GopenPGP's gosop), PostgreSQL 15 for the storage tests (ops/dev/postgres.sh runs a
-# throwaway cluster) and aiosmtpd, the SMTP server the notification tests send to. Debian packages only; safe to
-# run again.
+# (GnuPG, Sequoia's sqop and sq, GopenPGP's gosop), PostgreSQL 15 for the storage tests (ops/dev/postgres.sh
+# runs a throwaway cluster) and aiosmtpd, the SMTP server the notification tests send to. Debian packages only;
+# safe to run again.
 set -euo pipefail
 
 missing=()
 command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
 command -v sqop >/dev/null 2>&1 || missing+=(sqop)
+# sq generates Sequoia's RSA and Curve25519 keys for the import matrix (sqop only makes Curve25519 ones).
+command -v sq >/dev/null 2>&1 || missing+=(sq)
 command -v gosop >/dev/null 2>&1 || missing+=(gosop)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)

@@ -34,18 +34,30 @@ public sealed class NewsroomSecretKey : IDisposable
 
     /// <summary>
     /// Generates a v4 key: Ed25519 certify+sign primary and Cv25519 encryption subkey, no expiry, preferring AES-256,
-    /// SHA-512 and MDC. It imports into gpg, sq and gosop.
+    /// SHA-512 and MDC. It imports into gpg, sq and gosop. Also what a source's reply key is: messages to a source
+    /// go to its key and the newsroom key at once (<see cref="MessageEncryptor.Open(Stream, IReadOnlyList{NewsroomPublicKey}, string)"/>).
     /// </summary>
-    public static NewsroomSecretKey Generate(string userId, DateTimeOffset creationTime)
+    public static NewsroomSecretKey Generate(string userId, DateTimeOffset creationTime) =>
+        Generate(userId, creationTime, NewsroomKeyAlgorithm.Curve25519);
+
+    /// <summary>
+    /// Generates a v4 key of <paramref name="algorithm"/>, otherwise as <see cref="Generate(string, DateTimeOffset)"/>.
+    /// RSA 4096 takes seconds: generate it off any request path.
+    /// </summary>
+    public static NewsroomSecretKey Generate(string userId, DateTimeOffset creationTime, NewsroomKeyAlgorithm algorithm)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        if (!Enum.IsDefined(algorithm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown key algorithm.");
+        }
 
         // OpenPGP timestamps are whole seconds since 1970: truncate so the key reports the time it stores.
         var created = DateTimeOffset.FromUnixTimeSeconds(creationTime.ToUnixTimeSeconds()).UtcDateTime;
         // A v4 key stores its creation time as an unsigned 32-bit count of seconds (RFC 4880 §3.5).
         ArgumentOutOfRangeException.ThrowIfLessThan(created, DateTime.UnixEpoch, nameof(creationTime));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(created, DateTime.UnixEpoch.AddSeconds(uint.MaxValue), nameof(creationTime));
-        byte[] encoded = KeyGenerator.Generate(userId, created);
+        byte[] encoded = KeyGenerator.Generate(userId, created, algorithm);
         try
         {
             return Load(encoded, default, creationTime);

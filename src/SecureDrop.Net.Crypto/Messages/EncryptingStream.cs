@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Security;
@@ -6,24 +6,22 @@ using Org.BouncyCastle.Security;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// The write side of <see cref="MessageEncryptor"/>: literal data generator inside the encrypted data generator,
-/// both with fixed buffers so BouncyCastle emits partial-length packets instead of buffering the whole input.
+/// The write side of <see cref="MessageEncryptor"/>: one public-key packet per recipient around a fresh AES-256
+/// session key, then a SEIPD v1 packet (<see cref="SeipdWriter"/>) holding a binary literal packet, both written
+/// with partial body lengths from bounded buffers (64 KiB, the literal one growing once to 256 KiB for a large
+/// message), so nothing grows with the input.
 /// </summary>
 internal sealed class EncryptingStream : Stream
 {
-    private const int BufferSize = 64 * 1024;
-
     private readonly Stream _output;
-    private readonly byte[] _literalBuffer;
-    private Stream? _encrypted;
-    private Stream? _literal;
+    private SeipdWriter? _seipd;
+    private PartialBodyWriter? _literal;
 
-    private EncryptingStream(Stream output, Stream encrypted, Stream literal, byte[] literalBuffer)
+    private EncryptingStream(Stream output, SeipdWriter seipd, PartialBodyWriter literal)
     {
         _output = output;
-        _encrypted = encrypted;
+        _seipd = seipd;
         _literal = literal;
-        _literalBuffer = literalBuffer;
     }
 
     public override bool CanRead => false;
@@ -40,25 +38,38 @@ internal sealed class EncryptingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public static EncryptingStream Open(Stream output, PgpPublicKey recipient, string fileName)
+    public static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName)
     {
-        byte[] literalBuffer = new byte[BufferSize];
+        using SessionKey session = SessionKey.NewAes256();
+        return Open(output, recipients, fileName, session);
+    }
+
+    /// <summary>With a given session key: a seam for tests that hand the key to gpg --override-session-key.</summary>
+    internal static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName, SessionKey session)
+    {
+        var random = new SecureRandom();
+        var packets = new List<byte[]>(recipients.Count);
         try
         {
-            var generator = new PgpEncryptedDataGenerator(
-                SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: true, new SecureRandom());
-            generator.AddMethod(recipient);
-            Stream encrypted = generator.Open(output, new byte[BufferSize]);
-
-            // Modification time 0: the real time would be metadata about the source, and nothing needs it.
-            Stream literal = new PgpLiteralDataGenerator().Open(
-                encrypted, PgpLiteralData.Binary, fileName, DateTime.UnixEpoch, literalBuffer);
-            return new EncryptingStream(output, encrypted, literal, literalBuffer);
+            packets.AddRange(recipients.Select(r => SessionKeyWrap.Encode(SessionKeyWrap.Wrap(session, r, random))));
         }
-        catch (PgpException e)
+        catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
         {
-            throw new CryptoException("The message could not be started: the recipient key is unusable.", e);
+            throw new CryptoException("The message could not be started: a recipient key is unusable.", e);
         }
+
+        foreach (byte[] packet in packets)
+        {
+            output.Write(packet);
+        }
+
+        var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes.Span));
+        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, seipd.Write, SeipdWriter.LargePieceBits);
+
+        // Binary format, the name, modification time 0: the real time would be metadata about the source.
+        byte[] name = Encoding.UTF8.GetBytes(fileName);
+        literal.Write([(byte)PgpLiteralData.Binary, (byte)name.Length, .. name, 0, 0, 0, 0]);
+        return new EncryptingStream(output, seipd, literal);
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -76,7 +87,7 @@ internal sealed class EncryptingStream : Stream
 
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // BouncyCastle's generators are synchronous; encrypting is CPU work, so run it inline.
+        // Encrypting is CPU work and the packet writers are synchronous: run it inline.
         cancellationToken.ThrowIfCancellationRequested();
         Write(buffer.Span);
         return ValueTask.CompletedTask;
@@ -97,20 +108,20 @@ internal sealed class EncryptingStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _literal is not null)
+        if (disposing && _literal is not null && _seipd is not null)
         {
             try
             {
                 // Order matters: closing the literal packet, then the encrypted packet, which appends the MDC.
-                _literal.Dispose();
-                _encrypted?.Dispose();
+                _literal.Finish();
+                _seipd.Finish();
                 _output.Flush();
             }
             finally
             {
+                _seipd.Dispose();
                 _literal = null;
-                _encrypted = null;
-                CryptographicOperations.ZeroMemory(_literalBuffer);
+                _seipd = null;
             }
         }
 

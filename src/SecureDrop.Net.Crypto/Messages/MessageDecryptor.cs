@@ -9,7 +9,7 @@ namespace SecureDrop.Net.Crypto;
 /// <remarks>
 /// Threat: altered ciphertext. Messages without integrity protection (SED packets, no MDC) are refused before any
 /// plaintext is produced. The plaintext sink still receives data BEFORE the MDC at the end can be checked (the
-/// message is streamed): when <see cref="Decrypt"/> throws, the caller must discard everything the sink received.
+/// message is streamed): when <c>Decrypt</c> throws, the caller must discard everything the sink received.
 /// </remarks>
 public static class MessageDecryptor
 {
@@ -25,6 +25,19 @@ public static class MessageDecryptor
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(plaintextSink);
         return new DecryptionRun(key.DecryptionKeys, plaintextSink).Run(ciphertext);
+    }
+
+    /// <summary>
+    /// As <see cref="Decrypt(Stream, NewsroomSecretKey, Stream)"/>, with whichever key of <paramref name="ring"/>
+    /// the message is addressed to, active or retired.
+    /// </summary>
+    /// <exception cref="CryptoException">As the other overload; "not encrypted to this key" means no key of the ring.</exception>
+    public static string Decrypt(Stream ciphertext, NewsroomKeyRing ring, Stream plaintextSink)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        ArgumentNullException.ThrowIfNull(ring);
+        ArgumentNullException.ThrowIfNull(plaintextSink);
+        return new DecryptionRun(ring.DecryptionKeys, plaintextSink).Run(ciphertext);
     }
 
     /// <summary>

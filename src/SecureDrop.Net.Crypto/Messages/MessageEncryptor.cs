@@ -9,7 +9,7 @@ namespace SecureDrop.Net.Crypto;
 /// (CRIME-style), and gpg, sq and gosop all read uncompressed messages.
 /// </summary>
 /// <remarks>
-/// Plaintext is never buffered beyond a fixed 64 KiB, whatever the input size, and never touches disk here.
+/// Plaintext is never buffered beyond two fixed 64 KiB buffers, whatever the input size, and never touches disk here.
 /// The original file name exists only inside the encrypted literal packet. Writes to the output are synchronous.
 /// </remarks>
 public static class MessageEncryptor
@@ -25,9 +25,31 @@ public static class MessageEncryptor
     /// <exception cref="ArgumentException">When the file name is longer than 255 UTF-8 bytes or the output is not writable.</exception>
     public static Stream Open(Stream output, NewsroomPublicKey recipient, string literalFileName)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(recipient);
+        return Open(output, [recipient], literalFileName);
+    }
+
+    /// <summary>
+    /// As <see cref="Open(Stream, NewsroomPublicKey, string)"/>, readable by each of <paramref name="recipients"/>
+    /// (for example the newsroom key and a source's reply key): one session key, one public-key packet per
+    /// recipient, one payload. Every recipient can read the message, and tell who else can from the key ids.
+    /// </summary>
+    /// <exception cref="ArgumentException">When there is no recipient, a recipient twice, or as the other overload.</exception>
+    public static Stream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string literalFileName)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(literalFileName);
+        if (recipients.Count == 0 || recipients.Any(r => r is null))
+        {
+            throw new ArgumentException("At least one recipient is needed, and none may be null.", nameof(recipients));
+        }
+
+        if (recipients.Select(r => r.EncryptionKeyId).Distinct().Count() != recipients.Count)
+        {
+            throw new ArgumentException("A recipient is listed twice.", nameof(recipients));
+        }
+
         if (!output.CanWrite)
         {
             throw new ArgumentException("The output stream is not writable.", nameof(output));
@@ -40,6 +62,6 @@ public static class MessageEncryptor
                 nameof(literalFileName));
         }
 
-        return EncryptingStream.Open(output, recipient.EncryptionKey, literalFileName);
+        return EncryptingStream.Open(output, recipients.Select(r => r.EncryptionKey).ToList(), literalFileName);
     }
 }

@@ -47,6 +47,10 @@ public sealed class GpgInteropTests
     [InlineData(new[] { "--compress-algo", "bzip2" }, "PgpCompressedData")]
     [InlineData(new[] { "--cipher-algo", "AES128", "-z", "0" }, "PgpLiteralData")]
     [InlineData(new[] { "--cipher-algo", "CAMELLIA256" }, "PgpCompressedData")]
+    [InlineData(new[] { "--cipher-algo", "AES192", "-z", "0" }, "PgpLiteralData")]
+    [InlineData(new[] { "--cipher-algo", "TWOFISH", "-z", "0" }, "PgpLiteralData")]
+    [InlineData(new[] { "--cipher-algo", "3DES", "-z", "0" }, "PgpLiteralData")]
+    [InlineData(new[] { "--cipher-algo", "CAST5", "-z", "0" }, "PgpLiteralData")]
     public async Task Decrypt_GpgMessage_RoundTrips(string[] options, string innerPacket)
     {
         using NewsroomSecretKey key = TestData.NewKey();

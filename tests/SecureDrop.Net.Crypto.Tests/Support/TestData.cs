@@ -12,10 +12,13 @@ internal static class TestData
     public static NewsroomSecretKey NewKey(string userId = "Newsroom <newsroom@example.org>") =>
         NewsroomSecretKey.Generate(userId, KeyCreated);
 
-    public static byte[] Encrypt(NewsroomPublicKey recipient, byte[] plaintext, string fileName = "tip.txt")
+    public static byte[] Encrypt(NewsroomPublicKey recipient, byte[] plaintext, string fileName = "tip.txt") =>
+        Encrypt([recipient], plaintext, fileName);
+
+    public static byte[] Encrypt(IReadOnlyList<NewsroomPublicKey> recipients, byte[] plaintext, string fileName = "tip.txt")
     {
         using var output = new MemoryStream();
-        using (Stream encrypting = MessageEncryptor.Open(output, recipient, fileName))
+        using (Stream encrypting = MessageEncryptor.Open(output, recipients, fileName))
         {
             encrypting.Write(plaintext);
         }

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+
+namespace SecureDrop.Net.Crypto;
+
+/// <summary>Where a packet writer sends its encoded bytes: the next layer in, or the output stream.</summary>
+internal delegate void ByteSink(ReadOnlyMemory<byte> bytes);
+
+/// <summary>
+/// Writes one new-format packet whose length is not known in advance: full chunks with partial body lengths
+/// (RFC 4880 §4.2.2.4: each a power of two, the first at least 512 octets), then a definite length for the rest.
+/// The chunk starts at 64 KiB and, once a message proves large, grows to 2^<c>maxChunkBits</c>: a short tip costs
+/// little memory, a large file is handed on in pieces big enough to be worth spreading over two cores. Holds at
+/// most one chunk; clears every chunk it drops and the last one on <see cref="Finish"/>.
+/// </summary>
+internal sealed class PartialBodyWriter(int tag, ByteSink sink, int maxChunkBits = 16)
+{
+    private const int FirstChunkBits = 16;
+
+    private readonly byte[] _header = new byte[6];
+    private byte[] _chunk = new byte[1 << FirstChunkBits];
+    private int _chunkBits = FirstChunkBits;
+    private int _used;
+    private bool _started;
+
+    // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int take = Math.Min(data.Length, _chunk.Length - _used);
+            data[..take].CopyTo(_chunk.AsSpan(_used));
+            _used += take;
+            data = data[take..];
+            if (_used == _chunk.Length && !data.IsEmpty)
+            {
+                // Only emit a partial chunk when more follows: the last piece must carry a definite length.
+                EmitPartial();
+            }
+        }
+    }
+
+    public void Finish()
+    {
+        if (_used == _chunk.Length)
+        {
+            EmitPartial();
+        }
+
+        int at = 0;
+        if (!_started)
+        {
+            _header[at++] = (byte)(0xC0 | tag);
+        }
+
+        at += PacketHeader.WriteNewLength(_header.AsSpan(at), _used);
+        sink(_header.AsMemory(0, at));
+        sink(_chunk.AsMemory(0, _used));
+        CryptographicOperations.ZeroMemory(_chunk);
+        _used = 0;
+    }
+
+    private void EmitPartial()
+    {
+        byte length = (byte)(0xE0 | _chunkBits);
+        if (!_started)
+        {
+            _started = true;
+            sink(new byte[] { (byte)(0xC0 | tag), length });
+        }
+        else
+        {
+            sink(new byte[] { length });
+        }
+
+        sink(_chunk);
+        _used = 0;
+        if (_chunkBits < maxChunkBits)
+        {
+            CryptographicOperations.ZeroMemory(_chunk);
+            _chunkBits = maxChunkBits;
+            _chunk = new byte[1 << _chunkBits];
+        }
+    }
+}
