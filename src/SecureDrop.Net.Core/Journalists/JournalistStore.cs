@@ -74,6 +74,43 @@ public sealed class JournalistStore
             new { id, step }).ConfigureAwait(false) == 1;
     }
 
+    public async Task<IReadOnlyList<JournalistListing>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<JournalistListing>(
+            """
+            SELECT id AS Id, username AS Username, is_admin AS IsAdmin, locked AS Locked, disabled AS Disabled,
+                   totp_secret_sealed IS NOT NULL AS TotpEnrolled, created_day AS CreatedDay
+            FROM journalists ORDER BY username
+            """).ConfigureAwait(false)).AsList();
+    }
+
+    public Task SetDisabledAsync(string id, bool disabled, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE journalists SET disabled = @disabled WHERE id = @id", new { id, disabled }, cancellationToken);
+
+    public Task UnlockAsync(string id, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE journalists SET locked = @locked, failed_attempts = 0 WHERE id = @id", new { id, locked = false }, cancellationToken);
+
+    /// <summary>Forgets the authenticator: the journalist enrols a new one at their next sign-in.</summary>
+    public Task ResetTotpAsync(string id, CancellationToken cancellationToken = default) =>
+        UpdateAsync("UPDATE journalists SET totp_secret_sealed = NULL, totp_last_step = 0 WHERE id = @id", new { id }, cancellationToken);
+
+    /// <summary>Replaces the passphrase: new salt, verifier and copy of the vault key wrapped under it.</summary>
+    public Task ResetPassphraseAsync(string id, JournalistSecrets secrets, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        return UpdateAsync(
+            "UPDATE journalists SET kdf_salt = @salt, verifier = @verifier, wrapped_vault_key = @wrapped, failed_attempts = 0, locked = @locked WHERE id = @id",
+            new { id, salt = secrets.Salt, verifier = secrets.Verifier, wrapped = secrets.WrappedVaultKey, locked = false },
+            cancellationToken);
+    }
+
+    private async Task UpdateAsync(string sql, object parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(sql, parameters).ConfigureAwait(false);
+    }
+
     public async Task<JournalistAccount?> FindByUsernameAsync(string username, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -121,6 +158,23 @@ public sealed class JournalistStore
 
         public bool Disabled { get; set; }
     }
+}
+
+public sealed class JournalistListing
+{
+    public string Id { get; set; } = "";
+
+    public string Username { get; set; } = "";
+
+    public bool IsAdmin { get; set; }
+
+    public bool Locked { get; set; }
+
+    public bool Disabled { get; set; }
+
+    public bool TotpEnrolled { get; set; }
+
+    public string CreatedDay { get; set; } = "";
 }
 
 public sealed record JournalistAccount(string Id, string Username, bool IsAdmin, JournalistSecrets Secrets)

@@ -15,6 +15,7 @@ internal static class ConsoleAuthentication
     public const string SessionClaim = "sdnet:session";
     public const string AdminRole = "admin";
     public const string SecondFactorPolicy = "second-factor";
+    public const string AdminPolicy = "admin";
 
     public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services)
     {
@@ -45,6 +46,8 @@ internal static class ConsoleAuthentication
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
                 .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: true }).Build())
+            .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole)
+                .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: true, IsAdmin: true }))
             .AddPolicy(SecondFactorPolicy, policy => policy.RequireAuthenticatedUser()
                 .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: false }));
         return services;

@@ -1,0 +1,131 @@
+using System.Net;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Reviewer.Tests;
+
+/// <summary>Account management by an admin: add, disable, unlock, reset; and journalists cannot reach it.</summary>
+public sealed class AdminJournalistsTests : IAsyncLifetime
+{
+    private TestInstance _instance = null!;
+    private RunningApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _instance = await TestInstance.CreateAsync();
+        _app = await RunningApp.StartAsync(url => ReviewerApp.Build(_instance.Data, url));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _instance.Dispose();
+    }
+
+    [Fact]
+    public async Task AddedJournalist_SignsInWithTheShownPassphrase_ButCannotUseAdminPages()
+    {
+        using var admin = await SignedInAdminAsync();
+        var passphrase = await AddAsync(admin, "reporter.one");
+
+        using var reporter = new JournalistClient(_app.Address);
+        using (var signedIn = await reporter.LoginAsync("reporter.one", passphrase))
+        {
+            Assert.Equal("/", signedIn.RequestMessage?.RequestUri?.AbsolutePath);
+        }
+
+        using var forbidden = await reporter.Http.GetAsync(new Uri("/admin/journalists", UriKind.Relative));
+        Assert.NotEqual("/admin/journalists", forbidden.RequestMessage?.RequestUri?.AbsolutePath);
+        Assert.DoesNotContain("Add a journalist", await forbidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DisabledJournalist_CannotSignIn_AndEnabledAgainCan()
+    {
+        using var admin = await SignedInAdminAsync();
+        var passphrase = await AddAsync(admin, "reporter.two");
+        var id = await IdOfAsync(admin, "reporter.two");
+
+        await ActAsync(admin, "disable", id);
+        using (var reporter = new JournalistClient(_app.Address))
+        {
+            using var refused = await reporter.PassphraseAsync("reporter.two", passphrase);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            Assert.Contains("disabled", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await ActAsync(admin, "enable", id);
+        using var again = new JournalistClient(_app.Address);
+        using var accepted = await again.LoginAsync("reporter.two", passphrase);
+        Assert.Equal("/", accepted.RequestMessage?.RequestUri?.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task ResetPassphrase_OldOneStopsWorking_NewOneOpensTheVault()
+    {
+        using var admin = await SignedInAdminAsync();
+        var old = await AddAsync(admin, "reporter.three");
+        var id = await IdOfAsync(admin, "reporter.three");
+
+        var page = await admin.Http.GetStringAsync(new Uri("/admin/journalists", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = id, ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(page) });
+        using var reset = await admin.Http.PostAsync(new Uri("/admin/journalists?handler=resetpassphrase", UriKind.Relative), form);
+        var fresh = HtmlForms.ElementText(await reset.Content.ReadAsStringAsync(), "new-passphrase");
+
+        using (var withOld = new JournalistClient(_app.Address))
+        {
+            using var refused = await withOld.PassphraseAsync("reporter.three", old);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        using var withNew = new JournalistClient(_app.Address);
+        using var accepted = await withNew.LoginAsync("reporter.three", fresh);
+        Assert.Equal("/", accepted.RequestMessage?.RequestUri?.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("Bad Name")]
+    [InlineData("")]
+    [InlineData("admin")]
+    public async Task AddingABadOrTakenName_IsRefusedWithAMessage(string username)
+    {
+        using var admin = await SignedInAdminAsync();
+        var page = await admin.Http.GetStringAsync(new Uri("/admin/journalists", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(page) });
+        using var response = await admin.Http.PostAsync(new Uri("/admin/journalists?handler=add", UriKind.Relative), form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("class=\"error\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private async Task<JournalistClient> SignedInAdminAsync()
+    {
+        var admin = new JournalistClient(_app.Address);
+        using var response = await admin.LoginAsync(_instance.Secrets.AdminUsername, _instance.Secrets.AdminPassphrase);
+        Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
+        return admin;
+    }
+
+    private static async Task<string> AddAsync(JournalistClient admin, string username)
+    {
+        var page = await admin.Http.GetStringAsync(new Uri("/admin/journalists", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(page) });
+        using var response = await admin.Http.PostAsync(new Uri("/admin/journalists?handler=add", UriKind.Relative), form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return HtmlForms.ElementText(await response.Content.ReadAsStringAsync(), "new-passphrase");
+    }
+
+    private static async Task<string> IdOfAsync(JournalistClient admin, string username)
+    {
+        var page = await admin.Http.GetStringAsync(new Uri("/admin/journalists", UriKind.Relative));
+        var row = page[page.IndexOf($"<td>{username}</td>", StringComparison.Ordinal)..];
+        return HtmlForms.HiddenValue(row, "id");
+    }
+
+    private static async Task ActAsync(JournalistClient admin, string handler, string id)
+    {
+        var page = await admin.Http.GetStringAsync(new Uri("/admin/journalists", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = id, ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(page) });
+        using var response = await admin.Http.PostAsync(new Uri($"/admin/journalists?handler={handler}", UriKind.Relative), form);
+        Assert.Equal("/admin/journalists", response.RequestMessage?.RequestUri?.AbsolutePath);
+    }
+}
