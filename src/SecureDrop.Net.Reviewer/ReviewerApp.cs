@@ -1,7 +1,9 @@
+using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Reviewer.Items;
@@ -51,6 +53,8 @@ public static class ReviewerApp
             options.SuppressXFrameOptionsHeader = true;
         });
         services.AddConsoleAuthentication();
+        // A Hangfire client only: deletions are queued for the worker, which erases ciphertext and rows.
+        services.AddHangfire((provider, configuration) => configuration.UseSecureDropStorage(provider.GetRequiredService<MetadataDatabase>()));
         services.AddRazorPages()
             .ConfigureApplicationPartManager(parts => ApplicationParts.OnlyAssembly(parts, typeof(ReviewerApp).Assembly));
         overrides?.Invoke(services);

@@ -1,0 +1,80 @@
+using Hangfire;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Core.Submissions;
+
+namespace SecureDrop.Net.Reviewer.Pages.Sources;
+
+/// <summary>
+/// Deleting a whole source or one submission, after a confirmation page. The work is queued for the worker's
+/// delete job, which erases the ciphertext before the rows, so a crash half-way is finished by a retry.
+/// </summary>
+[RequestSizeLimit(16 * 1024)]
+internal sealed class DeleteModel : PageModel
+{
+    private readonly SourceStore _sources;
+    private readonly SubmissionStore _submissions;
+    private readonly IBackgroundJobClient _jobs;
+
+    public DeleteModel(SourceStore sources, SubmissionStore submissions, IBackgroundJobClient jobs)
+    {
+        _sources = sources;
+        _submissions = submissions;
+        _jobs = jobs;
+    }
+
+    [FromRoute]
+    public string Kind { get; set; } = "";
+
+    [FromRoute]
+    public string Id { get; set; } = "";
+
+    public string Description { get; private set; } = "";
+
+    public string ReturnPath { get; private set; } = "/";
+
+    public async Task<IActionResult> OnGetAsync() => await DescribeAsync() ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!await DescribeAsync())
+        {
+            return NotFound();
+        }
+
+        var id = Id;
+        if (Kind == "sources")
+        {
+            _jobs.Enqueue<DeleteJob>(job => job.DeleteSourceAsync(id));
+            return Redirect("/");
+        }
+
+        _jobs.Enqueue<DeleteJob>(job => job.DeleteSubmissionAsync(id));
+        return Redirect(ReturnPath);
+    }
+
+    private async Task<bool> DescribeAsync()
+    {
+        if (!Ids.IsWellFormed(Id))
+        {
+            return false;
+        }
+
+        if (Kind == "sources")
+        {
+            var source = await _sources.GetAsync(Id, HttpContext.RequestAborted);
+            Description = source is null ? "" : $"Source “{source.Designation}” and all {source.SubmissionCount} of its submissions.";
+            ReturnPath = $"/sources/{Id}";
+            return source is not null;
+        }
+
+        var itemIds = await _submissions.ItemIdsAsync(Id, HttpContext.RequestAborted);
+        var item = itemIds.Count > 0 ? await _submissions.ItemAsync(itemIds[0], HttpContext.RequestAborted) : null;
+        Description = item is null ? "" : $"This submission, received {item.ReceivedDay}.";
+        ReturnPath = item is null ? "/" : $"/sources/{item.SourceId}";
+        return item is not null;
+    }
+}
