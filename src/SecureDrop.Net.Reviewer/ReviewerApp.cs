@@ -6,6 +6,7 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Web;
+using SecureDrop.Net.Reviewer.Admin;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
 
@@ -60,10 +61,12 @@ public static class ReviewerApp
         overrides?.Invoke(services);
 
         var app = builder.Build();
+        app.UseJobsDashboardPolicy();
         app.UseSecurityHeaders();
         app.UsePlainErrors();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseJobsDashboard();
         app.MapEmbeddedStylesheet("/style.css", typeof(ReviewerApp).Assembly, "Assets.style.css").AllowAnonymous();
         app.MapDownloads();
         app.MapRazorPages();

@@ -97,6 +97,44 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
         Assert.Contains("class=\"error\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task JobsDashboard_IsForSignedInJournalists_AndReadOnlyForNonAdmins()
+    {
+        using (var anonymous = new JournalistClient(_app.Address))
+        {
+            using var refused = await anonymous.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative));
+            Assert.Equal("/login", refused.RequestMessage?.RequestUri?.AbsolutePath);
+        }
+
+        Hangfire.RecurringJobManagerExtensions.AddOrUpdate<Core.Jobs.ReconcileJob>(
+            new Hangfire.RecurringJobManager(Core.Jobs.HangfireStorage.Open(_instance.Database)),
+            Core.Jobs.ReconcileJob.RecurringId, job => job.RunAsync(), Hangfire.Cron.Minutely());
+        using var admin = await SignedInAdminAsync();
+        using (var dashboard = await admin.Http.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+            var adminPage = await dashboard.Content.ReadAsStringAsync();
+            Assert.Contains("SecureDrop.Net jobs", adminPage, StringComparison.Ordinal);
+            Assert.Contains("js-jobs-list-command", adminPage, StringComparison.Ordinal);
+            Assert.Contains("script-src 'self'", dashboard.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", dashboard.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        }
+
+        var passphrase = await AddAsync(admin, "reporter.jobs");
+        using var reporter = new JournalistClient(_app.Address);
+        using (await reporter.LoginAsync("reporter.jobs", passphrase))
+        {
+        }
+
+        using var readOnly = await reporter.Http.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, readOnly.StatusCode);
+        var page = await readOnly.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("js-jobs-list-command", page, StringComparison.Ordinal);
+        using var console = await admin.Http.GetAsync(new Uri("/", UriKind.Relative));
+        Assert.Equal("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            console.Headers.GetValues("Content-Security-Policy").Single());
+    }
+
     private async Task<JournalistClient> SignedInAdminAsync()
     {
         var admin = new JournalistClient(_app.Address);
