@@ -35,6 +35,7 @@ public static class CoreServices
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>, NotificationOptionsValidator>();
         services.AddSingleton<NotificationStore>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddTransient<NotifyJob>();
         services.AddTransient<DeleteJob>();
         services.AddTransient<RetentionJob>();
@@ -45,6 +46,7 @@ public static class CoreServices
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>, NotificationOptionsValidator>();
         services.AddSingleton<NotificationStore>();
+        services.AddSingleton<Audit.AuditLog>();
         services.AddTransient<NotifyJob>();
         return services;
     }

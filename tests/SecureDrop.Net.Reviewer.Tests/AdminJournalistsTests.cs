@@ -135,6 +135,19 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
             console.Headers.GetValues("Content-Security-Policy").Single());
     }
 
+    [Fact]
+    public async Task AuditLog_RecordsJournalistActions_AndShowsTheChainIntact()
+    {
+        using var admin = await SignedInAdminAsync();
+        await AddAsync(admin, "reporter.audit");
+
+        var page = await admin.Http.GetStringAsync(new Uri("/admin/audit", UriKind.Relative));
+
+        Assert.Contains("is intact", HtmlForms.ElementText(page, "chain"), StringComparison.Ordinal);
+        Assert.Contains("<td>sign-in</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<td>add journalist</td>", page, StringComparison.Ordinal);
+    }
+
     private async Task<JournalistClient> SignedInAdminAsync()
     {
         var admin = new JournalistClient(_app.Address);

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -17,7 +18,7 @@ internal static class DownloadEndpoint
         return endpoints;
     }
 
-    private static async Task<IResult> DownloadAsync(string id, HttpContext context, SubmissionStore submissions, ItemReader reader)
+    private static async Task<IResult> DownloadAsync(string id, HttpContext context, SubmissionStore submissions, ItemReader reader, AuditLog audit)
     {
         var session = context.UnlockedSession();
         if (session is null)
@@ -31,6 +32,7 @@ internal static class DownloadEndpoint
             return Results.NotFound();
         }
 
+        await audit.RecordAsync(session.JournalistId, "download item", item.Id, context.RequestAborted);
         try
         {
             if (item.CiphertextBytes <= ItemReader.InMemoryLimit)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
@@ -22,14 +23,16 @@ internal sealed partial class LoginModel : PageModel
     private readonly NewsroomKeys _keys;
     private readonly JournalistSessions _sessions;
     private readonly SignInThrottle _throttle;
+    private readonly AuditLog _audit;
     private readonly ILogger<LoginModel> _logger;
 
-    public LoginModel(JournalistStore journalists, NewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, ILogger<LoginModel> logger)
+    public LoginModel(JournalistStore journalists, NewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, ILogger<LoginModel> logger)
     {
         _journalists = journalists;
         _keys = keys;
         _sessions = sessions;
         _throttle = throttle;
+        _audit = audit;
         _logger = logger;
     }
 
@@ -64,6 +67,7 @@ internal sealed partial class LoginModel : PageModel
         {
             _throttle.RecordFailure(Username);
             await _journalists.RecordFailedAttemptAsync(account.Id, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
+            await _audit.RecordAsync(account.Id, "failed sign-in", cancellationToken: HttpContext.RequestAborted);
             LogFailedSignIn(account.Id);
             return Refuse();
         }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
+using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Reviewer.Sessions;
 
@@ -18,13 +19,15 @@ internal sealed partial class SecondFactorModel : PageModel
     public const string Path = "/login/second-factor";
     private readonly JournalistStore _journalists;
     private readonly SignInThrottle _throttle;
+    private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly ILogger<SecondFactorModel> _logger;
 
-    public SecondFactorModel(JournalistStore journalists, SignInThrottle throttle, TimeProvider time, ILogger<SecondFactorModel> logger)
+    public SecondFactorModel(JournalistStore journalists, SignInThrottle throttle, AuditLog audit, TimeProvider time, ILogger<SecondFactorModel> logger)
     {
         _journalists = journalists;
         _throttle = throttle;
+        _audit = audit;
         _time = time;
         _logger = logger;
     }
@@ -76,6 +79,7 @@ internal sealed partial class SecondFactorModel : PageModel
         session.SecondFactorDone = true;
         _throttle.Clear(session.Username);
         await _journalists.ResetFailedAttemptsAsync(session.JournalistId, HttpContext.RequestAborted);
+        await _audit.RecordAsync(session.JournalistId, "sign-in", cancellationToken: HttpContext.RequestAborted);
         LogSignedIn(session.JournalistId);
         return Redirect("/");
     }
@@ -84,6 +88,7 @@ internal sealed partial class SecondFactorModel : PageModel
     {
         _throttle.RecordFailure(session.Username);
         await _journalists.RecordFailedAttemptAsync(session.JournalistId, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
+        await _audit.RecordAsync(session.JournalistId, "failed second factor", cancellationToken: HttpContext.RequestAborted);
         Show(session);
         Error = "That code is wrong, expired or already used. Enter the current code.";
         return new PageResult { StatusCode = StatusCodes.Status400BadRequest };

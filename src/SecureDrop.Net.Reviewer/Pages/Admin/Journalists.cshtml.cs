@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Crypto;
@@ -19,10 +20,12 @@ internal sealed partial class JournalistsModel : PageModel
 {
     private const int PassphraseWords = 7;
     private readonly JournalistStore _journalists;
+    private readonly AuditLog _audit;
 
-    public JournalistsModel(JournalistStore journalists)
+    public JournalistsModel(JournalistStore journalists, AuditLog audit)
     {
         _journalists = journalists;
+        _audit = audit;
     }
 
     public IReadOnlyList<JournalistListing> Journalists { get; private set; } = [];
@@ -65,16 +68,17 @@ internal sealed partial class JournalistsModel : PageModel
         var passphrase = Codename.Generate(PassphraseWords);
         var secrets = JournalistCredentials.Create(passphrase, HttpContext.UnlockedSession()!.VaultKey, id);
         await _journalists.AddAsync(id, name, admin, secrets, HttpContext.RequestAborted);
+        await AuditAsync(admin ? "add admin" : "add journalist", id);
         return await ShowPassphraseAsync(name, passphrase);
     }
 
-    public Task<IActionResult> OnPostDisableAsync([FromForm(Name = "id")] string? id) => ActAsync(id, j => _journalists.SetDisabledAsync(j, true, HttpContext.RequestAborted), refuseSelf: true);
+    public Task<IActionResult> OnPostDisableAsync([FromForm(Name = "id")] string? id) => ActAsync(id, "disable journalist", j => _journalists.SetDisabledAsync(j, true, HttpContext.RequestAborted), refuseSelf: true);
 
-    public Task<IActionResult> OnPostEnableAsync([FromForm(Name = "id")] string? id) => ActAsync(id, j => _journalists.SetDisabledAsync(j, false, HttpContext.RequestAborted));
+    public Task<IActionResult> OnPostEnableAsync([FromForm(Name = "id")] string? id) => ActAsync(id, "enable journalist", j => _journalists.SetDisabledAsync(j, false, HttpContext.RequestAborted));
 
-    public Task<IActionResult> OnPostUnlockAsync([FromForm(Name = "id")] string? id) => ActAsync(id, j => _journalists.UnlockAsync(j, HttpContext.RequestAborted));
+    public Task<IActionResult> OnPostUnlockAsync([FromForm(Name = "id")] string? id) => ActAsync(id, "unlock journalist", j => _journalists.UnlockAsync(j, HttpContext.RequestAborted));
 
-    public Task<IActionResult> OnPostResetTotpAsync([FromForm(Name = "id")] string? id) => ActAsync(id, j => _journalists.ResetTotpAsync(j, HttpContext.RequestAborted), refuseSelf: true);
+    public Task<IActionResult> OnPostResetTotpAsync([FromForm(Name = "id")] string? id) => ActAsync(id, "reset authenticator", j => _journalists.ResetTotpAsync(j, HttpContext.RequestAborted), refuseSelf: true);
 
     public async Task<IActionResult> OnPostResetPassphraseAsync([FromForm(Name = "id")] string? id)
     {
@@ -87,10 +91,14 @@ internal sealed partial class JournalistsModel : PageModel
         var passphrase = Codename.Generate(PassphraseWords);
         var secrets = JournalistCredentials.Create(passphrase, HttpContext.UnlockedSession()!.VaultKey, target.Id);
         await _journalists.ResetPassphraseAsync(target.Id, secrets, HttpContext.RequestAborted);
+        await AuditAsync("reset passphrase", target.Id);
         return await ShowPassphraseAsync(target.Username, passphrase);
     }
 
-    private async Task<IActionResult> ActAsync(string? id, Func<string, Task> action, bool refuseSelf = false)
+    private Task AuditAsync(string action, string subject) =>
+        _audit.RecordAsync(HttpContext.UnlockedSession()!.JournalistId, action, subject, HttpContext.RequestAborted);
+
+    private async Task<IActionResult> ActAsync(string? id, string auditAction, Func<string, Task> action, bool refuseSelf = false)
     {
         var target = await FindAsync(id);
         if (target is null)
@@ -104,6 +112,7 @@ internal sealed partial class JournalistsModel : PageModel
         }
 
         await action(target.Id);
+        await AuditAsync(auditAction, target.Id);
         return Redirect("/admin/journalists");
     }
 

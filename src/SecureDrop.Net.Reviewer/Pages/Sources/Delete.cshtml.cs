@@ -1,7 +1,9 @@
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
@@ -18,12 +20,14 @@ internal sealed class DeleteModel : PageModel
     private readonly SourceStore _sources;
     private readonly SubmissionStore _submissions;
     private readonly IBackgroundJobClient _jobs;
+    private readonly AuditLog _audit;
 
-    public DeleteModel(SourceStore sources, SubmissionStore submissions, IBackgroundJobClient jobs)
+    public DeleteModel(SourceStore sources, SubmissionStore submissions, IBackgroundJobClient jobs, AuditLog audit)
     {
         _sources = sources;
         _submissions = submissions;
         _jobs = jobs;
+        _audit = audit;
     }
 
     [FromRoute]
@@ -46,6 +50,7 @@ internal sealed class DeleteModel : PageModel
         }
 
         var id = Id;
+        await _audit.RecordAsync(HttpContext.UnlockedSession()?.JournalistId, Kind == "sources" ? "delete source" : "delete submission", id, HttpContext.RequestAborted);
         if (Kind == "sources")
         {
             _jobs.Enqueue<DeleteJob>(job => job.DeleteSourceAsync(id));

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
@@ -16,12 +17,14 @@ internal sealed class SourceModel : PageModel
     private readonly SourceStore _sources;
     private readonly SubmissionStore _submissions;
     private readonly ItemReader _reader;
+    private readonly AuditLog _audit;
 
-    public SourceModel(SourceStore sources, SubmissionStore submissions, ItemReader reader)
+    public SourceModel(SourceStore sources, SubmissionStore submissions, ItemReader reader, AuditLog audit)
     {
         _sources = sources;
         _submissions = submissions;
         _reader = reader;
+        _audit = audit;
     }
 
     public SourceSummary Source { get; private set; } = new();
@@ -45,6 +48,7 @@ internal sealed class SourceModel : PageModel
         }
 
         Entries = entries;
+        await _audit.RecordAsync(session.JournalistId, "view source", id, HttpContext.RequestAborted);
         return Page();
     }
 
