@@ -37,17 +37,6 @@ public static class CoreServices
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddTransient<NotifyJob>();
-        services.AddTransient<DeleteJob>();
-        services.AddTransient<RetentionJob>();
-        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
-        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>, NotificationOptionsValidator>();
-        services.AddSingleton<NotificationStore>();
-        services.AddSingleton<Audit.AuditLog>();
-        services.AddTransient<NotifyJob>();
         return services;
     }
 

@@ -25,8 +25,6 @@ internal sealed class WorkerSchedule : IHostedService
         _recurring.AddOrUpdate<ReconcileJob>(ReconcileJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
         _recurring.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, job => job.RunAsync(), Cron.Hourly());
         _recurring.AddOrUpdate<NotifyJob>(NotifyJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
-        _recurring.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, job => job.RunAsync(), Cron.Hourly());
-        _recurring.AddOrUpdate<NotifyJob>(NotifyJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
         _jobs.Enqueue<ReconcileJob>(job => job.RunAsync());
         return Task.CompletedTask;
     }

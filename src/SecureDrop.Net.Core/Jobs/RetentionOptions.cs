@@ -41,3 +41,23 @@ public sealed class RetentionOptionsValidator : IValidateOptions<RetentionOption
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+/// <summary>What the console says about a submission's expiry under the retention settings.</summary>
+public static class RetentionNotice
+{
+    /// <summary>The day the submission expires, when that is within the warning period; otherwise null.</summary>
+    public static string? ExpiryWarning(string receivedDay, RetentionOptions options, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.SubmissionDays == 0
+            || !DateTime.TryParseExact(receivedDay, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var received))
+        {
+            return null;
+        }
+
+        var expires = received.AddDays(options.SubmissionDays);
+        return now.UtcDateTime.Date >= expires.AddDays(-options.WarningDays)
+            ? expires.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+}

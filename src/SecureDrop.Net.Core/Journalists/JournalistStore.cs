@@ -118,7 +118,8 @@ public sealed class JournalistStore
             """
             SELECT id AS Id, username AS Username, is_admin AS IsAdmin, kdf_salt AS Salt, verifier AS Verifier,
                    wrapped_vault_key AS WrappedVaultKey, totp_secret_sealed AS TotpSecretSealed, totp_last_step AS TotpLastStep,
-                   failed_attempts AS FailedAttempts, locked AS Locked, disabled AS Disabled
+                   failed_attempts AS FailedAttempts, locked AS Locked, disabled AS Disabled,
+                   notify_email AS NotifyEmail, notify_public_key AS NotifyPublicKey
             FROM journalists WHERE username = @username
             """,
             new { username }).ConfigureAwait(false);
@@ -131,6 +132,8 @@ public sealed class JournalistStore
                 FailedAttempts = row.FailedAttempts,
                 Locked = row.Locked,
                 Disabled = row.Disabled,
+                NotifyEmail = row.NotifyEmail,
+                NotifyPublicKey = row.NotifyPublicKey,
             };
     }
 
@@ -157,6 +160,10 @@ public sealed class JournalistStore
         public bool Locked { get; set; }
 
         public bool Disabled { get; set; }
+
+        public string? NotifyEmail { get; set; }
+
+        public string? NotifyPublicKey { get; set; }
     }
 }
 
@@ -188,4 +195,8 @@ public sealed record JournalistAccount(string Id, string Username, bool IsAdmin,
     public bool Locked { get; init; }
 
     public bool Disabled { get; init; }
+
+    public string? NotifyEmail { get; init; }
+
+    public string? NotifyPublicKey { get; init; }
 }

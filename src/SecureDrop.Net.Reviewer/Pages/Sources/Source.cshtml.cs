@@ -2,7 +2,9 @@ using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Audit;
+using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -18,18 +20,26 @@ internal sealed class SourceModel : PageModel
     private readonly SubmissionStore _submissions;
     private readonly ItemReader _reader;
     private readonly AuditLog _audit;
+    private readonly IOptions<RetentionOptions> _retention;
+    private readonly TimeProvider _time;
 
-    public SourceModel(SourceStore sources, SubmissionStore submissions, ItemReader reader, AuditLog audit)
+    public SourceModel(SourceStore sources, SubmissionStore submissions, ItemReader reader, AuditLog audit, IOptions<RetentionOptions> retention, TimeProvider time)
     {
         _sources = sources;
         _submissions = submissions;
         _reader = reader;
         _audit = audit;
+        _retention = retention;
+        _time = time;
     }
 
     public SourceSummary Source { get; private set; } = new();
 
     public IReadOnlyList<ConversationEntry> Entries { get; private set; } = [];
+
+    /// <summary>The day a submission expires under retention, when that is near enough to warn about.</summary>
+    public string? ExpiryWarning(StoredItem item) =>
+        RetentionNotice.ExpiryWarning(item?.ReceivedDay ?? "", _retention.Value, _time.GetUtcNow());
 
     public async Task<IActionResult> OnGetAsync(string id)
     {
