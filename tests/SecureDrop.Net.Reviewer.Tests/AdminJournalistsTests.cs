@@ -4,30 +4,17 @@ using SecureDrop.Net.Testing;
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>Account management by an admin: add, disable, unlock, reset; and journalists cannot reach it.</summary>
-public sealed class AdminJournalistsTests : IAsyncLifetime
+public sealed class AdminJournalistsTests : ConsoleTestBase
 {
-    private TestInstance _instance = null!;
-    private RunningApp _app = null!;
 
-    public async Task InitializeAsync()
-    {
-        _instance = await TestInstance.CreateAsync();
-        _app = await RunningApp.StartAsync(url => ReviewerApp.Build(_instance.Data, url));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _instance.Dispose();
-    }
 
     [Fact]
     public async Task AddedJournalist_SignsInWithTheShownPassphrase_ButCannotUseAdminPages()
     {
-        using var admin = await SignedInAdminAsync();
+        using var admin = await SignedInAsync();
         var passphrase = await AddAsync(admin, "reporter.one");
 
-        using var reporter = new JournalistClient(_app.Address);
+        using var reporter = new JournalistClient(App.Address);
         using (var signedIn = await reporter.LoginAsync("reporter.one", passphrase))
         {
             Assert.Equal("/", signedIn.RequestMessage?.RequestUri?.AbsolutePath);
@@ -41,12 +28,12 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
     [Fact]
     public async Task DisabledJournalist_CannotSignIn_AndEnabledAgainCan()
     {
-        using var admin = await SignedInAdminAsync();
+        using var admin = await SignedInAsync();
         var passphrase = await AddAsync(admin, "reporter.two");
         var id = await IdOfAsync(admin, "reporter.two");
 
         await ActAsync(admin, "disable", id);
-        using (var reporter = new JournalistClient(_app.Address))
+        using (var reporter = new JournalistClient(App.Address))
         {
             using var refused = await reporter.PassphraseAsync("reporter.two", passphrase);
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
@@ -54,7 +41,7 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
         }
 
         await ActAsync(admin, "enable", id);
-        using var again = new JournalistClient(_app.Address);
+        using var again = new JournalistClient(App.Address);
         using var accepted = await again.LoginAsync("reporter.two", passphrase);
         Assert.Equal("/", accepted.RequestMessage?.RequestUri?.AbsolutePath);
     }
@@ -62,7 +49,7 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
     [Fact]
     public async Task ResetPassphrase_OldOneStopsWorking_NewOneOpensTheVault()
     {
-        using var admin = await SignedInAdminAsync();
+        using var admin = await SignedInAsync();
         var old = await AddAsync(admin, "reporter.three");
         var id = await IdOfAsync(admin, "reporter.three");
 
@@ -71,13 +58,13 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
         using var reset = await admin.Http.PostAsync(new Uri("/admin/journalists?handler=resetpassphrase", UriKind.Relative), form);
         var fresh = HtmlForms.ElementText(await reset.Content.ReadAsStringAsync(), "new-passphrase");
 
-        using (var withOld = new JournalistClient(_app.Address))
+        using (var withOld = new JournalistClient(App.Address))
         {
             using var refused = await withOld.PassphraseAsync("reporter.three", old);
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }
 
-        using var withNew = new JournalistClient(_app.Address);
+        using var withNew = new JournalistClient(App.Address);
         using var accepted = await withNew.LoginAsync("reporter.three", fresh);
         Assert.Equal("/", accepted.RequestMessage?.RequestUri?.AbsolutePath);
     }
@@ -88,7 +75,7 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
     [InlineData("admin")]
     public async Task AddingABadOrTakenName_IsRefusedWithAMessage(string username)
     {
-        using var admin = await SignedInAdminAsync();
+        using var admin = await SignedInAsync();
         var page = await admin.Http.GetStringAsync(new Uri("/admin/journalists", UriKind.Relative));
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = username, ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(page) });
         using var response = await admin.Http.PostAsync(new Uri("/admin/journalists?handler=add", UriKind.Relative), form);
@@ -100,16 +87,16 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
     [Fact]
     public async Task JobsDashboard_IsForSignedInJournalists_AndReadOnlyForNonAdmins()
     {
-        using (var anonymous = new JournalistClient(_app.Address))
+        using (var anonymous = new JournalistClient(App.Address))
         {
             using var refused = await anonymous.Http.GetAsync(new Uri("/admin/jobs", UriKind.Relative));
             Assert.Equal("/login", refused.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
         Hangfire.RecurringJobManagerExtensions.AddOrUpdate<Core.Jobs.ReconcileJob>(
-            new Hangfire.RecurringJobManager(Core.Jobs.HangfireStorage.Open(_instance.Database)),
+            new Hangfire.RecurringJobManager(Core.Jobs.HangfireStorage.Open(Instance.Database)),
             Core.Jobs.ReconcileJob.RecurringId, job => job.RunAsync(), Hangfire.Cron.Minutely());
-        using var admin = await SignedInAdminAsync();
+        using var admin = await SignedInAsync();
         using (var dashboard = await admin.Http.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
@@ -121,7 +108,7 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
         }
 
         var passphrase = await AddAsync(admin, "reporter.jobs");
-        using var reporter = new JournalistClient(_app.Address);
+        using var reporter = new JournalistClient(App.Address);
         using (await reporter.LoginAsync("reporter.jobs", passphrase))
         {
         }
@@ -138,7 +125,7 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
     [Fact]
     public async Task AuditLog_RecordsJournalistActions_AndShowsTheChainIntact()
     {
-        using var admin = await SignedInAdminAsync();
+        using var admin = await SignedInAsync();
         await AddAsync(admin, "reporter.audit");
 
         var page = await admin.Http.GetStringAsync(new Uri("/admin/audit", UriKind.Relative));
@@ -148,13 +135,6 @@ public sealed class AdminJournalistsTests : IAsyncLifetime
         Assert.Contains("<td>add journalist</td>", page, StringComparison.Ordinal);
     }
 
-    private async Task<JournalistClient> SignedInAdminAsync()
-    {
-        var admin = new JournalistClient(_app.Address);
-        using var response = await admin.LoginAsync(_instance.Secrets.AdminUsername, _instance.Secrets.AdminPassphrase);
-        Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
-        return admin;
-    }
 
     private static async Task<string> AddAsync(JournalistClient admin, string username)
     {

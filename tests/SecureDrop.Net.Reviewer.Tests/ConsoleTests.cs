@@ -5,28 +5,15 @@ using SecureDrop.Net.Testing;
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>The console on real Kestrel against a real instance: sign-in, reading, downloads, authorisation.</summary>
-public sealed class ConsoleTests : IAsyncLifetime
+public sealed class ConsoleTests : ConsoleTestBase
 {
-    private TestInstance _instance = null!;
-    private RunningApp _app = null!;
 
-    public async Task InitializeAsync()
-    {
-        _instance = await TestInstance.CreateAsync();
-        _app = await RunningApp.StartAsync(url => ReviewerApp.Build(_instance.Data, url));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _instance.Dispose();
-    }
 
     [Fact]
     public async Task SignedInAdmin_ReadsMessageAndDownloadsFileUnderOriginalName()
     {
         var file = Encoding.UTF8.GetBytes("<script>alert(1)</script> file body");
-        var (sourceId, _) = await Seed.SubmissionAsync(_instance, "Message with <b>markup</b> & ampersand", ("report <1>.txt", file));
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, "Message with <b>markup</b> & ampersand", ("report <1>.txt", file));
         using var journalist = await SignedInAsync();
 
         var list = await journalist.Http.GetStringAsync(new Uri("/", UriKind.Relative));
@@ -51,7 +38,7 @@ public sealed class ConsoleTests : IAsyncLifetime
     [InlineData("/items/0123456789abcdef0123456789abcdef/download")]
     public async Task Anonymous_IsSentToSignIn(string path)
     {
-        using var anonymous = new JournalistClient(_app.Address);
+        using var anonymous = new JournalistClient(App.Address);
         using var response = await anonymous.Http.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal("/login", response.RequestMessage?.RequestUri?.AbsolutePath);
@@ -62,7 +49,7 @@ public sealed class ConsoleTests : IAsyncLifetime
     [InlineData("nobody", "wrong wrong wrong wrong wrong wrong wrong")]
     public async Task SignIn_WithWrongCredentials_Returns400AndSetsNoSession(string username, string passphrase)
     {
-        using var journalist = new JournalistClient(_app.Address);
+        using var journalist = new JournalistClient(App.Address);
         using var response = await journalist.LoginAsync(username, passphrase);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -73,8 +60,8 @@ public sealed class ConsoleTests : IAsyncLifetime
     [Fact]
     public async Task SignIn_WithoutAntiforgeryToken_Returns400()
     {
-        using var journalist = new JournalistClient(_app.Address);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "admin", ["passphrase"] = _instance.Secrets.AdminPassphrase });
+        using var journalist = new JournalistClient(App.Address);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "admin", ["passphrase"] = Instance.Secrets.AdminPassphrase });
         using var response = await journalist.Http.PostAsync(new Uri("/login", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -84,25 +71,17 @@ public sealed class ConsoleTests : IAsyncLifetime
     public async Task StolenCookie_StopsWorkingAfterLogout()
     {
         using var journalist = await SignedInAsync();
-        var stolen = journalist.Cookies.GetCookies(_app.Address)["sdnet-console"]!.Value;
+        var stolen = journalist.Cookies.GetCookies(App.Address)["sdnet-console"]!.Value;
 
         using (var logout = await journalist.LogoutAsync())
         {
             Assert.Equal("/login", logout.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
-        using var thief = new JournalistClient(_app.Address);
-        thief.Cookies.Add(_app.Address, new Cookie("sdnet-console", stolen));
+        using var thief = new JournalistClient(App.Address);
+        thief.Cookies.Add(App.Address, new Cookie("sdnet-console", stolen));
         using var response = await thief.Http.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal("/login", response.RequestMessage?.RequestUri?.AbsolutePath);
     }
 
-    private async Task<JournalistClient> SignedInAsync()
-    {
-        var journalist = new JournalistClient(_app.Address);
-        using var response = await journalist.LoginAsync(_instance.Secrets.AdminUsername, _instance.Secrets.AdminPassphrase);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
-        return journalist;
-    }
 }

@@ -7,33 +7,30 @@ using SecureDrop.Net.Testing;
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>Deleting from the console: confirmation, then the worker's delete job erases ciphertext and rows.</summary>
-public sealed class DeletionTests : IAsyncLifetime
+public sealed class DeletionTests : ConsoleTestBase
 {
-    private TestInstance _instance = null!;
-    private RunningApp _app = null!;
     private IHost _worker = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _instance = await TestInstance.CreateAsync();
-        _app = await RunningApp.StartAsync(url => ReviewerApp.Build(_instance.Data, url));
-        _worker = Worker.WorkerApp.Build(_instance.Data);
+        await base.InitializeAsync();
+        _worker = Worker.WorkerApp.Build(Instance.Data);
         await _worker.StartAsync();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _worker.StopAsync();
         _worker.Dispose();
-        await _app.DisposeAsync();
-        _instance.Dispose();
+        await base.DisposeAsync();
     }
+
 
     [Fact]
     public async Task DeleteSubmission_AfterConfirmation_ErasesItsItemsAndKeepsTheRest()
     {
-        var (sourceId, doomed) = await Seed.SubmissionAsync(_instance, "delete me", ("doomed.bin", [1, 2, 3]));
-        await Seed.SubmissionForSourceAsync(_instance.Database, sourceId, "keep me");
+        var (sourceId, doomed) = await Seed.SubmissionAsync(Instance, "delete me", ("doomed.bin", [1, 2, 3]));
+        await Seed.SubmissionForSourceAsync(Instance.Database, sourceId, "keep me");
         using var journalist = await SignedInAsync();
 
         var confirm = await journalist.Http.GetStringAsync(new Uri($"/submissions/{doomed}/delete", UriKind.Relative));
@@ -43,7 +40,7 @@ public sealed class DeletionTests : IAsyncLifetime
         Assert.Equal($"/sources/{sourceId}", deleted.RequestMessage?.RequestUri?.AbsolutePath);
 
         await WaitAsync(async () => await CountAsync("SELECT count(*) FROM submissions") == 1);
-        Assert.Single(Directory.GetFiles(_instance.Data.VaultDirectory));
+        Assert.Single(Directory.GetFiles(Instance.Data.VaultDirectory));
         var page = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}", UriKind.Relative));
         Assert.Contains("keep me", page, StringComparison.Ordinal);
         Assert.DoesNotContain("delete me", page, StringComparison.Ordinal);
@@ -52,7 +49,7 @@ public sealed class DeletionTests : IAsyncLifetime
     [Fact]
     public async Task DeleteSource_RemovesEverything_AndAGetNeverDeletes()
     {
-        var (sourceId, _) = await Seed.SubmissionAsync(_instance, "source to delete", ("a.bin", [9]));
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, "source to delete", ("a.bin", [9]));
         using var journalist = await SignedInAsync();
 
         var confirm = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}/delete", UriKind.Relative));
@@ -61,14 +58,14 @@ public sealed class DeletionTests : IAsyncLifetime
         using var deleted = await journalist.Http.PostAsync(new Uri($"/sources/{sourceId}/delete", UriKind.Relative), form);
 
         await WaitAsync(async () => await CountAsync("SELECT count(*) FROM sources") == 0);
-        Assert.Empty(Directory.GetFiles(_instance.Data.VaultDirectory));
+        Assert.Empty(Directory.GetFiles(Instance.Data.VaultDirectory));
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM items"));
     }
 
     [Fact]
     public async Task DeleteWithoutAntiforgery_IsRefused()
     {
-        var (sourceId, _) = await Seed.SubmissionAsync(_instance, "kept");
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, "kept");
         using var journalist = await SignedInAsync();
 
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>());
@@ -78,17 +75,10 @@ public sealed class DeletionTests : IAsyncLifetime
         Assert.Equal(1, await CountAsync("SELECT count(*) FROM sources"));
     }
 
-    private async Task<JournalistClient> SignedInAsync()
-    {
-        var journalist = new JournalistClient(_app.Address);
-        using var response = await journalist.LoginAsync(_instance.Secrets.AdminUsername, _instance.Secrets.AdminPassphrase);
-        Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
-        return journalist;
-    }
 
     private async Task<long> CountAsync(string sql)
     {
-        await using var connection = await _instance.Database.OpenAsync();
+        await using var connection = await Instance.Database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql);
     }
 

@@ -9,27 +9,20 @@ using SecureDrop.Net.Testing;
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>A journalist sets where notices go and the key they are encrypted to; bad input is refused clearly.</summary>
-public sealed class NotificationSettingsTests : IAsyncLifetime
+public sealed class NotificationSettingsTests : ConsoleTestBase
 {
     private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow() + TimeSpan.FromDays(25));
-    private TestInstance _instance = null!;
-    private RunningApp _app = null!;
 
-    public async Task InitializeAsync()
-    {
-        _instance = await TestInstance.CreateAsync();
-        _app = await RunningApp.StartAsync(url => ReviewerApp.Build(_instance.Data, url, new Dictionary<string, string?>
-        {
-            ["Retention:SubmissionDays"] = "30",
-            ["Retention:WarningDays"] = "7",
-        }, services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock))));
-    }
+    protected override TimeProvider Clock => _clock;
 
-    public async Task DisposeAsync()
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        await _app.DisposeAsync();
-        _instance.Dispose();
-    }
+        ["Retention:SubmissionDays"] = "30",
+        ["Retention:WarningDays"] = "7",
+    };
+
+    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
+
 
     [Fact]
     public async Task SettingAddressAndKey_IsStored()
@@ -40,7 +33,7 @@ public sealed class NotificationSettingsTests : IAsyncLifetime
         using var response = await SaveAsync(journalist, "me@newsroom.example", key.PublicKey.ToArmored());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        await using var connection = await _instance.Database.OpenAsync();
+        await using var connection = await Instance.Database.OpenAsync();
         Assert.Equal("me@newsroom.example", await connection.ExecuteScalarAsync<string>("SELECT notify_email FROM journalists WHERE username = 'admin'"));
         var stored = await connection.ExecuteScalarAsync<string>("SELECT notify_public_key FROM journalists WHERE username = 'admin'");
         Assert.Equal(key.Fingerprint, NewsroomPublicKey.Parse(System.Text.Encoding.ASCII.GetBytes(stored!)).Fingerprint);
@@ -57,7 +50,7 @@ public sealed class NotificationSettingsTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(expected, HtmlForms.ElementText(await response.Content.ReadAsStringAsync(), "settings-error"), StringComparison.Ordinal);
-        await using var connection = await _instance.Database.OpenAsync();
+        await using var connection = await Instance.Database.OpenAsync();
         Assert.Null(await connection.ExecuteScalarAsync<string>("SELECT notify_email FROM journalists WHERE username = 'admin'"));
     }
 
@@ -65,7 +58,7 @@ public sealed class NotificationSettingsTests : IAsyncLifetime
     public async Task BadRetentionSetting_StopsTheConsoleAtStart_NamingTheSetting()
     {
         var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            RunningApp.StartAsync(url => ReviewerApp.Build(_instance.Data, url, new Dictionary<string, string?> { ["Retention:SubmissionDays"] = "-3" })));
+            RunningApp.StartAsync(url => ReviewerApp.Build(Instance.Data, url, new Dictionary<string, string?> { ["Retention:SubmissionDays"] = "-3" })));
 
         Assert.Contains("Retention:SubmissionDays", error.Message, StringComparison.Ordinal);
     }
@@ -73,7 +66,7 @@ public sealed class NotificationSettingsTests : IAsyncLifetime
     [Fact]
     public async Task SourcePage_WarnsOfRetentionExpiry()
     {
-        var (sourceId, _) = await Seed.SubmissionAsync(_instance, "ageing tip");
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, "ageing tip");
         using var journalist = await SignedInAsync();
 
         var page = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}", UriKind.Relative));
@@ -81,13 +74,6 @@ public sealed class NotificationSettingsTests : IAsyncLifetime
         Assert.Contains("Retention deletes this submission on", page, StringComparison.Ordinal);
     }
 
-    private async Task<JournalistClient> SignedInAsync()
-    {
-        var journalist = new JournalistClient(_app.Address) { Clock = _clock };
-        using var response = await journalist.LoginAsync(_instance.Secrets.AdminUsername, _instance.Secrets.AdminPassphrase);
-        Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
-        return journalist;
-    }
 
     private static async Task<HttpResponseMessage> SaveAsync(JournalistClient journalist, string email, string key)
     {

@@ -7,29 +7,20 @@ using SecureDrop.Net.Testing;
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>Second factor, replay, throttling, lockout and session expiry, with an injected clock.</summary>
-public sealed class SignInSecurityTests : IAsyncLifetime
+public sealed class SignInSecurityTests : ConsoleTestBase
 {
     private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow());
-    private TestInstance _instance = null!;
-    private RunningApp _app = null!;
 
-    public async Task InitializeAsync()
-    {
-        _instance = await TestInstance.CreateAsync();
-        _app = await RunningApp.StartAsync(url => ReviewerApp.Build(_instance.Data, url, overrides: services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock))));
-    }
+    protected override TimeProvider Clock => _clock;
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _instance.Dispose();
-    }
+    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
+
 
     [Fact]
     public async Task PassphraseAlone_ReachesNothingButTheSecondFactorPage()
     {
-        using var journalist = new JournalistClient(_app.Address) { Clock = _clock };
-        using (var passphrase = await journalist.PassphraseAsync(_instance.Secrets.AdminUsername, _instance.Secrets.AdminPassphrase))
+        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using (var passphrase = await journalist.PassphraseAsync(Instance.Secrets.AdminUsername, Instance.Secrets.AdminPassphrase))
         {
             Assert.Equal("/login/second-factor", passphrase.RequestMessage?.RequestUri?.AbsolutePath);
             var enrolment = await passphrase.Content.ReadAsStringAsync();
@@ -50,17 +41,17 @@ public sealed class SignInSecurityTests : IAsyncLifetime
     [Fact]
     public async Task TotpCode_IsAcceptedOnce_AndCodesFromTheNeighbouringStepWork()
     {
-        using var first = new JournalistClient(_app.Address) { Clock = _clock };
-        using (var enrolled = await first.LoginAsync(_instance.Secrets.AdminUsername, _instance.Secrets.AdminPassphrase))
+        using var first = new JournalistClient(App.Address) { Clock = _clock };
+        using (var enrolled = await first.LoginAsync(Instance.Secrets.AdminUsername, Instance.Secrets.AdminPassphrase))
         {
             Assert.Equal("/", enrolled.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
         var nextStepCode = first.CurrentCode(TimeSpan.FromSeconds(30));
-        using var second = new JournalistClient(_app.Address) { Clock = _clock, TotpSecret = first.TotpSecret };
+        using var second = new JournalistClient(App.Address) { Clock = _clock, TotpSecret = first.TotpSecret };
         Assert.Equal("/", (await SignInWithCodeAsync(second, nextStepCode)).RequestMessage?.RequestUri?.AbsolutePath);
 
-        using var replay = new JournalistClient(_app.Address) { Clock = _clock, TotpSecret = first.TotpSecret };
+        using var replay = new JournalistClient(App.Address) { Clock = _clock, TotpSecret = first.TotpSecret };
         using var replayed = await SignInWithCodeAsync(replay, nextStepCode);
         Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
         Assert.Contains("already used", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -69,27 +60,27 @@ public sealed class SignInSecurityTests : IAsyncLifetime
     [Fact]
     public async Task FiveFailuresInAMinute_MakeTheNameWait_EvenWithTheRightPassphrase()
     {
-        using var journalist = new JournalistClient(_app.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
         for (var i = 0; i < 5; i++)
         {
             using var wrong = await journalist.PassphraseAsync("admin", "wrong passphrase " + i);
             Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
         }
 
-        using (var waiting = await journalist.PassphraseAsync("admin", _instance.Secrets.AdminPassphrase))
+        using (var waiting = await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
         }
 
         _clock.Advance(TimeSpan.FromMinutes(2));
-        using var after = await journalist.LoginAsync("admin", _instance.Secrets.AdminPassphrase);
+        using var after = await journalist.LoginAsync("admin", Instance.Secrets.AdminPassphrase);
         Assert.Equal("/", after.RequestMessage?.RequestUri?.AbsolutePath);
     }
 
     [Fact]
     public async Task TenFailuresInARow_LockTheAccount()
     {
-        using var journalist = new JournalistClient(_app.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
         for (var i = 0; i < 10; i++)
         {
             using var wrong = await journalist.PassphraseAsync("admin", "wrong passphrase " + i);
@@ -97,7 +88,7 @@ public sealed class SignInSecurityTests : IAsyncLifetime
         }
 
         _clock.Advance(TimeSpan.FromMinutes(2));
-        using var locked = await journalist.PassphraseAsync("admin", _instance.Secrets.AdminPassphrase);
+        using var locked = await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase);
         Assert.Equal(HttpStatusCode.Forbidden, locked.StatusCode);
         Assert.Contains("locked", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -105,8 +96,8 @@ public sealed class SignInSecurityTests : IAsyncLifetime
     [Fact]
     public async Task Session_EndsAfterThirtyMinutesIdle()
     {
-        using var journalist = new JournalistClient(_app.Address) { Clock = _clock };
-        using (var signedIn = await journalist.LoginAsync("admin", _instance.Secrets.AdminPassphrase))
+        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using (var signedIn = await journalist.LoginAsync("admin", Instance.Secrets.AdminPassphrase))
         {
             Assert.Equal("/", signedIn.RequestMessage?.RequestUri?.AbsolutePath);
         }
@@ -118,7 +109,7 @@ public sealed class SignInSecurityTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> SignInWithCodeAsync(JournalistClient client, string code)
     {
-        using var passphrase = await client.PassphraseAsync("admin", _instance.Secrets.AdminPassphrase);
+        using var passphrase = await client.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase);
         return await client.SecondFactorAsync(await passphrase.Content.ReadAsStringAsync(), code);
     }
 }

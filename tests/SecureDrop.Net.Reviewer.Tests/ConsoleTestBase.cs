@@ -1,0 +1,42 @@
+using Microsoft.Extensions.DependencyInjection;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Reviewer.Tests;
+
+/// <summary>A fresh instance and its console on real Kestrel for each test; subclasses may add settings or services.</summary>
+public abstract class ConsoleTestBase : IAsyncLifetime
+{
+    protected TestInstance Instance { get; private set; } = null!;
+
+    protected RunningApp App { get; private set; } = null!;
+
+    /// <summary>The clock the console and the test's authenticator share (the system clock unless a test fakes it).</summary>
+    protected virtual TimeProvider Clock => TimeProvider.System;
+
+    public virtual async Task InitializeAsync()
+    {
+        Instance = await TestInstance.CreateAsync();
+        App = await RunningApp.StartAsync(url => ReviewerApp.Build(Instance.Data, url, Settings, Services));
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        Instance.Dispose();
+    }
+
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    protected virtual void Services(IServiceCollection services)
+    {
+    }
+
+    /// <summary>The first admin, signed in past both factors (enrolling an authenticator on first use).</summary>
+    protected async Task<JournalistClient> SignedInAsync()
+    {
+        var journalist = new JournalistClient(App.Address) { Clock = Clock };
+        using var response = await journalist.LoginAsync(Instance.Secrets.AdminUsername, Instance.Secrets.AdminPassphrase);
+        Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
+        return journalist;
+    }
+}
