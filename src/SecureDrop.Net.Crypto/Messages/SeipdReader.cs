@@ -14,7 +14,7 @@ namespace SecureDrop.Net.Crypto;
 /// SHA-1 runs one chunk behind decryption, on a second core while the next chunk is decrypted; bytes may be
 /// handed out before they are hashed, which changes nothing: the end is reported only after the MDC matched.
 /// </remarks>
-internal sealed class SeipdReader : Stream
+internal sealed class SeipdReader : ForwardOnlyReadStream
 {
     private const int MdcLength = 22;
     private const int ChunkSize = 256 * 1024;
@@ -53,22 +53,6 @@ internal sealed class SeipdReader : Stream
 
         _start += prefix;
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -110,16 +94,6 @@ internal sealed class SeipdReader : Stream
 
         CryptographicOperations.ZeroMemory(scratch);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -6,28 +6,12 @@ namespace SecureDrop.Net.Crypto;
 /// A read-only stream that, once <see cref="Target"/> is set, writes every byte it reads from the input to the
 /// target, unchanged. Re-wrapping reads the payload through it to verify it while copying it verbatim.
 /// </summary>
-internal sealed class CopyingStream(Stream input) : Stream
+internal sealed class CopyingStream(Stream input) : ForwardOnlyReadStream
 {
     public Stream? Target { get; set; }
 
     /// <summary>Whether writing to the target failed: that is the output's fault, not the message's.</summary>
     public bool TargetFailed { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -49,14 +33,4 @@ internal sealed class CopyingStream(Stream input) : Stream
         Span<byte> one = stackalloc byte[1];
         return Read(one) == 1 ? one[0] : -1;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

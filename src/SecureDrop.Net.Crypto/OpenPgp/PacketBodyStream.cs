@@ -7,26 +7,10 @@ namespace SecureDrop.Net.Crypto;
 /// any size streams through a fixed buffer. Reports truncation as <see cref="CryptoException"/>. Does not own
 /// the input.
 /// </summary>
-internal sealed class PacketBodyStream(Stream input, PacketHeader header) : Stream
+internal sealed class PacketBodyStream(Stream input, PacketHeader header) : ForwardOnlyReadStream
 {
     private long _remaining = header.Length;
     private bool _partial = header.Partial;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -68,14 +52,4 @@ internal sealed class PacketBodyStream(Stream input, PacketHeader header) : Stre
         Span<byte> one = stackalloc byte[1];
         return Read(one) == 1 ? one[0] : -1;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
