@@ -156,7 +156,8 @@ internal sealed partial class SubmissionReceiver
             }
 
             var literalName = kind == ItemKind.File ? UploadFileName.FromContentDisposition(section.ContentDisposition) : "";
-            var item = await EncryptSectionAsync(section, literalName, kind == ItemKind.Message, recipient, context.RequestAborted).ConfigureAwait(false);
+            var budget = limits.MaxSubmissionBytes - received.MessageBytes - received.FileBytes;
+            var item = await EncryptSectionAsync(section, literalName, kind == ItemKind.Message, budget, recipient, context.RequestAborted).ConfigureAwait(false);
             if (item is null)
             {
                 continue;
@@ -175,7 +176,7 @@ internal sealed partial class SubmissionReceiver
     }
 
     /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
-    private async Task<EncryptedItem?> EncryptSectionAsync(MultipartSection section, string literalName, bool isText, NewsroomPublicKey recipient, CancellationToken cancellationToken)
+    private async Task<EncryptedItem?> EncryptSectionAsync(MultipartSection section, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
     {
         var buffer = new byte[ChunkBytes];
         var read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -195,6 +196,11 @@ internal sealed partial class SubmissionReceiver
                 do
                 {
                     utf8?.Add(buffer.AsSpan(0, read));
+                    if (plaintextBytes + read > budget)
+                    {
+                        throw new BadHttpRequestException("Submission too large.", StatusCodes.Status413PayloadTooLarge);
+                    }
+
                     await encryptor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                     plaintextBytes += read;
                     read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
