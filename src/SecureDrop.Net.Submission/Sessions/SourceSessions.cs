@@ -25,7 +25,7 @@ internal sealed class SourceSessions
 
     public void Start(HttpContext context, string sourceId)
     {
-        End(context);
+        Forget(context);
         RemoveExpired();
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var now = _time.GetUtcNow();
@@ -62,13 +62,16 @@ internal sealed class SourceSessions
 
     public void End(HttpContext context)
     {
-        var name = CookieName(context);
-        if (context.Request.Cookies.TryGetValue(name, out var token) && token is not null)
+        Forget(context);
+        context.Response.Cookies.Delete(CookieName(context), new CookieOptions { Path = "/", Secure = IsSecure(context), HttpOnly = true, SameSite = SameSiteMode.Strict });
+    }
+
+    private void Forget(HttpContext context)
+    {
+        if (context.Request.Cookies.TryGetValue(CookieName(context), out var token) && token is not null)
         {
             _sessions.TryRemove(token, out _);
         }
-
-        context.Response.Cookies.Delete(name, new CookieOptions { Path = "/", Secure = IsSecure(context), HttpOnly = true, SameSite = SameSiteMode.Strict });
     }
 
     // The __Host- prefix requires the Secure attribute, which browsers honour only in a secure context: HTTPS, or

@@ -36,12 +36,13 @@ public sealed class FrontEndHost : IAsyncDisposable
 
     public DataDirectory Data => Instance.Data;
 
-    public static async Task<FrontEndHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null)
+    public static async Task<FrontEndHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null,
+        Action<WebApplicationBuilder>? configure = null, bool https = false)
     {
         var key = NewsroomSecretKey.Generate("Test newsroom", TimeProvider.System.GetUtcNow());
         var instance = await TestInstance.CreateAsync(key);
         var logs = new LogCapture();
-        var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, null, builder =>
+        var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, https ? "https://127.0.0.1:0" : url, null, builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             builder.Logging.AddProvider(logs);
@@ -49,6 +50,8 @@ public sealed class FrontEndHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton(time);
             }
+
+            configure?.Invoke(builder);
         }));
         return new FrontEndHost(instance, key, app, logs);
     }
