@@ -68,8 +68,8 @@ public static class SubmissionApp
         var app = builder.Build();
         app.UseRequestAnonymization();
         app.UseSecurityHeaders(app.Services.GetRequiredService<IOptions<FrontEndOptions>>().Value.OnionAddress);
-        app.UsePlainErrors();
         app.UseFrontEndLocalization();
+        app.UsePlainErrors();
         app.UseRateLimiter();
         app.MapEmbeddedStylesheet("/style.css", typeof(SubmissionApp).Assembly, "Assets.style.css");
         app.MapGet("/public-key", (Core.Keys.NewsroomKeys keys) =>
