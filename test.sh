@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs the OpenPGP tools the interoperability tests use if they are missing,
+# Runs the whole test suite: installs the OpenPGP tools, chromium and axe-core the tests use if they are missing,
 # builds, runs every test project, and ends with one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 ops/dev/install-test-dependencies.sh || exit 1
 
