@@ -13,11 +13,13 @@ internal sealed class KeyDerivationPool : IDisposable
     private readonly SourceIdentity _identity;
     private readonly SemaphoreSlim _slots;
     private readonly TimeSpan _wait;
+    private readonly int _maxSlots;
 
     public KeyDerivationPool(SourceIdentity identity, IOptions<AbuseLimits> limits)
     {
         _identity = identity;
-        _slots = new SemaphoreSlim(limits.Value.MaxConcurrentKeyDerivations);
+        _maxSlots = limits.Value.MaxConcurrentKeyDerivations;
+        _slots = new SemaphoreSlim(_maxSlots);
         _wait = TimeSpan.FromSeconds(limits.Value.KeyDerivationWaitSeconds);
     }
 
@@ -35,8 +37,22 @@ internal sealed class KeyDerivationPool : IDisposable
         }
         finally
         {
-            _slots.Release();
+            if (_slots.Release() == _maxSlots - 1)
+            {
+                ReturnMemory();
+            }
         }
+    }
+
+    /// <summary>
+    /// Each derivation leaves a 64 MiB block that the GC would otherwise keep committed for the next one. When the
+    /// last derivation in flight ends, a compacting collection gives it back, so the front end idles small and an
+    /// upload that follows a sign-in does not stack on top of it. It costs milliseconds against ~0.8 s of Argon2id.
+    /// </summary>
+    private static void ReturnMemory()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     public void Dispose() => _slots.Dispose();

@@ -46,7 +46,6 @@ public sealed class PrivacyTests
             Assert.Equal(HttpStatusCode.OK, followUp.StatusCode);
         }
 
-        await host.App.DisposeAsync();
 
         var secrets = new Dictionary<string, string>
         {
