@@ -24,7 +24,10 @@ public static class ForensicScan
                 byte[] content;
                 try
                 {
-                    if (include is not null && !include(new FileInfo(file)))
+                    // Empty files hold nothing, and FIFOs and sockets (a shared /tmp has both) report length 0:
+                    // opening a FIFO to read would wait for a writer forever.
+                    var info = new FileInfo(file);
+                    if (info.Length == 0 || (include is not null && !include(info)))
                     {
                         continue;
                     }

@@ -22,9 +22,7 @@ namespace SecureDrop.Net.Submission.Submissions;
 internal sealed partial class SubmissionReceiver
 {
     public const string AntiforgeryHeaderName = "X-Sdnet-Antiforgery";
-    private const int ChunkBytes = 64 * 1024;
     private const int MaxFieldBytes = 4096;
-    private const long CollectEveryBytes = 8 * 1024 * 1024;
 
     private readonly IAntiforgery _antiforgery;
     private readonly NewsroomKeys _keys;
@@ -158,7 +156,7 @@ internal sealed partial class SubmissionReceiver
 
             var literalName = kind == ItemKind.File ? UploadFileName.FromContentDisposition(section.ContentDisposition) : "";
             var budget = limits.MaxSubmissionBytes - received.MessageBytes - received.FileBytes;
-            var item = await EncryptSectionAsync(section, literalName, kind == ItemKind.Message, budget, recipient, context.RequestAborted).ConfigureAwait(false);
+            var item = await SectionEncryptor.EncryptAsync(_files, section, literalName, kind == ItemKind.Message, budget, recipient, context.RequestAborted).ConfigureAwait(false);
             if (item is null)
             {
                 continue;
@@ -174,61 +172,6 @@ internal sealed partial class SubmissionReceiver
         return received.Items.Count == 0
             ? ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorEmpty")
             : received;
-    }
-
-    /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
-    private async Task<EncryptedItem?> EncryptSectionAsync(MultipartSection section, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[ChunkBytes];
-        var read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (read == 0)
-        {
-            return null;
-        }
-
-        var id = Ids.New();
-        var writer = _files.BeginIntake(id);
-        long plaintextBytes = 0;
-        var utf8 = isText ? new Utf8Check() : null;
-        try
-        {
-            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, literalName))
-            {
-                do
-                {
-                    utf8?.Add(buffer.AsSpan(0, read));
-                    if (plaintextBytes + read > budget)
-                    {
-                        throw new BadHttpRequestException("Submission too large.", StatusCodes.Status413PayloadTooLarge);
-                    }
-
-                    await encryptor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    plaintextBytes += read;
-                    if (plaintextBytes / CollectEveryBytes != (plaintextBytes - read) / CollectEveryBytes)
-                    {
-                        // The encryptor and the pipes leave short-lived garbage per chunk; left to its default budget
-                        // the GC lets a large upload grow the process by ~100 MiB before collecting. A young-
-                        // generation collection every few MiB keeps memory flat for a fraction of a millisecond.
-                        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-                    }
-                    read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-                }
-                while (read > 0);
-                utf8?.Finish();
-            }
-
-            await writer.CommitAsync().ConfigureAwait(false);
-            return new EncryptedItem(id, writer, plaintextBytes);
-        }
-        catch
-        {
-            await writer.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            Array.Clear(buffer);
-        }
     }
 
     private async Task<ReceiveResult> RecordAsync(string sourceId, List<IntakeItemWriter> written, ReceiveResult result)
@@ -268,6 +211,4 @@ internal sealed partial class SubmissionReceiver
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "A submission could not be recorded ({Reason}); its items were discarded")]
     private partial void LogRecordFailed(string reason);
-
-    private sealed record EncryptedItem(string Id, IntakeItemWriter Writer, long PlaintextBytes);
 }
