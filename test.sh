@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: installs what the tests use if it is missing (OpenPGP tools, PostgreSQL), starts a
-# throwaway PostgreSQL cluster on loopback, builds, runs every test project, and ends with one line
-# "N passed, N failed, N skipped".
+# Runs the whole test suite: installs what the tests use if it is missing (OpenPGP tools, PostgreSQL, aiosmtpd,
+# chromium, axe-core), starts a throwaway PostgreSQL cluster on loopback, builds, runs every test project, and ends
+# with one line "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 ops/dev/install-test-dependencies.sh || exit 1
 
@@ -16,7 +17,9 @@ if [ -z "${SDNET_TEST_POSTGRES:-}" ]; then
 fi
 
 results="$(mktemp -d "${TMPDIR:-/tmp}/sdnet-test-results.XXXXXX")"
-dotnet test SecureDrop.Net.sln --configuration Release --logger trx --results-directory "$results" "$@"
+# A test that hangs is stopped after 10 minutes and counted as failed, naming itself, instead of blocking CI.
+dotnet test SecureDrop.Net.sln --configuration Release --logger trx --results-directory "$results" \
+  --blame-hang-timeout 10m --blame-hang-dump-type none "$@"
 status=$?
 
 passed=0; failed=0; skipped=0

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the .NET SDK: stock OpenPGP tools for interoperability tests
 # (GnuPG, Sequoia's sqop and sq, GopenPGP's gosop), PostgreSQL 15 for the storage tests (ops/dev/postgres.sh
-# runs a throwaway cluster) and aiosmtpd, the SMTP server the notification tests send to. Debian packages only;
-# safe to run again.
+# runs a throwaway cluster), aiosmtpd, the SMTP server the notification tests send to, Debian's chromium for the
+# browser tests (driven by Playwright, which never downloads a browser), and axe-core from npm for the
+# accessibility check, into the git-ignored .tools/. Debian packages and npm only; safe to run again.
 set -euo pipefail
+cd "$(dirname "$0")/../.."
 
 missing=()
 command -v gpg >/dev/null 2>&1 || missing+=(gnupg)
@@ -13,17 +15,25 @@ command -v sq >/dev/null 2>&1 || missing+=(sq)
 command -v gosop >/dev/null 2>&1 || missing+=(gosop)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -ne 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "The tests need these Debian packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-if [ "$(id -u)" -ne 0 ]; then
-  echo "The tests need these Debian packages: ${missing[*]}" >&2
-  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
-  exit 1
+# The accessibility tests inject axe-core into headless chromium; version 4, from the npm registry.
+if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
+  npm install --prefix .tools --no-audit --no-fund --silent axe-core@4 >/dev/null
 fi
 
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Playwright drives the chromium installed above; it must never fetch a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

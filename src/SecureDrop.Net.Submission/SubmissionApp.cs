@@ -1,12 +1,15 @@
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Web;
-using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Submission.Abuse;
+using SecureDrop.Net.Submission.Hosting;
+using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;
 using SecureDrop.Net.Submission.Submissions;
 
@@ -20,7 +23,11 @@ public static class SubmissionApp
 {
     public const string ApplicationName = "SecureDrop.Net.Submission";
 
-    public static WebApplication Build(DataDirectory data, string url, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="data">The instance's data directory.</param>
+    /// <param name="url">Where Kestrel listens.</param>
+    /// <param name="settings">Settings on top of the environment's (tests pass the PostgreSQL connection string).</param>
+    /// <param name="configure">A last say over the builder (tests add a log capture or a fake clock).</param>
+    public static WebApplication Build(DataDirectory data, string url, IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -30,20 +37,18 @@ public static class SubmissionApp
         });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls(url);
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            // Only /submit raises this, per request, to the configured submission limit.
-            kestrel.Limits.MaxRequestBodySize = 64 * 1024;
-        });
         builder.Logging.AddQuietWebLogging();
 
         var services = builder.Services;
         services.AddSecureDropCore(data, builder.Configuration).AddSourceIdentity().AddUnicodeHtmlEncoding();
+        services.AddOptions<FrontEndOptions>().BindConfiguration(FrontEndOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<FrontEndOptions>, FrontEndOptionsValidator>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHardening>();
         services.AddSingleton<SourceSessions>();
         services.AddScoped<SubmissionReceiver>();
         services.AddOptions<SubmissionLimits>().BindConfiguration(SubmissionLimits.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SubmissionLimits>, SubmissionLimitsValidator>();
+        services.AddAbuseProtection().AddFrontEndLocalization();
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("submission")));
@@ -51,16 +56,21 @@ public static class SubmissionApp
         {
             options.Cookie.Name = "sdnet-antiforgery";
             options.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             options.HeaderName = SubmissionReceiver.AntiforgeryHeaderName;
             options.SuppressXFrameOptionsHeader = true;
         });
         services.AddHangfire((provider, configuration) => configuration.UseSecureDropStorage(provider.GetRequiredService<MetadataDatabase>()));
         services.AddRazorPages()
             .ConfigureApplicationPartManager(parts => ApplicationParts.OnlyAssembly(parts, typeof(SubmissionApp).Assembly));
+        configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseSecurityHeaders();
+        app.UseRequestAnonymization();
+        app.UseSecurityHeaders(app.Services.GetRequiredService<IOptions<FrontEndOptions>>().Value.OnionAddress);
+        app.UseFrontEndLocalization();
         app.UsePlainErrors();
+        app.UseRateLimiter();
         app.MapEmbeddedStylesheet("/style.css", typeof(SubmissionApp).Assembly, "Assets.style.css");
         app.MapGet("/public-key", (Core.Keys.NewsroomKeys keys) =>
             Results.File(System.Text.Encoding.ASCII.GetBytes(keys.LoadActivePublicKey().ToArmored()), "application/pgp-keys", "newsroom-public-key.asc"));

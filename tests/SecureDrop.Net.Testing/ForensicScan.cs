@@ -8,21 +8,33 @@ namespace SecureDrop.Net.Testing;
 /// </summary>
 public static class ForensicScan
 {
-    public static IReadOnlyList<string> Find(IEnumerable<string> roots, IReadOnlyDictionary<string, byte[]> canaries)
+    /// <param name="roots">Directories to search, recursively; missing ones are skipped.</param>
+    /// <param name="canaries">What must not be found, by a name for the report.</param>
+    /// <param name="include">Which files to read (e.g. only those changed since the test began, in a shared /tmp).</param>
+    public static IReadOnlyList<string> Find(IEnumerable<string> roots, IReadOnlyDictionary<string, byte[]> canaries, Func<FileInfo, bool>? include = null)
     {
         ArgumentNullException.ThrowIfNull(canaries);
         var patterns = canaries.SelectMany(c => Encodings(c.Value).Select(e => (c.Key, e.Name, Bytes: e.Value))).ToList();
         var hits = new List<string>();
         foreach (var root in roots.Where(Directory.Exists))
         {
-            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+            var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
+            foreach (var file in Directory.EnumerateFiles(root, "*", options))
             {
                 byte[] content;
                 try
                 {
+                    // Empty files hold nothing, and FIFOs and sockets (a shared /tmp has both) report length 0:
+                    // opening a FIFO to read would wait for a writer forever.
+                    var info = new FileInfo(file);
+                    if (info.Length == 0 || (include is not null && !include(info)))
+                    {
+                        continue;
+                    }
+
                     content = File.ReadAllBytes(file);
                 }
-                catch (IOException)
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
                     continue;
                 }

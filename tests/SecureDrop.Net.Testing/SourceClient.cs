@@ -12,9 +12,19 @@ public sealed class SourceClient : IDisposable
     public const string UserAgent = "Mozilla/5.0 (CanaryAgent-7f3a9c) Gecko/20100101 Firefox/128.0";
 
     public SourceClient(Uri baseAddress)
+        : this(baseAddress, new SocketsHttpHandler())
     {
+    }
+
+    /// <summary>A source whose connections go through the given handler (e.g. one that binds a client address of its own).</summary>
+    public SourceClient(Uri baseAddress, SocketsHttpHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
         Cookies = new CookieContainer();
-        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = true })
+        handler.CookieContainer = Cookies;
+        handler.UseCookies = true;
+        handler.AllowAutoRedirect = true;
+        Http = new HttpClient(handler)
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromMinutes(5),
@@ -58,6 +68,15 @@ public sealed class SourceClient : IDisposable
         var page = await Http.GetStringAsync(new Uri("/submit", UriKind.Relative));
         using var form = SubmissionForm(HtmlForms.AntiforgeryToken(page), message, files);
         return await Http.PostAsync(new Uri("/submit", UriKind.Relative), form);
+    }
+
+    /// <summary>Signs out with the form on /submit.</summary>
+    public async Task LogoutAsync()
+    {
+        var page = await Http.GetStringAsync(new Uri("/submit", UriKind.Relative));
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(page) });
+        using var response = await Http.PostAsync(new Uri("/logout", UriKind.Relative), form);
+        response.EnsureSuccessStatusCode();
     }
 
     public static MultipartFormDataContent SubmissionForm(string? token, string? message, params (string Name, byte[] Content)[] files)

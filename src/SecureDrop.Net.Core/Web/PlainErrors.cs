@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace SecureDrop.Net.Core.Web;
 
 /// <summary>
 /// Errors as short plain pages: what went wrong and what to do, never a stack trace. Methods other than
-/// GET, HEAD and POST are refused before they reach any endpoint.
+/// GET, HEAD and POST are refused before they reach any endpoint. An app may register an
+/// <see cref="IErrorPageText"/> to word (or translate) these pages.
 /// </summary>
 public static class PlainErrors
 {
@@ -15,20 +17,9 @@ public static class PlainErrors
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandler = static context => Write(context, StatusCodes.Status500InternalServerError,
-                "Something went wrong on our side. Nothing you sent in this request was kept; please try again later."),
+            ExceptionHandler = static context => Write(context, StatusCodes.Status500InternalServerError),
         });
-        app.UseStatusCodePages(static context =>
-        {
-            var response = context.HttpContext.Response;
-            return response.StatusCode switch
-            {
-                404 => Write(context.HttpContext, 404, "There is no page at this address."),
-                405 => Write(context.HttpContext, 405, "This address does not accept that kind of request."),
-                413 => Write(context.HttpContext, 413, "The request is larger than this site accepts."),
-                _ => Write(context.HttpContext, response.StatusCode, "The request could not be handled."),
-            };
-        });
+        app.UseStatusCodePages(static context => Write(context.HttpContext, context.HttpContext.Response.StatusCode));
         app.Use(static (context, next) =>
         {
             var method = context.Request.Method;
@@ -53,10 +44,31 @@ public static class PlainErrors
         return logging;
     }
 
-    private static Task Write(HttpContext context, int statusCode, string message)
+    /// <summary>Writes a plain page for a status code, in the words of the app's <see cref="IErrorPageText"/> if it has one.</summary>
+    public static Task Write(HttpContext context, int statusCode)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        var text = context.RequestServices.GetService<IErrorPageText>()?.TextFor(statusCode) ?? DefaultText(statusCode);
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(message + "\n");
+        return context.Response.WriteAsync(text + "\n");
     }
+
+    private static string DefaultText(int statusCode) => statusCode switch
+    {
+        400 => "The request was malformed. Nothing was kept; go back and try again.",
+        404 => "There is no page at this address.",
+        405 => "This address does not accept that kind of request.",
+        413 => "The request is larger than this site accepts.",
+        431 => "The request's headers are too large.",
+        500 => "Something went wrong on our side. Nothing you sent in this request was kept; please try again later.",
+        503 => "The site is busy. Nothing was kept; please try again in a minute.",
+        _ => "The request could not be handled.",
+    };
+}
+
+/// <summary>The wording of an app's plain error pages; null for a status code means the default English text.</summary>
+public interface IErrorPageText
+{
+    string? TextFor(int statusCode);
 }

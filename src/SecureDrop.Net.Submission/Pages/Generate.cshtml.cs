@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Submission.Abuse;
+using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;
 
 namespace SecureDrop.Net.Submission.Pages;
@@ -17,14 +18,14 @@ internal sealed class GenerateModel : PageModel
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromHours(1);
     private readonly ITimeLimitedDataProtector _tickets;
-    private readonly SourceIdentity _identity;
+    private readonly KeyDerivationPool _derivations;
     private readonly SourceStore _sources;
     private readonly SourceSessions _sessions;
 
-    public GenerateModel(IDataProtectionProvider protection, SourceIdentity identity, SourceStore sources, SourceSessions sessions)
+    public GenerateModel(IDataProtectionProvider protection, KeyDerivationPool derivations, SourceStore sources, SourceSessions sessions)
     {
         _tickets = protection.CreateProtector("SecureDrop.Net.Submission.CodenameTicket").ToTimeLimitedDataProtector();
-        _identity = identity;
+        _derivations = derivations;
         _sources = sources;
         _sessions = sessions;
     }
@@ -32,6 +33,8 @@ internal sealed class GenerateModel : PageModel
     public string Codename { get; private set; } = "";
 
     public string Ticket { get; private set; } = "";
+
+    public bool Expired { get; private set; }
 
     public void OnGet()
     {
@@ -48,18 +51,20 @@ internal sealed class GenerateModel : PageModel
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
-            return new ContentResult
-            {
-                StatusCode = StatusCodes.Status400BadRequest,
-                ContentType = "text/plain; charset=utf-8",
-                Content = "This page has expired. Go back to the start to get a new codename.",
-            };
+            Expired = true;
+            return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
         }
 
-        var lookupId = _identity.LookupId(Crypto.Codename.Normalize(codename));
+        var lookupId = await _derivations.TryLookupIdAsync(Crypto.Codename.Normalize(codename), HttpContext.RequestAborted);
+        if (lookupId is null)
+        {
+            await AbuseProtection.Busy(HttpContext);
+            return new EmptyResult();
+        }
+
         var sourceId = await _sources.FindIdByLookupAsync(lookupId, HttpContext.RequestAborted)
             ?? await _sources.CreateAsync(lookupId, HttpContext.RequestAborted);
         _sessions.Start(HttpContext, sourceId);
-        return Redirect("/submit");
+        return Redirect(FrontEndLocalization.Href(HttpContext, "/submit"));
     }
 }

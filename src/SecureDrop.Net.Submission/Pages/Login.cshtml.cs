@@ -1,49 +1,60 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Submission.Abuse;
+using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;
 
 namespace SecureDrop.Net.Submission.Pages;
 
-/// <summary>A returning source signs in with the codename; only its Argon2id lookup id is compared, never stored as typed.</summary>
+/// <summary>
+/// A returning source signs in with the codename; only its Argon2id lookup id is compared, never stored as typed.
+/// Each attempt costs a derivation, run in the bounded <see cref="KeyDerivationPool"/>; the rate limiter caps
+/// attempts per minute before that.
+/// </summary>
 [RequestSizeLimit(16 * 1024)]
 internal sealed class LoginModel : PageModel
 {
-    private readonly SourceIdentity _identity;
+    private readonly KeyDerivationPool _derivations;
     private readonly SourceStore _sources;
     private readonly SourceSessions _sessions;
 
-    public LoginModel(SourceIdentity identity, SourceStore sources, SourceSessions sessions)
+    public LoginModel(KeyDerivationPool derivations, SourceStore sources, SourceSessions sessions)
     {
-        _identity = identity;
+        _derivations = derivations;
         _sources = sources;
         _sessions = sessions;
     }
 
-    public string? Error { get; private set; }
+    public string? ErrorKey { get; private set; }
 
     public async Task<IActionResult> OnPostAsync([FromForm(Name = "codename")] string? codename)
     {
         if (codename is null || codename.Length > 512 || !Crypto.Codename.IsWellFormed(codename))
         {
-            return Refuse("That is not a codename: a codename is seven words, separated by spaces.");
+            return Refuse("LoginMalformed");
         }
 
-        var lookupId = _identity.LookupId(Crypto.Codename.Normalize(codename));
+        var lookupId = await _derivations.TryLookupIdAsync(Crypto.Codename.Normalize(codename), HttpContext.RequestAborted);
+        if (lookupId is null)
+        {
+            await AbuseProtection.Busy(HttpContext);
+            return new EmptyResult();
+        }
+
         var sourceId = await _sources.FindIdByLookupAsync(lookupId, HttpContext.RequestAborted);
         if (sourceId is null)
         {
-            return Refuse("That codename was not recognised. Check each word and try again.");
+            return Refuse("LoginUnknown");
         }
 
         _sessions.Start(HttpContext, sourceId);
-        return Redirect("/submit");
+        return Redirect(FrontEndLocalization.Href(HttpContext, "/submit"));
     }
 
-    private PageResult Refuse(string error)
+    private PageResult Refuse(string errorKey)
     {
-        Error = error;
+        ErrorKey = errorKey;
         return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
     }
 }

@@ -1,14 +1,15 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
+using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;
 using SecureDrop.Net.Submission.Submissions;
 
 namespace SecureDrop.Net.Submission.Pages;
 
 /// <summary>
-/// The upload form. Antiforgery is checked by <see cref="SubmissionReceiver"/> from the first multipart part:
+/// The upload form, and after a post the page that says exactly what was received (counts and sizes counted
+/// while streaming). Antiforgery is checked by <see cref="SubmissionReceiver"/> from the first multipart part:
 /// the automatic check would read the whole form, spooling files to disk in plaintext.
 /// </summary>
 [IgnoreAntiforgeryToken]
@@ -23,37 +24,49 @@ internal sealed class SubmitModel : PageModel
         _sessions = sessions;
         _receiver = receiver;
         MaxFiles = limits.Value.MaxFiles;
+        MaxSubmissionBytes = limits.Value.MaxSubmissionBytes;
+        TextOnly = limits.Value.TextOnly;
     }
 
     public int MaxFiles { get; }
 
+    public long MaxSubmissionBytes { get; }
+
+    public bool TextOnly { get; }
+
+    public bool SignedIn { get; private set; } = true;
+
     public ReceiveResult? Received { get; private set; }
 
-    public string? Error { get; private set; }
+    public string? ErrorKey { get; private set; }
 
-    public static string Size(long bytes) => bytes switch
-    {
-        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
-        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KiB"),
-        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024):0.#} MiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024 * 1024):0.##} GiB"),
-    };
+    public string? ErrorArgument { get; private set; }
 
-    public IActionResult OnGet() => _sessions.CurrentSourceId(HttpContext) is null ? Redirect("/login") : Page();
+    public IActionResult OnGet() =>
+        _sessions.CurrentSourceId(HttpContext) is null ? Redirect(FrontEndLocalization.Href(HttpContext, "/login")) : Page();
 
     public async Task<IActionResult> OnPostAsync()
     {
         var sourceId = _sessions.CurrentSourceId(HttpContext);
         if (sourceId is null)
         {
-            Error = "Your session has ended. Sign in again with your codename; nothing from this attempt was kept.";
+            SignedIn = false;
+            ErrorKey = "ErrorSessionEnded";
+            // The body is left unread: closing the connection stops the upload instead of draining it.
+            HttpContext.Response.Headers.Connection = "close";
             return new PageResult { StatusCode = StatusCodes.Status403Forbidden };
         }
 
         var result = await _receiver.ReceiveAsync(HttpContext, sourceId);
         if (!result.Succeeded)
         {
-            Error = result.Error;
+            ErrorKey = result.ErrorKey;
+            ErrorArgument = result.ErrorArgument;
+            if (result.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            {
+                HttpContext.Response.Headers.Connection = "close";
+            }
+
             return new PageResult { StatusCode = result.StatusCode };
         }
 

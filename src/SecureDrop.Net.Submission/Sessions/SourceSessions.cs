@@ -25,7 +25,7 @@ internal sealed class SourceSessions
 
     public void Start(HttpContext context, string sourceId)
     {
-        End(context);
+        Forget(context);
         RemoveExpired();
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var now = _time.GetUtcNow();
@@ -33,7 +33,7 @@ internal sealed class SourceSessions
         context.Response.Cookies.Append(CookieName(context), token, new CookieOptions
         {
             HttpOnly = true,
-            Secure = context.Request.IsHttps,
+            Secure = IsSecure(context),
             SameSite = SameSiteMode.Strict,
             Path = "/",
             IsEssential = true,
@@ -62,17 +62,24 @@ internal sealed class SourceSessions
 
     public void End(HttpContext context)
     {
-        var name = CookieName(context);
-        if (context.Request.Cookies.TryGetValue(name, out var token) && token is not null)
+        Forget(context);
+        context.Response.Cookies.Delete(CookieName(context), new CookieOptions { Path = "/", Secure = IsSecure(context), HttpOnly = true, SameSite = SameSiteMode.Strict });
+    }
+
+    private void Forget(HttpContext context)
+    {
+        if (context.Request.Cookies.TryGetValue(CookieName(context), out var token) && token is not null)
         {
             _sessions.TryRemove(token, out _);
         }
-
-        context.Response.Cookies.Delete(name, new CookieOptions { Path = "/", Secure = context.Request.IsHttps });
     }
 
-    // The __Host- prefix requires the Secure attribute, which browsers honour only over HTTPS.
-    private static string CookieName(HttpContext context) => context.Request.IsHttps ? SecureCookieName : PlainCookieName;
+    // The __Host- prefix requires the Secure attribute, which browsers honour only in a secure context: HTTPS, or
+    // an onion service in Tor Browser (which treats .onion as secure even over plain HTTP: Tor encrypts end to end).
+    private static bool IsSecure(HttpContext context) =>
+        context.Request.IsHttps || context.Request.Host.Host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase);
+
+    private static string CookieName(HttpContext context) => IsSecure(context) ? SecureCookieName : PlainCookieName;
 
     private void RemoveExpired()
     {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace SecureDrop.Net.Submission.Submissions;
 
-/// <summary>Limits on one submission. Bound from the "Submission" configuration section.</summary>
+/// <summary>Limits on one submission, and whether files are accepted at all. Bound from the "Submission" section.</summary>
 internal sealed class SubmissionLimits
 {
     public const string Section = "Submission";
@@ -10,6 +10,9 @@ internal sealed class SubmissionLimits
     public long MaxSubmissionBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
     public int MaxFiles { get; set; } = 100;
+
+    /// <summary>An instance that takes messages only: no file input is shown and any file part is refused.</summary>
+    public bool TextOnly { get; set; }
 }
 
 internal sealed class SubmissionLimitsValidator : IValidateOptions<SubmissionLimits>

@@ -22,7 +22,6 @@ namespace SecureDrop.Net.Submission.Submissions;
 internal sealed partial class SubmissionReceiver
 {
     public const string AntiforgeryHeaderName = "X-Sdnet-Antiforgery";
-    private const int ChunkBytes = 64 * 1024;
     private const int MaxFieldBytes = 4096;
 
     private readonly IAntiforgery _antiforgery;
@@ -57,13 +56,13 @@ internal sealed partial class SubmissionReceiver
         if (!MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var mediaType)
             || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            return ReceiveResult.Fail(StatusCodes.Status415UnsupportedMediaType, "The form must be sent as multipart/form-data.");
+            return ReceiveResult.Fail(StatusCodes.Status415UnsupportedMediaType, "ErrorNotMultipart");
         }
 
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value;
         if (string.IsNullOrEmpty(boundary) || boundary.Length > 70)
         {
-            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form's multipart boundary is missing or too long.");
+            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorBoundary");
         }
 
         var reader = new MultipartReader(boundary, context.Request.Body)
@@ -83,13 +82,19 @@ internal sealed partial class SubmissionReceiver
 
             return await RecordAsync(sourceId, written, result).ConfigureAwait(false);
         }
+        catch (NotUtf8Exception)
+        {
+            Discard(written);
+            LogRejected(nameof(NotUtf8Exception));
+            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorEncoding");
+        }
         catch (Exception exception) when (exception is InvalidDataException or IOException or BadHttpRequestException or OperationCanceledException)
         {
             Discard(written);
             LogRejected(exception.GetType().Name);
             return exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
-                ? ReceiveResult.Fail(StatusCodes.Status413PayloadTooLarge, "The submission is larger than this site accepts.")
-                : ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The upload was cut short or malformed. Nothing was stored; please try again.");
+                ? ReceiveResult.Fail(StatusCodes.Status413PayloadTooLarge, "ErrorTooLarge", SizeText.Format(limits.MaxSubmissionBytes))
+                : ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorMalformed");
         }
         finally
         {
@@ -103,42 +108,55 @@ internal sealed partial class SubmissionReceiver
     private async Task<ReceiveResult> ReadPartsAsync(HttpContext context, MultipartReader reader, List<IntakeItemWriter> written, SubmissionLimits limits)
     {
         var first = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false);
-        if (first is null || FieldName(first) != "__RequestVerificationToken")
+        if (first is null || MultipartFields.Name(first) != "__RequestVerificationToken")
         {
-            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form is missing its security token. Reload the page and try again.");
+            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorNoToken");
         }
 
-        context.Request.Headers[AntiforgeryHeaderName] = await ReadFieldAsync(first, context.RequestAborted).ConfigureAwait(false);
+        context.Request.Headers[AntiforgeryHeaderName] = await MultipartFields.ReadSmallAsync(first, MaxFieldBytes, context.RequestAborted).ConfigureAwait(false);
         if (!await _antiforgery.IsRequestValidAsync(context).ConfigureAwait(false))
         {
-            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form's security token is missing or has expired. Reload the page and try again.");
+            return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorBadToken");
         }
 
         var recipient = _keys.LoadActivePublicKey();
         var received = new ReceiveResult(true, StatusCodes.Status200OK, null);
+        var sections = 1;
         for (var section = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false);
              section is not null;
              section = await reader.ReadNextSectionAsync(context.RequestAborted).ConfigureAwait(false))
         {
-            var name = FieldName(section);
+            // Empty parts store nothing but still cost parsing: bound them too (a message and every file, once).
+            if (++sections > limits.MaxFiles + 2)
+            {
+                return ReceiveResult.Fail(StatusCodes.Status413PayloadTooLarge, "ErrorTooManyFiles", limits.MaxFiles.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            var name = MultipartFields.Name(section);
             if (name is not ("message" or "files"))
             {
-                return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form has a field this site does not accept.");
+                return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorUnknownField");
             }
 
             var kind = name == "message" ? ItemKind.Message : ItemKind.File;
+            if (kind == ItemKind.File && limits.TextOnly)
+            {
+                return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorTextOnly");
+            }
+
             if (kind == ItemKind.File && received.FileCount >= limits.MaxFiles)
             {
-                return ReceiveResult.Fail(StatusCodes.Status413PayloadTooLarge, $"At most {limits.MaxFiles} files can be sent at once.");
+                return ReceiveResult.Fail(StatusCodes.Status413PayloadTooLarge, "ErrorTooManyFiles", limits.MaxFiles.ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
 
             if (kind == ItemKind.Message && received.MessageBytes > 0)
             {
-                return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "The form has more than one message field.");
+                return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorTwoMessages");
             }
 
             var literalName = kind == ItemKind.File ? UploadFileName.FromContentDisposition(section.ContentDisposition) : "";
-            var item = await EncryptSectionAsync(section, literalName, recipient, context.RequestAborted).ConfigureAwait(false);
+            var budget = limits.MaxSubmissionBytes - received.MessageBytes - received.FileBytes;
+            var item = await SectionEncryptor.EncryptAsync(_files, section, literalName, kind == ItemKind.Message, budget, recipient, context.RequestAborted).ConfigureAwait(false);
             if (item is null)
             {
                 continue;
@@ -152,48 +170,8 @@ internal sealed partial class SubmissionReceiver
         }
 
         return received.Items.Count == 0
-            ? ReceiveResult.Fail(StatusCodes.Status400BadRequest, "Nothing was sent: write a message or choose at least one file.")
+            ? ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorEmpty")
             : received;
-    }
-
-    /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
-    private async Task<EncryptedItem?> EncryptSectionAsync(MultipartSection section, string literalName, NewsroomPublicKey recipient, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[ChunkBytes];
-        var read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (read == 0)
-        {
-            return null;
-        }
-
-        var id = Ids.New();
-        var writer = _files.BeginIntake(id);
-        long plaintextBytes = 0;
-        try
-        {
-            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, literalName))
-            {
-                do
-                {
-                    await encryptor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    plaintextBytes += read;
-                    read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-                }
-                while (read > 0);
-            }
-
-            await writer.CommitAsync().ConfigureAwait(false);
-            return new EncryptedItem(id, writer, plaintextBytes);
-        }
-        catch
-        {
-            await writer.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            Array.Clear(buffer);
-        }
     }
 
     private async Task<ReceiveResult> RecordAsync(string sourceId, List<IntakeItemWriter> written, ReceiveResult result)
@@ -207,7 +185,7 @@ internal sealed partial class SubmissionReceiver
         {
             LogRecordFailed(exception.GetType().Name);
             Discard(written);
-            return ReceiveResult.Fail(StatusCodes.Status503ServiceUnavailable, "The site is busy and could not store your submission. Nothing was kept; please try again in a few minutes.");
+            return ReceiveResult.Fail(StatusCodes.Status503ServiceUnavailable, "ErrorStore");
         }
 
         // Once the rows are committed the submission is durable: if the job cannot be queued now, the worker's
@@ -224,30 +202,6 @@ internal sealed partial class SubmissionReceiver
         LogReceived(submissionId, result.Items.Count);
         return result;
     }
-
-    private static async Task<string> ReadFieldAsync(MultipartSection section, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[MaxFieldBytes + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await section.Body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            total += read;
-        }
-
-        if (total > MaxFieldBytes)
-        {
-            throw new InvalidDataException("Form field too long.");
-        }
-
-        return System.Text.Encoding.ASCII.GetString(buffer, 0, total);
-    }
-
-    private static string? FieldName(MultipartSection section) =>
-        ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-            && disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
-            ? HeaderUtilities.RemoveQuotes(disposition.Name).Value
-            : null;
 
     private static void Discard(List<IntakeItemWriter> written)
     {
@@ -270,6 +224,4 @@ internal sealed partial class SubmissionReceiver
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Submission {SubmissionId} is stored but its ingest job could not be queued ({Reason}); reconcile will queue it")]
     private partial void LogEnqueueDeferred(string submissionId, string reason);
-
-    private sealed record EncryptedItem(string Id, IntakeItemWriter Writer, long PlaintextBytes);
 }

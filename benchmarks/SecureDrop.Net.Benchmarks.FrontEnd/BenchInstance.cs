@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Setup;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Benchmarks.FrontEnd;
+
+/// <summary>A throwaway instance in a temporary directory, and the child processes that serve it on loopback.</summary>
+internal sealed class BenchInstance : IAsyncDisposable
+{
+    private readonly List<Process> _children = [];
+
+    private BenchInstance(string root, DataDirectory data, NewsroomPublicKey key)
+    {
+        Root = root;
+        Data = data;
+        PublicKey = key;
+    }
+
+    public string Root { get; }
+
+    public DataDirectory Data { get; }
+
+    public NewsroomPublicKey PublicKey { get; }
+
+    public static async Task<BenchInstance> CreateAsync()
+    {
+        var root = Path.Combine(Path.GetTempPath(), $"sdnet-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        using var key = NewsroomSecretKey.Generate("Benchmark newsroom", TimeProvider.System.GetUtcNow());
+        var secrets = await InstanceInitializer.InitializeAsync(Path.Combine(root, "data"), key, TimeProvider.System);
+        return new BenchInstance(root, secrets.Data, key.PublicKey);
+    }
+
+    /// <summary>Starts the front end in a child process and waits until it answers.</summary>
+    public async Task<(Process Process, Uri Address)> StartFrontEndAsync()
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        var process = StartChild("serve-submission", Data.Root, address.ToString());
+        using var probe = new HttpClient { BaseAddress = address };
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                using var response = await probe.GetAsync(new Uri("/", UriKind.Relative));
+                if (response.IsSuccessStatusCode)
+                {
+                    return (process, address);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("The front end did not start within 30 s.");
+    }
+
+    public Process StartWorker() => StartChild("serve-worker", Data.Root);
+
+    /// <summary>The peak resident memory (VmHWM) of a child, in MiB.</summary>
+    public static double PeakMemoryMiB(Process process)
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    public static double CurrentMemoryMiB(Process process)
+    {
+        var line = File.ReadLines($"/proc/{process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>Resets a child's VmHWM to its current resident size (Linux: "5" to /proc/PID/clear_refs).</summary>
+    public static void ResetPeakMemory(Process process) => File.WriteAllText($"/proc/{process.Id}/clear_refs", "5");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var child in _children)
+        {
+            if (!child.HasExited)
+            {
+                child.Kill(entireProcessTree: true);
+                await child.WaitForExitAsync();
+            }
+
+            child.Dispose();
+        }
+
+        Directory.Delete(Root, recursive: true);
+    }
+
+    private Process StartChild(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(typeof(BenchInstance).Assembly.Location);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start a child process.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  [child] {e.Data}"); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _children.Add(process);
+        return process;
+    }
+}

@@ -1,0 +1,30 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using SecureDrop.Net.Benchmarks.FrontEnd;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Submission;
+using SecureDrop.Net.Worker;
+
+// Front-end benchmarks on loopback. Every loop is bounded in count and time; large files are deleted at the end.
+//   upload [MiB]      one file (default 1024 MiB) through the real front end, against the crypto core alone
+//   load [seconds]    text-only submissions for at most 60 s, then waits for the worker to ingest every one
+// The front end and the worker run as child processes of this tool (serve-submission, serve-worker), so their
+// peak memory is their own.
+switch (args)
+{
+    case ["serve-submission", var data, var url]:
+        await SubmissionApp.Build(DataDirectory.Open(data), url).RunAsync();
+        return 0;
+    case ["serve-worker", var data]:
+        await WorkerApp.Build(DataDirectory.Open(data)).RunAsync();
+        return 0;
+    case ["upload", ..]:
+        await UploadBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024);
+        return 0;
+    case ["load", ..]:
+        await LoadBenchmark.RunAsync(Math.Min(60, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 60));
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: upload [MiB] | load [seconds ≤ 60]");
+        return 2;
+}

@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using SecureDrop.Net.Core.Sources;
+
+namespace SecureDrop.Net.Submission.Abuse;
+
+/// <summary>
+/// Runs codename derivations (Argon2id, 64 MiB each) a bounded number at a time, so a flood of sign-ins costs
+/// time, not memory: at most <see cref="AbuseLimits.MaxConcurrentKeyDerivations"/> × 64 MiB is ever held.
+/// A request that cannot get a slot in time is told the site is busy.
+/// </summary>
+internal sealed class KeyDerivationPool : IDisposable
+{
+    private readonly SourceIdentity _identity;
+    private readonly SemaphoreSlim _slots;
+    private readonly TimeSpan _wait;
+    private readonly int _maxSlots;
+
+    public KeyDerivationPool(SourceIdentity identity, IOptions<AbuseLimits> limits)
+    {
+        _identity = identity;
+        _maxSlots = limits.Value.MaxConcurrentKeyDerivations;
+        _slots = new SemaphoreSlim(_maxSlots);
+        _wait = TimeSpan.FromSeconds(limits.Value.KeyDerivationWaitSeconds);
+    }
+
+    /// <summary>The lookup id of a normalised codename, or null when every slot stayed busy.</summary>
+    public async Task<string?> TryLookupIdAsync(string normalizedCodename, CancellationToken cancellationToken)
+    {
+        if (!await _slots.WaitAsync(_wait, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await Task.Run(() => _identity.LookupId(normalizedCodename), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_slots.Release() == _maxSlots - 1)
+            {
+                ReturnMemory();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Each derivation leaves a 64 MiB block that the GC would otherwise keep committed for the next one. When the
+    /// last derivation in flight ends, a compacting collection gives it back, so the front end idles small and an
+    /// upload that follows a sign-in does not stack on top of it. It costs milliseconds against ~0.8 s of Argon2id.
+    /// </summary>
+    private static void ReturnMemory()
+    {
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    public void Dispose() => _slots.Dispose();
+}

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Options;
+
+namespace SecureDrop.Net.Submission.Hosting;
+
+/// <summary>
+/// Connection-level limits and the public face of the front end, bound from the "Submission" section.
+/// Kestrel's defaults are generous for an anonymous, hostile audience; these are tighter.
+/// </summary>
+internal sealed class FrontEndOptions
+{
+    public const string Section = "Submission";
+
+    /// <summary>Open connections at once; more wait in the kernel's backlog.</summary>
+    public int MaxConnections { get; set; } = 512;
+
+    /// <summary>All request headers together, request line included.</summary>
+    public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;
+
+    public int MaxRequestHeaderCount { get; set; } = 32;
+
+    /// <summary>Below this rate (after a 5 s grace) an upload is cut off: a slow-loris holds no connection for long.</summary>
+    public int MinRequestBodyBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>The onion origin sent as <c>Onion-Location</c> (e.g. http://…onion), or empty for none.</summary>
+    public string OnionAddress { get; set; } = "";
+
+    /// <summary>Who receives the tips, shown on the landing page; empty for a generic wording.</summary>
+    public string NewsroomName { get; set; } = "";
+}
+
+internal sealed class FrontEndOptionsValidator : IValidateOptions<FrontEndOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FrontEndOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxConnections is < 8 or > 100_000)
+        {
+            failures.Add("Submission:MaxConnections must be between 8 and 100000.");
+        }
+
+        if (options.MaxRequestHeadersBytes is < 4096 or > 1024 * 1024)
+        {
+            failures.Add("Submission:MaxRequestHeadersBytes must be between 4096 and 1048576.");
+        }
+
+        if (options.MaxRequestHeaderCount is < 8 or > 200)
+        {
+            failures.Add("Submission:MaxRequestHeaderCount must be between 8 and 200.");
+        }
+
+        if (options.MinRequestBodyBytesPerSecond is < 1 or > 1024 * 1024)
+        {
+            failures.Add("Submission:MinRequestBodyBytesPerSecond must be between 1 and 1048576.");
+        }
+
+        if (options.OnionAddress.Length > 0
+            && (!Uri.TryCreate(options.OnionAddress, UriKind.Absolute, out var onion)
+                || !onion.Host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase)
+                || onion.AbsolutePath != "/" || onion.Scheme is not ("http" or "https")))
+        {
+            failures.Add("Submission:OnionAddress must be an origin such as http://<56 characters>.onion, or empty.");
+        }
+
+        if (options.NewsroomName.Length > 100)
+        {
+            failures.Add("Submission:NewsroomName must be at most 100 characters.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
