@@ -40,7 +40,7 @@ public sealed class FrontEndHost : IAsyncDisposable
         Action<WebApplicationBuilder>? configure = null, bool https = false)
     {
         var key = NewsroomSecretKey.Generate("Test newsroom", TimeProvider.System.GetUtcNow());
-        var instance = await TestInstance.CreateAsync(key);
+        var instance = await TestInstance.CreateAsync(Store.Sqlite, key);
         var logs = new LogCapture();
         var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, https ? "https://127.0.0.1:0" : url, null, builder =>
         {
