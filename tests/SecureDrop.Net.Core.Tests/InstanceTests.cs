@@ -109,4 +109,19 @@ public sealed class InstanceTests
 
         Assert.DoesNotContain("PRIVATE KEY", Encoding.ASCII.GetString(await File.ReadAllBytesAsync(instance.Data.ActivePublicKeyFile)), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ActivePublicKey_IsReadAgainWhenTheFileIsReplaced_WithoutARestart()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var keys = new NewsroomKeys(instance.Data);
+        var before = keys.LoadActivePublicKey().Fingerprint;
+        using var replacement = Crypto.NewsroomSecretKey.Generate("Rotated", TimeProvider.System.GetUtcNow());
+
+        File.Delete(instance.Data.ActivePublicKeyFile);
+        DataDirectory.WriteOwnerOnlyFile(instance.Data.ActivePublicKeyFile, Encoding.ASCII.GetBytes(replacement.PublicKey.ToArmored()));
+
+        Assert.NotEqual(before, replacement.Fingerprint);
+        Assert.Equal(replacement.Fingerprint, keys.LoadActivePublicKey().Fingerprint);
+    }
 }

@@ -11,18 +11,31 @@ namespace SecureDrop.Net.Core.Keys;
 public sealed class NewsroomKeys
 {
     private readonly DataDirectory _data;
+    private CachedKey? _active;
 
     public NewsroomKeys(DataDirectory data)
     {
         _data = data;
     }
 
-    /// <summary>The key new submissions are encrypted to; re-read on each call so a rotation needs no restart.</summary>
+    /// <summary>
+    /// The key new submissions are encrypted to. Parsing checks every self-signature, too costly for each upload,
+    /// so the parsed key is kept until the file changes: a rotation (which replaces the file) needs no restart.
+    /// </summary>
     public NewsroomPublicKey LoadActivePublicKey()
     {
+        var file = new FileInfo(_data.ActivePublicKeyFile);
+        var cached = _active;
+        if (cached is not null && file.Exists && cached.WrittenAt == file.LastWriteTimeUtc && cached.Length == file.Length)
+        {
+            return cached.Key;
+        }
+
         try
         {
-            return NewsroomPublicKey.Parse(File.ReadAllBytes(_data.ActivePublicKeyFile));
+            var key = NewsroomPublicKey.Parse(File.ReadAllBytes(file.FullName));
+            _active = new CachedKey(file.LastWriteTimeUtc, file.Length, key);
+            return key;
         }
         catch (CryptoException exception)
         {
@@ -71,4 +84,7 @@ public sealed class NewsroomKeys
     }
 
     private static byte[] AssociatedData(string fingerprint) => Encoding.ASCII.GetBytes("sdnet newsroom secret key " + fingerprint);
+
+    // A reference swapped whole, so a reader on another thread never sees one file's time with another's key.
+    private sealed record CachedKey(DateTime WrittenAt, long Length, NewsroomPublicKey Key);
 }
