@@ -54,6 +54,16 @@ public static class HangfireStorage
         }
 
         DataDirectory.CreateOwnerOnlyEmptyFile(database.Data.JobDatabase);
+        // WAL is a property of the file and stays set: the front end enqueues while the worker polls, and in WAL
+        // mode readers no longer block the writer (nor the writer the readers) across the two processes.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.Data.JobDatabase}"))
+        {
+            connection.Open();
+            using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
         Migrate(database);
     }
 
