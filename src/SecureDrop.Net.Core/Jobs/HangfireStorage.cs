@@ -47,21 +47,9 @@ public static class HangfireStorage
     public static void Create(MetadataDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        if (database.Provider == DatabaseProvider.PostgreSql)
+        if (database.Provider == DatabaseProvider.Sqlite)
         {
-            Migrate(database);
-            return;
-        }
-
-        DataDirectory.CreateOwnerOnlyEmptyFile(database.Data.JobDatabase);
-        // WAL is a property of the file and stays set: the front end enqueues while the worker polls, and in WAL
-        // mode readers no longer block the writer (nor the writer the readers) across the two processes.
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.Data.JobDatabase}"))
-        {
-            connection.Open();
-            using var wal = connection.CreateCommand();
-            wal.CommandText = "PRAGMA journal_mode = WAL;";
-            wal.ExecuteNonQuery();
+            DataDirectory.CreateOwnerOnlyEmptyFile(database.Data.JobDatabase);
         }
 
         Migrate(database);
@@ -75,6 +63,16 @@ public static class HangfireStorage
         {
             _ = new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgreSqlOptions(prepareSchema: true)), PostgreSqlOptions(prepareSchema: true));
             return;
+        }
+
+        // WAL is a property of the file and stays set: the front end enqueues while the worker polls, and in WAL
+        // mode readers no longer block the writer (nor the writer the readers) across the two processes.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.Data.JobDatabase}"))
+        {
+            connection.Open();
+            using var wal = connection.CreateCommand();
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
         }
 
         using var storage = new SQLiteStorage(database.Data.JobDatabase, new SQLiteStorageOptions());
