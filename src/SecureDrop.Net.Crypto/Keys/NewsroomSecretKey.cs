@@ -34,8 +34,8 @@ public sealed class NewsroomSecretKey : IDisposable
 
     /// <summary>
     /// Generates a v4 key: Ed25519 certify+sign primary and Cv25519 encryption subkey, no expiry, preferring AES-256,
-    /// SHA-512 and MDC. It imports into gpg, sq and gosop. Also what a source's reply key is: messages to a source
-    /// go to its key and the newsroom key at once (<see cref="MessageEncryptor.Open(Stream, IReadOnlyList{NewsroomPublicKey}, string)"/>).
+    /// SHA-512 and MDC. It imports into gpg, sq and gosop. A source's reply key has the same shape, behind its own
+    /// type (<see cref="SourceReplySecretKey"/>); replies go to it and the newsroom key at once.
     /// </summary>
     public static NewsroomSecretKey Generate(string userId, DateTimeOffset creationTime) =>
         Generate(userId, creationTime, NewsroomKeyAlgorithm.Curve25519);

@@ -41,6 +41,19 @@ public static class MessageDecryptor
     }
 
     /// <summary>
+    /// As <see cref="Decrypt(Stream, NewsroomSecretKey, Stream)"/>, with a source's reply key: what the front end
+    /// uses to show a source the replies sent to it.
+    /// </summary>
+    /// <exception cref="CryptoException">As the other overloads. Discard the sink's content.</exception>
+    public static string Decrypt(Stream ciphertext, SourceReplySecretKey key, Stream plaintextSink)
+    {
+        ArgumentNullException.ThrowIfNull(ciphertext);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(plaintextSink);
+        return new DecryptionRun(key.DecryptionKeys, plaintextSink).Run(ciphertext);
+    }
+
+    /// <summary>
     /// Reads only the public-key encrypted session key packets at the start of a message and returns their
     /// recipient key ids (0 for a hidden recipient). Reads no further than the start of the encrypted payload.
     /// </summary>

@@ -30,6 +30,18 @@ public static class MessageEncryptor
     }
 
     /// <summary>
+    /// A reply to a source: one message readable by the source's reply key and by the newsroom key, so journalists
+    /// can read what was sent, and the source at their next visit.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Open(Stream, IReadOnlyList{NewsroomPublicKey}, string)"/>.</exception>
+    public static Stream OpenReply(Stream output, SourceReplyPublicKey source, NewsroomPublicKey newsroom, string literalFileName)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(newsroom);
+        return Open(output, [source.Key, newsroom], literalFileName);
+    }
+
+    /// <summary>
     /// As <see cref="Open(Stream, NewsroomPublicKey, string)"/>, readable by each of <paramref name="recipients"/>
     /// (for example the newsroom key and a source's reply key): one session key, one public-key packet per
     /// recipient, one payload. Every recipient can read the message, and tell who else can from the key ids.

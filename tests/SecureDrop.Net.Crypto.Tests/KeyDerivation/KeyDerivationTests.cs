@@ -42,6 +42,21 @@ public sealed class KeyDerivationTests
         Assert.Equal(32, Crypto.KeyDerivation.OutputBytes);
     }
 
+    /// <summary>The reply key's wrapping key: same parameters, its own purpose name, pinned so a change is seen.</summary>
+    [Fact]
+    public void DeriveKey_SourceReplyKey_UsesProductionParametersAndItsPurposeName()
+    {
+        byte[] secret = Encoding.UTF8.GetBytes("abacus abdomen abdominal abide abiding ability ablaze");
+        byte[] derived = new byte[32];
+        byte[] expected = new byte[32];
+
+        Crypto.KeyDerivation.DeriveKey(secret, Salt, KeyDerivationPurpose.SourceReplyKey, derived);
+        Argon2id.Derive(secret, Salt, [], "SourceReplyKey"u8, iterations: 3, memoryKiB: 65536, parallelism: 1, expected);
+
+        Assert.Equal(expected, derived);
+        Assert.Equal("SourceReplyKey", nameof(KeyDerivationPurpose.SourceReplyKey));
+    }
+
     [Fact]
     public void DeriveKey_DifferentPurposes_GiveDifferentKeys()
     {

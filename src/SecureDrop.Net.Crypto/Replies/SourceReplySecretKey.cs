@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+
+namespace SecureDrop.Net.Crypto;
+
+/// <summary>
+/// A source's reply key: an OpenPGP v4 key (Ed25519 primary, Cv25519 encryption subkey) made when the source is
+/// created. Its secret half is stored only sealed under a key derived from the source's codename, and unlocked into
+/// the submission front end's memory for the length of that source's session. It opens replies and nothing else:
+/// a newsroom message is never encrypted to it.
+/// </summary>
+/// <remarks>
+/// Kept apart from <see cref="NewsroomSecretKey"/> on purpose, so the front end can be shown never to touch a
+/// newsroom secret key. <see cref="Dispose"/> drops the private key references (best effort: BouncyCastle keeps
+/// key values in immutable big integers).
+/// </remarks>
+public sealed class SourceReplySecretKey : IDisposable
+{
+    private const string UserId = "SecureDrop.Net source";
+    private readonly NewsroomSecretKey _key;
+
+    private SourceReplySecretKey(NewsroomSecretKey key)
+    {
+        _key = key;
+        PublicKey = SourceReplyPublicKey.From(key.PublicKey);
+    }
+
+    /// <summary>The encrypt-only half, for the source's row.</summary>
+    public SourceReplyPublicKey PublicKey { get; }
+
+    /// <summary>Generates a new Curve25519 reply key. Its user id names no one.</summary>
+    public static SourceReplySecretKey Generate(DateTimeOffset creationTime) =>
+        new(NewsroomSecretKey.Generate(UserId, creationTime, NewsroomKeyAlgorithm.Curve25519));
+
+    /// <summary>Reloads bytes made by <see cref="ExportForStorage"/> (after opening their seal).</summary>
+    /// <exception cref="CryptoException">When the bytes are not an unprotected key ring with an encryption subkey.</exception>
+    public static SourceReplySecretKey FromStorageBytes(ReadOnlySpan<byte> data) => new(NewsroomSecretKey.FromStorageBytes(data));
+
+    /// <summary>The UNPROTECTED key ring: seal it with <see cref="SecretBox"/> and clear the array right after.</summary>
+    public byte[] ExportForStorage() => _key.ExportForStorage();
+
+    /// <summary>
+    /// Seals the secret half under a 32-byte key (from the codename's second derivation) with
+    /// <paramref name="associatedData"/> bound in, clearing the unprotected copy.
+    /// </summary>
+    public byte[] Seal(ReadOnlySpan<byte> wrappingKey, ReadOnlySpan<byte> associatedData)
+    {
+        byte[] ring = ExportForStorage();
+        try
+        {
+            return SecretBox.Seal(wrappingKey, ring, associatedData);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ring);
+        }
+    }
+
+    /// <summary>Opens what <see cref="Seal"/> made.</summary>
+    /// <exception cref="CryptoException">Wrong key (another codename), altered data or other associated data.</exception>
+    public static SourceReplySecretKey Unseal(ReadOnlySpan<byte> wrappingKey, ReadOnlySpan<byte> sealedKey, ReadOnlySpan<byte> associatedData)
+    {
+        byte[] ring = SecretBox.Open(wrappingKey, sealedKey, associatedData);
+        try
+        {
+            return FromStorageBytes(ring);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ring);
+        }
+    }
+
+    internal IReadOnlyDictionary<long, Org.BouncyCastle.Bcpg.OpenPgp.PgpPrivateKey> DecryptionKeys => _key.DecryptionKeys;
+
+    public void Dispose() => _key.Dispose();
+}
