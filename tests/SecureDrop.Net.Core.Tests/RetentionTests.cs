@@ -77,7 +77,7 @@ public sealed class RetentionTests
     {
         using var instance = await TestInstance.CreateAsync();
         var (sourceId, _) = await Seed.SubmissionAsync(instance, "one", ("a.bin", [1, 2]));
-        var delete = new DeleteJob(new SourceStore(instance.Database, TimeProvider.System), new SubmissionStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
+        var delete = new DeleteJob(new SourceStore(instance.Database, TimeProvider.System), new SubmissionStore(instance.Database, TimeProvider.System), new Core.Replies.ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
 
         await delete.DeleteSourceAsync(sourceId);
         await delete.DeleteSourceAsync(sourceId);
@@ -106,7 +106,7 @@ public sealed class RetentionTests
     private static RetentionJob Job(TestInstance instance, TimeProvider clock, RetentionOptions options)
     {
         var (sources, submissions) = Stores(instance, clock);
-        var delete = new DeleteJob(sources, submissions, new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
+        var delete = new DeleteJob(sources, submissions, new Core.Replies.ReplyStore(instance.Database, clock), new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
         return new RetentionJob(sources, submissions, delete, Options.Create(options), clock, NullLogger<RetentionJob>.Instance);
     }
 }

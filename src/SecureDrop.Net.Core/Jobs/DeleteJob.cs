@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 
@@ -12,13 +13,15 @@ public sealed partial class DeleteJob
 {
     private readonly SourceStore _sources;
     private readonly SubmissionStore _submissions;
+    private readonly ReplyStore _replies;
     private readonly ItemFiles _files;
     private readonly ILogger<DeleteJob> _logger;
 
-    public DeleteJob(SourceStore sources, SubmissionStore submissions, ItemFiles files, ILogger<DeleteJob> logger)
+    public DeleteJob(SourceStore sources, SubmissionStore submissions, ReplyStore replies, ItemFiles files, ILogger<DeleteJob> logger)
     {
         _sources = sources;
         _submissions = submissions;
+        _replies = replies;
         _files = files;
         _logger = logger;
     }
@@ -38,7 +41,8 @@ public sealed partial class DeleteJob
     public async Task DeleteSourceAsync(string sourceId)
     {
         var items = await _submissions.ItemIdsOfSourceAsync(sourceId).ConfigureAwait(false);
-        foreach (var itemId in items)
+        var replies = await _replies.IdsOfSourceAsync(sourceId).ConfigureAwait(false);
+        foreach (var itemId in items.Concat(replies))
         {
             _files.Erase(itemId);
         }
@@ -46,6 +50,17 @@ public sealed partial class DeleteJob
         await _sources.DeleteRowsAsync(sourceId).ConfigureAwait(false);
         LogSourceDeleted(sourceId, items.Count);
     }
+
+    /// <summary>A reply, deleted by its source or a journalist: the vault file first, then the row.</summary>
+    public async Task DeleteReplyAsync(string replyId)
+    {
+        _files.Erase(replyId);
+        await _replies.DeleteRowAsync(replyId).ConfigureAwait(false);
+        LogReplyDeleted(replyId);
+    }
+
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Information, Message = "Reply {ReplyId} deleted")]
+    private partial void LogReplyDeleted(string replyId);
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Submission {SubmissionId} deleted: {ItemCount} item(s) erased")]
     private partial void LogSubmissionDeleted(string submissionId, int itemCount);

@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 
 namespace SecureDrop.Net.Core.Jobs;
@@ -18,14 +19,16 @@ public sealed partial class ReconcileJob
     public static readonly TimeSpan OrphanGracePeriod = TimeSpan.FromMinutes(30);
 
     private readonly SubmissionStore _submissions;
+    private readonly ReplyStore _replies;
     private readonly ItemFiles _files;
     private readonly IBackgroundJobClient _jobs;
     private readonly TimeProvider _time;
     private readonly ILogger<ReconcileJob> _logger;
 
-    public ReconcileJob(SubmissionStore submissions, ItemFiles files, IBackgroundJobClient jobs, TimeProvider time, ILogger<ReconcileJob> logger)
+    public ReconcileJob(SubmissionStore submissions, ReplyStore replies, ItemFiles files, IBackgroundJobClient jobs, TimeProvider time, ILogger<ReconcileJob> logger)
     {
         _submissions = submissions;
+        _replies = replies;
         _files = files;
         _jobs = jobs;
         _time = time;
@@ -42,7 +45,14 @@ public sealed partial class ReconcileJob
             _jobs.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
         }
 
-        var known = await _submissions.AllItemIdsAsync().ConfigureAwait(false);
+        // A reply deleted by its source whose delete job was lost (the front end is only a Hangfire client).
+        foreach (var replyId in await _replies.MarkedDeletedAsync().ConfigureAwait(false))
+        {
+            _jobs.Enqueue<DeleteJob>(job => job.DeleteReplyAsync(replyId));
+        }
+
+        var known = new HashSet<string>(await _submissions.AllItemIdsAsync().ConfigureAwait(false), StringComparer.Ordinal);
+        known.UnionWith(await _replies.AllIdsAsync().ConfigureAwait(false));
         var cutoff = _time.GetUtcNow() - OrphanGracePeriod;
         var erased = 0;
         foreach (var entry in _files.IntakeEntries())

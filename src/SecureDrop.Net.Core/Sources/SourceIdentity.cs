@@ -27,6 +27,25 @@ public sealed class SourceIdentity
         DataDirectory.WriteOwnerOnlyFile(data.SourceSaltFile, salt);
     }
 
+    /// <summary>
+    /// The second derivation (purpose <see cref="KeyDerivationPurpose.SourceReplyKey"/>): the 32-byte key that seals
+    /// the source's reply secret key. The caller clears it.
+    /// </summary>
+    public byte[] ReplyWrappingKey(string normalizedCodename)
+    {
+        var secret = Encoding.UTF8.GetBytes(normalizedCodename);
+        var output = new byte[KeyDerivation.OutputBytes];
+        try
+        {
+            KeyDerivation.DeriveKey(secret, _instanceSalt, KeyDerivationPurpose.SourceReplyKey, output);
+            return output;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
     /// <summary>Derives the lookup id of a well-formed codename (normalise it first with <see cref="Codename.Normalize"/>).</summary>
     public string LookupId(string normalizedCodename)
     {

@@ -17,7 +17,11 @@ public sealed class SourceStore
         _time = time;
     }
 
-    public async Task<string> CreateAsync(string lookupId, CancellationToken cancellationToken = default)
+    /// <summary>Creates a source; pass its reply key's stored halves (see <see cref="Replies.SourceReplyKeys.Create"/>).</summary>
+    public async Task<string> CreateAsync(string lookupId, CancellationToken cancellationToken = default) =>
+        await CreateAsync(lookupId, null, null, cancellationToken).ConfigureAwait(false);
+
+    public async Task<string> CreateAsync(string lookupId, byte[]? replyPublicKey, byte[]? replySecretSealed, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var designation = Designation.Generate();
@@ -37,10 +41,10 @@ public sealed class SourceStore
         var day = CoarseTime.Today(_time);
         await connection.ExecuteAsync(
             """
-            INSERT INTO sources (id, lookup_id, designation, created_day, last_activity_day)
-            VALUES (@id, @lookupId, @designation, @day, @day)
+            INSERT INTO sources (id, lookup_id, designation, created_day, last_activity_day, reply_public_key, reply_secret_sealed)
+            VALUES (@id, @lookupId, @designation, @day, @day, @replyPublicKey, @replySecretSealed)
             """,
-            new { id, lookupId, designation, day }).ConfigureAwait(false);
+            new { id, lookupId, designation, day, replyPublicKey, replySecretSealed }).ConfigureAwait(false);
         return id;
     }
 
@@ -51,7 +55,7 @@ public sealed class SourceStore
             "SELECT id FROM sources WHERE lookup_id = @lookupId", new { lookupId }).ConfigureAwait(false);
     }
 
-    /// <summary>Removes a source's rows, its submissions and items with them. Call after their files are erased.</summary>
+    /// <summary>Removes a source's rows, its submissions, items and replies with them. Call after their files are erased.</summary>
     public async Task DeleteRowsAsync(string sourceId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -59,6 +63,7 @@ public sealed class SourceStore
         await connection.ExecuteAsync(
             "DELETE FROM items WHERE submission_id IN (SELECT id FROM submissions WHERE source_id = @sourceId)", new { sourceId }, transaction).ConfigureAwait(false);
         await connection.ExecuteAsync("DELETE FROM submissions WHERE source_id = @sourceId", new { sourceId }, transaction).ConfigureAwait(false);
+        await connection.ExecuteAsync("DELETE FROM replies WHERE source_id = @sourceId", new { sourceId }, transaction).ConfigureAwait(false);
         await connection.ExecuteAsync("DELETE FROM sources WHERE id = @sourceId", new { sourceId }, transaction).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -51,6 +51,29 @@ public sealed class ItemFiles
         File.Move(IntakePath(itemId), target);
     }
 
+    /// <summary>
+    /// Writes a small item straight into the vault (a reply the console encrypted in memory): under a temporary
+    /// name, flushed to disk, then renamed, so a crash never leaves half an item under its final name.
+    /// </summary>
+    public long WriteVaultItem(string itemId, ReadOnlySpan<byte> ciphertext)
+    {
+        var partial = Path.Combine(_data.VaultDirectory, Checked(itemId) + PartialSuffix);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var stream = new FileStream(partial, options))
+        {
+            stream.Write(ciphertext);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(partial, VaultPath(itemId));
+        return ciphertext.Length;
+    }
+
     public FileStream OpenVaultItem(string itemId) =>
         new(VaultPath(itemId), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
 
@@ -74,6 +97,7 @@ public sealed class ItemFiles
         EraseFile(IntakePath(id));
         EraseFile(Path.Combine(_data.IntakeDirectory, id + PartialSuffix));
         EraseFile(VaultPath(id));
+        EraseFile(Path.Combine(_data.VaultDirectory, id + PartialSuffix));
     }
 
     /// <summary>
