@@ -44,6 +44,7 @@ public static class ReviewerApp
         services.AddSingleton<JournalistSessions>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ItemReader>();
+        services.AddScoped<Replies.ReplyComposer>();
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("reviewer")));

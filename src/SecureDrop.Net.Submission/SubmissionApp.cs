@@ -45,6 +45,8 @@ public static class SubmissionApp
         services.AddSingleton<IValidateOptions<FrontEndOptions>, FrontEndOptionsValidator>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHardening>();
         services.AddSingleton<SourceSessions>();
+        services.AddScoped<SourceSignIn>();
+        services.AddScoped<Replies.SourceReplies>();
         services.AddScoped<SubmissionReceiver>();
         services.AddOptions<SubmissionLimits>().BindConfiguration(SubmissionLimits.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SubmissionLimits>, SubmissionLimitsValidator>();

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Sources;
 
@@ -23,8 +24,11 @@ internal sealed class KeyDerivationPool : IDisposable
         _wait = TimeSpan.FromSeconds(limits.Value.KeyDerivationWaitSeconds);
     }
 
-    /// <summary>The lookup id of a normalised codename, or null when every slot stayed busy.</summary>
-    public async Task<string?> TryLookupIdAsync(string normalizedCodename, CancellationToken cancellationToken)
+    /// <summary>
+    /// Both derivations of a normalised codename, one after the other in one slot: the lookup id and the key that
+    /// seals the source's reply key. Known and unknown codenames cost the same. Null when every slot stayed busy.
+    /// </summary>
+    public async Task<CodenameSecrets?> TryDeriveAsync(string normalizedCodename, CancellationToken cancellationToken)
     {
         if (!await _slots.WaitAsync(_wait, cancellationToken).ConfigureAwait(false))
         {
@@ -33,7 +37,13 @@ internal sealed class KeyDerivationPool : IDisposable
 
         try
         {
-            return await Task.Run(() => _identity.LookupId(normalizedCodename), cancellationToken).ConfigureAwait(false);
+            return await Task.Run(
+                () =>
+                {
+                    var lookupId = _identity.LookupId(normalizedCodename);
+                    return new CodenameSecrets(lookupId, _identity.ReplyWrappingKey(normalizedCodename));
+                },
+                cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -56,4 +66,14 @@ internal sealed class KeyDerivationPool : IDisposable
     }
 
     public void Dispose() => _slots.Dispose();
+}
+
+/// <summary>What a codename derives to; dispose it to clear the wrapping key.</summary>
+internal sealed class CodenameSecrets(string lookupId, byte[] wrappingKey) : IDisposable
+{
+    public string LookupId { get; } = lookupId;
+
+    public byte[] WrappingKey { get; } = wrappingKey;
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(WrappingKey);
 }

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Submission.Abuse;
 using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;
@@ -18,16 +17,12 @@ internal sealed class GenerateModel : PageModel
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromHours(1);
     private readonly ITimeLimitedDataProtector _tickets;
-    private readonly KeyDerivationPool _derivations;
-    private readonly SourceStore _sources;
-    private readonly SourceSessions _sessions;
+    private readonly SourceSignIn _signIn;
 
-    public GenerateModel(IDataProtectionProvider protection, KeyDerivationPool derivations, SourceStore sources, SourceSessions sessions)
+    public GenerateModel(IDataProtectionProvider protection, SourceSignIn signIn)
     {
         _tickets = protection.CreateProtector("SecureDrop.Net.Submission.CodenameTicket").ToTimeLimitedDataProtector();
-        _derivations = derivations;
-        _sources = sources;
-        _sessions = sessions;
+        _signIn = signIn;
     }
 
     public string Codename { get; private set; } = "";
@@ -55,16 +50,14 @@ internal sealed class GenerateModel : PageModel
             return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
         }
 
-        var lookupId = await _derivations.TryLookupIdAsync(Crypto.Codename.Normalize(codename), HttpContext.RequestAborted);
-        if (lookupId is null)
+        // A ticket used twice (back button, double click) signs in to the source the first use created.
+        var result = await _signIn.SignInAsync(HttpContext, codename, create: true);
+        if (result != SourceSignInResult.SignedIn)
         {
             await AbuseProtection.Busy(HttpContext);
             return new EmptyResult();
         }
 
-        var sourceId = await _sources.FindIdByLookupAsync(lookupId, HttpContext.RequestAborted)
-            ?? await _sources.CreateAsync(lookupId, HttpContext.RequestAborted);
-        _sessions.Start(HttpContext, sourceId);
         return Redirect(FrontEndLocalization.Href(HttpContext, "/submit"));
     }
 }

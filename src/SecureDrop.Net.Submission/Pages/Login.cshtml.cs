@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Submission.Abuse;
 using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;
@@ -8,22 +7,18 @@ using SecureDrop.Net.Submission.Sessions;
 namespace SecureDrop.Net.Submission.Pages;
 
 /// <summary>
-/// A returning source signs in with the codename; only its Argon2id lookup id is compared, never stored as typed.
-/// Each attempt costs a derivation, run in the bounded <see cref="KeyDerivationPool"/>; the rate limiter caps
-/// attempts per minute before that.
+/// A returning source signs in with the codename: <see cref="SourceSignIn"/> derives its lookup id and the key that
+/// unlocks its reply key, in the bounded <see cref="KeyDerivationPool"/>; the rate limiter caps attempts per minute
+/// before that. The codename is never stored as typed.
 /// </summary>
 [RequestSizeLimit(16 * 1024)]
 internal sealed class LoginModel : PageModel
 {
-    private readonly KeyDerivationPool _derivations;
-    private readonly SourceStore _sources;
-    private readonly SourceSessions _sessions;
+    private readonly SourceSignIn _signIn;
 
-    public LoginModel(KeyDerivationPool derivations, SourceStore sources, SourceSessions sessions)
+    public LoginModel(SourceSignIn signIn)
     {
-        _derivations = derivations;
-        _sources = sources;
-        _sessions = sessions;
+        _signIn = signIn;
     }
 
     public string? ErrorKey { get; private set; }
@@ -32,29 +27,26 @@ internal sealed class LoginModel : PageModel
     {
         if (codename is null || codename.Length > 512 || !Crypto.Codename.IsWellFormed(codename))
         {
-            return Refuse("LoginMalformed");
+            return Refuse("LoginMalformed", StatusCodes.Status400BadRequest);
         }
 
-        var lookupId = await _derivations.TryLookupIdAsync(Crypto.Codename.Normalize(codename), HttpContext.RequestAborted);
-        if (lookupId is null)
+        switch (await _signIn.SignInAsync(HttpContext, codename, create: false))
         {
-            await AbuseProtection.Busy(HttpContext);
-            return new EmptyResult();
+            case SourceSignInResult.Busy:
+                await AbuseProtection.Busy(HttpContext);
+                return new EmptyResult();
+            case SourceSignInResult.Unknown:
+                return Refuse("LoginUnknown", StatusCodes.Status400BadRequest);
+            case SourceSignInResult.KeyUnreadable:
+                return Refuse("LoginKeyUnreadable", StatusCodes.Status500InternalServerError);
+            default:
+                return Redirect(FrontEndLocalization.Href(HttpContext, "/lookup"));
         }
-
-        var sourceId = await _sources.FindIdByLookupAsync(lookupId, HttpContext.RequestAborted);
-        if (sourceId is null)
-        {
-            return Refuse("LoginUnknown");
-        }
-
-        _sessions.Start(HttpContext, sourceId);
-        return Redirect(FrontEndLocalization.Href(HttpContext, "/submit"));
     }
 
-    private PageResult Refuse(string errorKey)
+    private PageResult Refuse(string errorKey, int status)
     {
         ErrorKey = errorKey;
-        return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
+        return new PageResult { StatusCode = status };
     }
 }

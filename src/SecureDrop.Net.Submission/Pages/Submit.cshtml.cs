@@ -23,16 +23,10 @@ internal sealed class SubmitModel : PageModel
     {
         _sessions = sessions;
         _receiver = receiver;
-        MaxFiles = limits.Value.MaxFiles;
-        MaxSubmissionBytes = limits.Value.MaxSubmissionBytes;
-        TextOnly = limits.Value.TextOnly;
+        Form = SubmissionFormView.From(limits.Value);
     }
 
-    public int MaxFiles { get; }
-
-    public long MaxSubmissionBytes { get; }
-
-    public bool TextOnly { get; }
+    public SubmissionFormView Form { get; }
 
     public bool SignedIn { get; private set; } = true;
 

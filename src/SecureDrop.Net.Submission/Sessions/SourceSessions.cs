@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Submission.Sessions;
 
 /// <summary>
-/// Sessions of logged-in sources, in this process's memory only. The cookie carries a random token and nothing
-/// else: no codename, no source id. A restart or <see cref="End"/> ends a session at once.
+/// Sessions of logged-in sources, in this process's memory only: the source id and the source's reply secret key,
+/// unlocked from the codename at sign-in. The cookie carries a random token and nothing else: no codename, no
+/// source id, no key. A restart, expiry or <see cref="End"/> ends a session at once and drops its key.
 /// </summary>
 internal sealed class SourceSessions
 {
@@ -23,13 +25,13 @@ internal sealed class SourceSessions
         _time = time;
     }
 
-    public void Start(HttpContext context, string sourceId)
+    /// <summary>Starts a session that takes ownership of <paramref name="replyKey"/> (disposed when the session ends).</summary>
+    public void Start(HttpContext context, string sourceId, SourceReplySecretKey? replyKey = null)
     {
         Forget(context);
         RemoveExpired();
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var now = _time.GetUtcNow();
-        _sessions[token] = new Entry(sourceId, now, now);
+        _sessions[token] = new Entry(sourceId, replyKey, _time.GetUtcNow());
         context.Response.Cookies.Append(CookieName(context), token, new CookieOptions
         {
             HttpOnly = true,
@@ -41,7 +43,10 @@ internal sealed class SourceSessions
     }
 
     /// <summary>The source id of the request's session, or null when there is none or it has expired.</summary>
-    public string? CurrentSourceId(HttpContext context)
+    public string? CurrentSourceId(HttpContext context) => Current(context)?.SourceId;
+
+    /// <summary>The request's session (source id and unlocked reply key), or null when there is none or it has expired.</summary>
+    public SourceSession? Current(HttpContext context)
     {
         if (!context.Request.Cookies.TryGetValue(CookieName(context), out var token) || token is null
             || !_sessions.TryGetValue(token, out var entry))
@@ -50,14 +55,15 @@ internal sealed class SourceSessions
         }
 
         var now = _time.GetUtcNow();
-        if (now - entry.LastSeen > IdleTimeout || now - entry.Started > AbsoluteTimeout)
+        if (entry.IsExpired(now))
         {
-            _sessions.TryRemove(token, out _);
+            Remove(token);
             return null;
         }
 
-        _sessions[token] = entry with { LastSeen = now };
-        return entry.SourceId;
+        // Touched in place, never re-inserted: a session ended by another request stays ended.
+        entry.LastSeen = now;
+        return new SourceSession(entry.SourceId, entry.ReplyKey);
     }
 
     public void End(HttpContext context)
@@ -70,13 +76,21 @@ internal sealed class SourceSessions
     {
         if (context.Request.Cookies.TryGetValue(CookieName(context), out var token) && token is not null)
         {
-            _sessions.TryRemove(token, out _);
+            Remove(token);
+        }
+    }
+
+    private void Remove(string token)
+    {
+        if (_sessions.TryRemove(token, out var entry))
+        {
+            entry.ReplyKey?.Dispose();
         }
     }
 
     // The __Host- prefix requires the Secure attribute, which browsers honour only in a secure context: HTTPS, or
     // an onion service in Tor Browser (which treats .onion as secure even over plain HTTP: Tor encrypts end to end).
-    private static bool IsSecure(HttpContext context) =>
+    internal static bool IsSecure(HttpContext context) =>
         context.Request.IsHttps || context.Request.Host.Host.EndsWith(".onion", StringComparison.OrdinalIgnoreCase);
 
     private static string CookieName(HttpContext context) => IsSecure(context) ? SecureCookieName : PlainCookieName;
@@ -86,12 +100,32 @@ internal sealed class SourceSessions
         var now = _time.GetUtcNow();
         foreach (var (token, entry) in _sessions)
         {
-            if (now - entry.LastSeen > IdleTimeout || now - entry.Started > AbsoluteTimeout)
+            if (entry.IsExpired(now))
             {
-                _sessions.TryRemove(token, out _);
+                Remove(token);
             }
         }
     }
 
-    private sealed record Entry(string SourceId, DateTimeOffset Started, DateTimeOffset LastSeen);
+    private sealed class Entry(string sourceId, SourceReplySecretKey? replyKey, DateTimeOffset started)
+    {
+        private long _lastSeenTicks = started.UtcTicks;
+
+        public string SourceId { get; } = sourceId;
+
+        public SourceReplySecretKey? ReplyKey { get; } = replyKey;
+
+        public DateTimeOffset Started { get; } = started;
+
+        public DateTimeOffset LastSeen
+        {
+            get => new(Interlocked.Read(ref _lastSeenTicks), TimeSpan.Zero);
+            set => Interlocked.Exchange(ref _lastSeenTicks, value.UtcTicks);
+        }
+
+        public bool IsExpired(DateTimeOffset now) => now - LastSeen > IdleTimeout || now - Started > AbsoluteTimeout;
+    }
 }
+
+/// <summary>A signed-in source: its id and, once unlocked, its reply key (owned by the session, do not dispose).</summary>
+internal sealed record SourceSession(string SourceId, SourceReplySecretKey? ReplyKey);

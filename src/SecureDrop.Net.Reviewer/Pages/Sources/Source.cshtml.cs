@@ -62,6 +62,25 @@ internal sealed class SourceModel : PageModel
         return Page();
     }
 
+    /// <summary>The reply form (see Replies/ReplyComposer); antiforgery is checked as on every console POST.</summary>
+    public async Task<IActionResult> OnPostReplyAsync(string id, [FromForm(Name = "reply")] string? reply, [FromServices] Replies.ReplyComposer composer)
+    {
+        ArgumentNullException.ThrowIfNull(composer);
+        var session = HttpContext.UnlockedSession();
+        if (session is null || !Ids.IsWellFormed(id) || await _sources.GetAsync(id, HttpContext.RequestAborted) is null)
+        {
+            return NotFound();
+        }
+
+        return await composer.SendAsync(id, reply, session.JournalistId, HttpContext.RequestAborted) switch
+        {
+            null => Redirect($"/sources/{id}#replies"),
+            Replies.ReplyRefusal.Empty => Replies.ReplyPages.Refused("The reply is empty: write something to send. Nothing was sent."),
+            Replies.ReplyRefusal.TooLong => Replies.ReplyPages.Refused($"The reply is longer than {Replies.ReplyComposer.MaxCharacters} characters. Nothing was sent."),
+            _ => Replies.ReplyPages.Refused("This source has no reply key yet: it gets one at its next sign-in with its codename. Nothing was sent."),
+        };
+    }
+
     private ConversationEntry Open(StoredItem item, UnlockedSession session)
     {
         try
