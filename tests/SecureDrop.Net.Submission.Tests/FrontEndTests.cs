@@ -94,7 +94,7 @@ public abstract class FrontEndTests(Store store) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Login_WithTheCodename_ReturnsTheSourceToSubmit()
+    public async Task Login_WithTheCodename_ReturnsTheSourceToLookup()
     {
         using var first = new SourceClient(_app.Address);
         var codename = await first.GenerateAndContinueAsync();
@@ -103,7 +103,7 @@ public abstract class FrontEndTests(Store store) : IAsyncLifetime
         using var response = await returning.LoginAsync("  " + codename.ToUpperInvariant().Replace(" ", "   ", StringComparison.Ordinal) + " ");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("/submit", response.RequestMessage?.RequestUri?.AbsolutePath);
+        Assert.Equal("/lookup", response.RequestMessage?.RequestUri?.AbsolutePath);
         Assert.Equal(1, await CountAsync("sources"));
     }
 

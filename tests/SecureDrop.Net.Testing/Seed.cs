@@ -3,6 +3,7 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Notifications;
+using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -56,5 +57,27 @@ public static class Seed
         var notifications = new NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new NotificationOptions()), time);
         await new IngestJob(submissions, itemFiles, keys, notifications, NullLogger<IngestJob>.Instance).RunAsync(submissionId);
         return submissionId;
+    }
+
+    /// <summary>
+    /// Stores a reply the way the console does (to the source's reply key and the active newsroom key, into the
+    /// vault, then its row), for front-end tests. The source must have a reply key (it signed in at least once).
+    /// </summary>
+    public static async Task<string> ReplyAsync(MetadataDatabase database, string sourceId, string text)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var sourceKey = await new SourceReplyKeys(database, TimeProvider.System).PublicKeyAsync(sourceId)
+            ?? throw new InvalidOperationException("The source has no reply key yet.");
+        var newsroomKey = new NewsroomKeys(database.Data).LoadActivePublicKey();
+        using var output = new MemoryStream();
+        using (var encrypting = MessageEncryptor.OpenReply(output, sourceKey, newsroomKey, ""))
+        {
+            encrypting.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        var replyId = Ids.New();
+        var length = new ItemFiles(database.Data).WriteVaultItem(replyId, output.ToArray());
+        await new ReplyStore(database, TimeProvider.System).AddAsync(sourceId, replyId, length, newsroomKey.Fingerprint);
+        return replyId;
     }
 }

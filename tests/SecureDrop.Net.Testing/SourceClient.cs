@@ -70,6 +70,20 @@ public sealed class SourceClient : IDisposable
         return await Http.PostAsync(new Uri("/submit", UriKind.Relative), form);
     }
 
+    /// <summary>The returning source's page: replies and the follow-up form.</summary>
+    public Task<string> LookupAsync() => Http.GetStringAsync(new Uri("/lookup", UriKind.Relative));
+
+    /// <summary>Posts the "delete this reply" form of <paramref name="replyId"/> with the token of <paramref name="lookupPage"/>.</summary>
+    public async Task<HttpResponseMessage> DeleteReplyAsync(string lookupPage, string replyId)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["reply"] = replyId,
+            ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(lookupPage),
+        });
+        return await Http.PostAsync(new Uri("/lookup?handler=delete", UriKind.Relative), form);
+    }
+
     /// <summary>Signs out with the form on /submit.</summary>
     public async Task LogoutAsync()
     {
