@@ -80,4 +80,18 @@ public static class Seed
         await new ReplyStore(database, TimeProvider.System).AddAsync(sourceId, replyId, length, newsroomKey.Fingerprint);
         return replyId;
     }
+
+    /// <summary>
+    /// A source as /generate makes it, with a reply key sealed under a random wrapping key (no codename needed);
+    /// the caller gets the unlocked reply key to read replies as the source would, and disposes it.
+    /// </summary>
+    public static async Task<(string SourceId, SourceReplySecretKey ReplyKey)> SourceWithReplyKeyAsync(MetadataDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var lookupId = Ids.New();
+        var wrappingKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var created = new SourceReplyKeys(database, TimeProvider.System).Create(wrappingKey, lookupId);
+        var sourceId = await new SourceStore(database, TimeProvider.System).CreateAsync(lookupId, created.PublicKey, created.SealedSecret);
+        return (sourceId, created.Key);
+    }
 }
