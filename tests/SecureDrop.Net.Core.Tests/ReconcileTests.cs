@@ -53,6 +53,6 @@ public sealed class ReconcileTests
     }
 
     private static ReconcileJob Job(TestInstance instance, Hangfire.JobStorage storage) =>
-        new(new SubmissionStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), new BackgroundJobClient(storage),
+        new(new SubmissionStore(instance.Database, TimeProvider.System), new Replies.ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), new BackgroundJobClient(storage),
             TimeProvider.System, NullLogger<ReconcileJob>.Instance);
 }
