@@ -152,7 +152,7 @@ public sealed partial class SourceToJournalistTests
 
     private static string Spaced(string fingerprint) => string.Join(' ', fingerprint.Chunk(4).Select(c => new string(c)));
 
-    private static async Task WaitUntilServingAsync(SdnetProcess run, Uri address)
+    internal static async Task WaitUntilServingAsync(SdnetProcess run, Uri address)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -178,7 +178,7 @@ public sealed partial class SourceToJournalistTests
     }
 
     [GeneratedRegex(@"First admin passphrase:\s+(.+)")]
-    private static partial Regex AdminPassphrase();
+    internal static partial Regex AdminPassphrase();
 
     private sealed record Tip(string Message, (string Name, byte[] Content)[] Files)
     {

@@ -30,14 +30,31 @@ public sealed class FrontEndRoleTests
                 var codename = await source.GenerateAndContinueAsync();
                 using var response = await source.SubmitAsync("through the restricted role", ("f.bin", [1, 2, 3]));
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                await using (var connection = await instance.Database.OpenAsync())
+                {
+                    var sourceId = await connection.ExecuteScalarAsync<string>("SELECT id FROM sources");
+                    await Seed.ReplyAsync(instance.Database, sourceId!, "reply through the restricted role");
+                }
+
                 using var returning = new SourceClient(app.Address);
                 using var loginResponse = await returning.LoginAsync(codename);
                 Assert.Equal(HttpStatusCode.OK, loginResponse.StatusCode);
+                Assert.Equal("/lookup", loginResponse.RequestMessage?.RequestUri?.AbsolutePath);
+                var lookup = await loginResponse.Content.ReadAsStringAsync();
+                Assert.Contains("reply through the restricted role", lookup, StringComparison.Ordinal);
+                using var deleted = await returning.DeleteReplyAsync(lookup, HtmlForms.HiddenValue(lookup, "reply"));
+                Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+                Assert.DoesNotContain("reply through the restricted role", await deleted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
 
             await using var restricted = new NpgsqlConnection(frontEndConnection);
             await restricted.OpenAsync();
-            foreach (var sql in new[] { "SELECT count(*) FROM journalists", "SELECT count(*) FROM notification_state", "SELECT created_day FROM sources", "SELECT kind FROM items", "DELETE FROM submissions" })
+            // Replies: read them and mark them deleted, nothing more (the worker's delete job removes rows and files).
+            Assert.Equal(0L, await restricted.ExecuteScalarAsync<long>("SELECT count(*) FROM replies WHERE deleted = false"));
+            await restricted.ExecuteAsync("UPDATE replies SET deleted = true WHERE id = 'none'");
+            foreach (var sql in new[] { "SELECT count(*) FROM journalists", "SELECT count(*) FROM notification_state", "SELECT created_day FROM sources", "SELECT kind FROM items", "DELETE FROM submissions",
+                "DELETE FROM replies", "INSERT INTO replies (id, source_id, number, after_submission, sent_day, ciphertext_bytes, newsroom_key) VALUES ('a', 'b', 1, 0, 'd', 1, 'k')",
+                "UPDATE replies SET newsroom_key = 'x'", "SELECT count(*) FROM audit_events" })
             {
                 var error = await Assert.ThrowsAsync<PostgresException>(() => restricted.ExecuteScalarAsync(sql));
                 Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
