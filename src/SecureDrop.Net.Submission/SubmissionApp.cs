@@ -56,7 +56,8 @@ public static class SubmissionApp
             .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("submission")));
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = "sdnet-antiforgery";
+            options.Cookie.Name = HostPrefixedAntiforgeryCookie.PlainName;
+            options.Cookie.Path = "/";
             options.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
             options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
             options.HeaderName = SubmissionReceiver.AntiforgeryHeaderName;
@@ -69,6 +70,7 @@ public static class SubmissionApp
 
         var app = builder.Build();
         app.UseRequestAnonymization();
+        app.UseHostPrefixedAntiforgeryCookie();
         app.UseSecurityHeaders(app.Services.GetRequiredService<IOptions<FrontEndOptions>>().Value.OnionAddress);
         app.UseFrontEndLocalization();
         app.UsePlainErrors();

@@ -154,7 +154,18 @@ internal sealed partial class SubmissionReceiver
                 return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorTwoMessages");
             }
 
-            var literalName = kind == ItemKind.File ? UploadFileName.FromContentDisposition(section.ContentDisposition) : "";
+            var literalName = "";
+            if (kind == ItemKind.File)
+            {
+                var (fileName, nameError) = UploadFileName.FromContentDisposition(section.ContentDisposition);
+                if (fileName is null)
+                {
+                    return ReceiveResult.Fail(StatusCodes.Status400BadRequest, nameError!, UploadFileName.MaxCharacters.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                literalName = fileName;
+            }
+
             var budget = limits.MaxSubmissionBytes - received.MessageBytes - received.FileBytes;
             var item = await SectionEncryptor.EncryptAsync(_files, section, literalName, kind == ItemKind.Message, budget, recipient, context.RequestAborted).ConfigureAwait(false);
             if (item is null)

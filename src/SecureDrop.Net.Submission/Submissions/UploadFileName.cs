@@ -4,43 +4,57 @@ using Microsoft.Net.Http.Headers;
 namespace SecureDrop.Net.Submission.Submissions;
 
 /// <summary>
-/// The name a browser sent for an uploaded file, reduced to something safe to carry inside the encrypted literal
-/// packet: no directories, no control characters, and at most 200 bytes of UTF-8 (OpenPGP allows 255).
+/// The name a browser sent for an uploaded file, carried inside the encrypted literal packet. A name that carries a
+/// path, control characters (including bidirectional overrides, which disguise an extension) or more than 255
+/// characters is refused, not cleaned: the source is told what is wrong and nothing is kept, rather than the
+/// newsroom receiving a name the source never chose. Names within 255 characters but over OpenPGP's 255 UTF-8 bytes
+/// are shortened at a character boundary.
 /// </summary>
 internal static class UploadFileName
 {
-    private const int MaxUtf8Bytes = 200;
+    public const int MaxCharacters = 255;
+    private const int MaxUtf8Bytes = 255;
 
-    public static string FromContentDisposition(string? contentDisposition)
+    /// <summary>The name to store, or null with the resource key of the reason it is refused.</summary>
+    public static (string? Name, string? ErrorKey) FromContentDisposition(string? contentDisposition)
     {
         if (!ContentDispositionHeaderValue.TryParse(contentDisposition, out var disposition))
         {
-            return "upload";
+            return ("upload", null);
         }
 
         var raw = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value : HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
-        return Sanitize(raw);
+        return Check(raw);
     }
 
-    public static string Sanitize(string? raw)
+    public static (string? Name, string? ErrorKey) Check(string? raw)
     {
-        var name = (raw ?? "").Replace('\\', '/');
-        name = name[(name.LastIndexOf('/') + 1)..];
-        var cleaned = new StringBuilder(name.Length);
-        foreach (var rune in name.EnumerateRunes())
+        var name = raw ?? "";
+        if (name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal))
         {
-            if (!Rune.IsControl(rune) && rune.Value != 0xFEFF)
-            {
-                cleaned.Append(rune.ToString());
-            }
+            return (null, "ErrorFileNamePath");
         }
 
-        var result = cleaned.ToString().Trim().TrimStart('.');
+        if (name.EnumerateRunes().Any(IsControl))
+        {
+            return (null, "ErrorFileNameControl");
+        }
+
+        if (name.Length > MaxCharacters)
+        {
+            return (null, "ErrorFileNameTooLong");
+        }
+
+        var result = name.Trim().TrimStart('.');
         while (Encoding.UTF8.GetByteCount(result) > MaxUtf8Bytes)
         {
             result = result[..^(char.IsLowSurrogate(result[^1]) ? 2 : 1)];
         }
 
-        return result.Length == 0 ? "upload" : result;
+        return (result.Length == 0 ? "upload" : result, null);
     }
+
+    // C0/C1 controls, and the invisible format characters that reorder or hide text (RLO makes "gpj.exe" read as "exe.jpg").
+    private static bool IsControl(Rune rune) =>
+        Rune.IsControl(rune) || rune.Value is 0xFEFF or (>= 0x200B and <= 0x200F) or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
 }

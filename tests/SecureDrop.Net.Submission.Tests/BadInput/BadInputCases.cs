@@ -51,14 +51,14 @@ public static class BadInputCases
         new("login: non-UTF-8 codename", c => Login(c, "%FF%FE%FD+b+c+d+e+f+g"), 400, "seven words"),
         new("login: codename of 10,000 characters", c => Login(c, new string('a', 10_000)), 400, "seven words"),
         new("message: not UTF-8", c => Submit(c, Field("XyZ", "message", [0x43, 0xC3, 0x28, 0xFF, 0xFE])), 400, "UTF-8"),
-        new("file name with path separators", c => Submit(c, File("XyZ", Utf8("../../../etc/passwd"), Utf8("x"))), 200)
-            { StoredName = name => name == "passwd" },
-        new("file name with Windows path", c => Submit(c, File("XyZ", Utf8("C:\\Users\\me\\secret.docx"), Utf8("x"))), 200)
-            { StoredName = name => name == "secret.docx" },
-        new("file name with control characters", c => Submit(c, File("XyZ", Latin1("a\u0001b\u0007\u001bc.txt"), Utf8("x"))), 200)
-            { StoredName = name => !name.Any(char.IsControl) && !name.Contains('/', StringComparison.Ordinal) },
-        new("file name of 1,000 characters", c => Submit(c, File("XyZ", Utf8(new string('n', 1000) + ".txt"), Utf8("x"))), 200)
-            { StoredName = name => System.Text.Encoding.UTF8.GetByteCount(name) <= 200 && name.Length > 0 },
+        new("file name with path separators", c => Submit(c, File("XyZ", Utf8("../../../etc/passwd"), Utf8("x"))), 400, "path separator"),
+        new("file name with Windows path", c => Submit(c, File("XyZ", Utf8("C:\\Users\\me\\secret.docx"), Utf8("x"))), 400, "path separator"),
+        new("file name with control characters", c => Submit(c, File("XyZ", Latin1("a\u0001b\u0007\u001bc.txt"), Utf8("x"))), 400, "control characters"),
+        new("file name with a right-to-left override", c => Submit(c, File("XyZ", Utf8("photo\u202Egpj.exe"), Utf8("x"))), 400, "control characters"),
+        new("file name of 1,000 characters", c => Submit(c, File("XyZ", Utf8(new string('n', 1000) + ".txt"), Utf8("x"))), 400, "longer than 255 characters"),
+        new("file name of 255 characters", c => Submit(c, File("XyZ", Utf8(new string('n', 251) + ".txt"), Utf8("x"))), 200)
+            { StoredName = name => name == new string('n', 251) + ".txt" },
+        new("a bad file name after a good file", c => Submit(c, File("XyZ", Utf8("fine.txt"), Utf8("x")), File("XyZ", Utf8("dir/bad.txt"), Utf8("y"))), 400, "path separator"),
         new("file name not UTF-8", c => Submit(c, File("XyZ", [0xFF, 0xFE, 0x2E, 0x74], Utf8("x"))), 200)
             { StoredName = name => name.Length > 0 && !name.Contains('\0', StringComparison.Ordinal) },
         new("method PUT", c => RawHttp.Request("PUT", "/submit", c.Address, body: Utf8("x")), 405),

@@ -42,6 +42,48 @@ public sealed class HeaderAndCookieTests
         }
 
         Assert.Contains(client.Responses, r => r.Response.Headers.TryGetValues("Set-Cookie", out var c) && c.Any(v => v.StartsWith("__Host-sdnet-source=", StringComparison.Ordinal)));
+        Assert.Contains(client.Responses, r => r.Response.Headers.TryGetValues("Set-Cookie", out var c) && c.Any(v => v.StartsWith("__Host-sdnet-antiforgery=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task OnOnionAddress_AntiforgeryCookieIsHostPrefixedAndSecure_AndOnlyThePrefixedOneCounts()
+    {
+        await using var host = await FrontEndHost.StartAsync();
+        var onion = new string('b', 56) + ".onion";
+        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = host.Address };
+        using var get = new HttpRequestMessage(HttpMethod.Get, "/login");
+        get.Headers.Host = onion;
+        using var page = await http.SendAsync(get);
+        var setCookie = Assert.Single(page.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("__Host-sdnet-antiforgery=", setCookie, StringComparison.Ordinal);
+        Assert.Contains("; secure", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", setCookie, StringComparison.OrdinalIgnoreCase);
+        var cookieValue = setCookie["__Host-sdnet-antiforgery=".Length..setCookie.IndexOf(';', StringComparison.Ordinal)];
+        var token = HtmlForms.AntiforgeryToken(await page.Content.ReadAsStringAsync());
+
+        async Task<(HttpStatusCode Status, string Body)> PostAsync(string cookieName)
+        {
+            using var post = new HttpRequestMessage(HttpMethod.Post, "/login")
+            {
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["codename"] = "abacus abacus abacus abacus abacus abacus abacus",
+                    ["__RequestVerificationToken"] = token,
+                }),
+            };
+            post.Headers.Host = onion;
+            post.Headers.Add("Cookie", $"{cookieName}={cookieValue}");
+            using var response = await http.SendAsync(post);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var prefixed = await PostAsync("__Host-sdnet-antiforgery");
+        var unprefixed = await PostAsync("sdnet-antiforgery");
+
+        Assert.Equal(HttpStatusCode.BadRequest, prefixed.Status);
+        Assert.Contains("not recognised", prefixed.Body, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, unprefixed.Status);
+        Assert.DoesNotContain("not recognised", unprefixed.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,6 +129,8 @@ public sealed class HeaderAndCookieTests
         var login = await client.GetStringAsync("/login");
         await client.SendAsync(HttpMethod.Post, "/login", Form(login, ("codename", "abacus abacus abacus abacus abacus abacus abacus")));
         await client.SendAsync(HttpMethod.Post, "/login", Form(login, ("codename", codename)));
+        var lookup = await client.GetStringAsync("/lookup");
+        await client.SendAsync(HttpMethod.Post, "/lookup?handler=delete", Form(lookup, ("reply", "0123456789abcdef0123456789abcdef")));
         await client.SendAsync(HttpMethod.Post, "/generate", Form(login, ("ticket", "expired")));
         await client.SendAsync(HttpMethod.Post, "/login", new FormUrlEncodedContent([]));
         await client.SendAsync(HttpMethod.Get, "/public-key");
