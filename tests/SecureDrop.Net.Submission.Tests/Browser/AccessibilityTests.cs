@@ -62,6 +62,12 @@ public sealed class AccessibilityTests : IClassFixture<ChromiumFixture>
         await CheckAsync("received");
         await page.ClickAsync("#submit");
         await CheckAsync("submit error");
+        var sourceId = await host.ScalarAsync<string>("SELECT id FROM sources");
+        await Testing.Seed.ReplyAsync(host.Instance.Database, sourceId, "A reply to check");
+        await page.GotoAsync($"/lookup?lang={language}");
+        await CheckAsync("lookup with a reply");
+        await page.ClickAsync("#replies button");
+        await CheckAsync("lookup after deleting");
         await page.ClickAsync("#logout");
         await CheckAsync("signed out");
 

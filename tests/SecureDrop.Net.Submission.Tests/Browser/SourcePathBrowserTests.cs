@@ -14,7 +14,7 @@ public sealed class SourcePathBrowserTests : IClassFixture<ChromiumFixture>
     }
 
     [Fact]
-    public async Task Source_GeneratesSubmitsLogsOutReturnsAndFollowsUp_WithJavaScriptOff()
+    public async Task Source_GeneratesSubmitsLogsOutReturnsReadsAReplyFollowsUpAndDeletesIt_WithJavaScriptOff()
     {
         await using var host = await FrontEndHost.StartAsync();
         await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
@@ -49,12 +49,26 @@ public sealed class SourcePathBrowserTests : IClassFixture<ChromiumFixture>
         await page.GotoAsync("/submit");
         Assert.EndsWith("/login", page.Url, StringComparison.Ordinal);
 
+        // A journalist answers between the two visits (as the console would store it).
+        var sourceId = await host.ScalarAsync<string>("SELECT id FROM sources");
+        await Testing.Seed.ReplyAsync(host.Instance.Database, sourceId, "Browser canary reply <kept as text>");
+
         await page.FillAsync("#codename", codename);
         await page.ClickAsync("#login");
-        Assert.EndsWith("/submit", page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/lookup", page.Url, StringComparison.Ordinal);
+        Assert.Contains("Browser canary reply <kept as text>", await page.InnerTextAsync("#replies"), StringComparison.Ordinal);
         await page.FillAsync("#message", "Browser canary follow-up");
         await page.ClickAsync("#submit");
         Assert.Contains("no files", await page.InnerTextAsync("#received"), StringComparison.Ordinal);
+
+        await page.ClickAsync("#read-replies");
+        await page.ClickAsync("#replies button");
+        Assert.NotNull(await page.QuerySelectorAsync("#reply-deleted"));
+        Assert.NotNull(await page.QuerySelectorAsync("#no-replies"));
+        Assert.True(await host.ScalarAsync<bool>("SELECT deleted FROM replies"));
+        await page.ClickAsync("#logout");
+        await page.GotoAsync("/lookup");
+        Assert.EndsWith("/login", page.Url, StringComparison.Ordinal);
 
         Assert.Equal(1, await host.CountAsync("sources"));
         Assert.Equal(2, await host.CountAsync("submissions"));
