@@ -11,7 +11,7 @@ namespace SecureDrop.Net.Submission.Tests.Privacy;
 /// <summary>
 /// A whole source visit from a client address of its own (127.0.0.2), with a forged X-Forwarded-For and a canary
 /// user agent, every log line captured at every level: afterwards no log line and no file in the data directory
-/// or the temporary directory holds the address, the agent, the codename, the message, a file or its name.
+/// or the temporary directory holds the address, the agent, the codename, the message, a file or its name, or a reply the source read.
 /// </summary>
 public sealed class PrivacyTests
 {
@@ -36,9 +36,15 @@ public sealed class PrivacyTests
         }
 
         await source.LogoutAsync();
+        var sourceId = await host.ScalarAsync<string>("SELECT id FROM sources");
+        await Seed.ReplyAsync(host.Instance.Database, sourceId, "Canary reply 9e2b from the newsroom");
         using (var login = await source.LoginAsync(codename))
         {
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            var lookup = await login.Content.ReadAsStringAsync();
+            Assert.Contains("Canary reply 9e2b", lookup, StringComparison.Ordinal);
+            using var deleted = await source.DeleteReplyAsync(lookup, HtmlForms.HiddenValue(lookup, "reply"));
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
         }
 
         using (var followUp = await source.SubmitAsync("Canary follow-up 0b6e", []))
@@ -57,6 +63,7 @@ public sealed class PrivacyTests
             ["codename, first three words"] = string.Join(' ', codename.Split(' ').Take(3)),
             ["message"] = "Canary message 51f0",
             ["follow-up"] = "Canary follow-up 0b6e",
+            ["reply"] = "Canary reply 9e2b",
             ["file content"] = "Canary content a7c4",
             ["file name"] = "canary-name-3d9e",
         };
