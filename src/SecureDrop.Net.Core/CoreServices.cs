@@ -24,6 +24,8 @@ public static class CoreServices
         services.AddSingleton<ItemFiles>();
         services.AddSingleton<SourceStore>();
         services.AddSingleton<SubmissionStore>();
+        services.AddSingleton<SourceList>();
+        services.AddSingleton<SourceTriage>();
         services.AddTransient<IngestJob>();
         services.AddTransient<ReconcileJob>();
         services.AddTransient<DeleteJob>();

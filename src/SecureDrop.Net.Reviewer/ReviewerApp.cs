@@ -44,6 +44,10 @@ public static class ReviewerApp
         services.AddSingleton<JournalistSessions>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ItemReader>();
+        services.AddSingleton<Scrubber>();
+        services.AddSingleton<ItemDownloads>();
+        services.AddSingleton<Sources.Conversation>();
+        services.AddSingleton<Sources.SourceActions>();
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("reviewer")));
