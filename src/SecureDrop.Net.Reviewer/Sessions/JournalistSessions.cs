@@ -28,7 +28,7 @@ internal sealed class JournalistSessions
         RemoveExpired();
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = _time.GetUtcNow();
-        _sessions[id] = new UnlockedSession(journalistId, username, isAdmin, vaultKey, keys, now) { LastSeen = now };
+        _sessions[id] = new UnlockedSession(journalistId, username, isAdmin, vaultKey, keys, now) { LastSeen = now, PassphraseEnteredAt = now };
         return id;
     }
 
@@ -96,6 +96,9 @@ internal sealed class UnlockedSession
     public DateTimeOffset Started { get; }
 
     public DateTimeOffset LastSeen { get; set; }
+
+    /// <summary>When the journalist last typed their passphrase: at sign-in, or again for an admin action.</summary>
+    public DateTimeOffset PassphraseEnteredAt { get; set; }
 
     /// <summary>False between the passphrase and the TOTP code: the session can reach the second-factor pages only.</summary>
     public bool SecondFactorDone { get; set; }
