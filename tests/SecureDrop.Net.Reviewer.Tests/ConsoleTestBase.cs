@@ -50,4 +50,12 @@ public abstract class ConsoleTestBase : IAsyncLifetime
         using var form = new FormUrlEncodedContent(values);
         return await journalist.Http.PostAsync(new Uri(action, UriKind.Relative), form);
     }
+
+    /// <summary>An admin adds an account through the page; returns the passphrase shown once.</summary>
+    protected static async Task<string> AddJournalistAsync(JournalistClient admin, string username)
+    {
+        using var response = await PostFormAsync(admin, "/admin/journalists", "/admin/journalists?handler=add", ("username", username));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return HtmlForms.ElementText(await response.Content.ReadAsStringAsync(), "new-passphrase");
+    }
 }
