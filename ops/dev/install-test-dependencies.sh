@@ -17,6 +17,8 @@ command -v gosop >/dev/null 2>&1 || missing+=(gosop)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# mat2 makes the console's metadata-scrubbed copies; the download tests run it.
+command -v mat2 >/dev/null 2>&1 || missing+=(mat2)
 
 if [ ${#missing[@]} -ne 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

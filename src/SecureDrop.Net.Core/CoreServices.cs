@@ -26,6 +26,8 @@ public static class CoreServices
         services.AddSingleton<SubmissionStore>();
         services.AddSingleton<Replies.ReplyStore>();
         services.AddSingleton<Replies.SourceReplyKeys>();
+        services.AddSingleton<SourceList>();
+        services.AddSingleton<SourceTriage>();
         services.AddTransient<IngestJob>();
         services.AddTransient<ReconcileJob>();
         services.AddTransient<DeleteJob>();

@@ -7,6 +7,7 @@ using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Reviewer.Admin;
+using SecureDrop.Net.Reviewer.Api;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
 
@@ -45,6 +46,10 @@ public static class ReviewerApp
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<ItemReader>();
         services.AddScoped<Replies.ReplyComposer>();
+        services.AddSingleton<Scrubber>();
+        services.AddSingleton<ItemDownloads>();
+        services.AddSingleton<Sources.Conversation>();
+        services.AddSingleton<Sources.SourceActions>();
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)
             .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("reviewer")));
@@ -55,6 +60,7 @@ public static class ReviewerApp
             options.SuppressXFrameOptionsHeader = true;
         });
         services.AddConsoleAuthentication();
+        services.AddConsoleApi();
         // A Hangfire client only: deletions are queued for the worker, which erases ciphertext and rows.
         services.AddHangfire((provider, configuration) => configuration.UseSecureDropStorage(provider.GetRequiredService<MetadataDatabase>()));
         services.AddRazorPages()
@@ -70,6 +76,7 @@ public static class ReviewerApp
         app.UseJobsDashboard();
         app.MapEmbeddedStylesheet("/style.css", typeof(ReviewerApp).Assembly, "Assets.style.css").AllowAnonymous();
         app.MapDownloads();
+        app.MapConsoleApi();
         app.MapRazorPages();
         return app;
     }

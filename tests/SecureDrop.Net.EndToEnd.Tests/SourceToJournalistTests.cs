@@ -80,7 +80,7 @@ public sealed partial class SourceToJournalistTests
         var sources = await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(60));
         var conversation = await journalist.Http.GetStringAsync(new Uri(Assert.Single(sources), UriKind.Relative));
         Assert.Contains(tip.Message, WebUtility.HtmlDecode(conversation), StringComparison.Ordinal);
-        var downloads = HtmlForms.Links(conversation, "/items/");
+        var downloads = HtmlForms.Links(conversation, "/items/").Where(link => link.EndsWith("/download", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, downloads.Count);
         foreach (var link in downloads)
         {

@@ -39,4 +39,23 @@ public abstract class ConsoleTestBase : IAsyncLifetime
         Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
         return journalist;
     }
+
+    /// <summary>Submits a form as the browser would: the antiforgery token from <paramref name="pagePath"/>, then the fields.</summary>
+    protected static async Task<HttpResponseMessage> PostFormAsync(JournalistClient journalist, string pagePath, string action, params (string Name, string Value)[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(journalist);
+        var page = await journalist.Http.GetStringAsync(new Uri(pagePath, UriKind.Relative));
+        var values = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))
+            .Append(new KeyValuePair<string, string>("__RequestVerificationToken", HtmlForms.AntiforgeryToken(page)));
+        using var form = new FormUrlEncodedContent(values);
+        return await journalist.Http.PostAsync(new Uri(action, UriKind.Relative), form);
+    }
+
+    /// <summary>An admin adds an account through the page; returns the passphrase shown once.</summary>
+    protected static async Task<string> AddJournalistAsync(JournalistClient admin, string username)
+    {
+        using var response = await PostFormAsync(admin, "/admin/journalists", "/admin/journalists?handler=add", ("username", username));
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return HtmlForms.ElementText(await response.Content.ReadAsStringAsync(), "new-passphrase");
+    }
 }

@@ -20,7 +20,7 @@ public sealed class ConsoleTests : ConsoleTestBase
         Assert.Contains($"/sources/{sourceId}", list, StringComparison.Ordinal);
         var page = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}", UriKind.Relative));
         Assert.Contains("Message with &lt;b&gt;markup&lt;/b&gt; &amp; ampersand", page, StringComparison.Ordinal);
-        var link = Assert.Single(HtmlForms.Links(page, "/items/"));
+        var link = Assert.Single(HtmlForms.Links(page, "/items/"), l => l.EndsWith("/download", StringComparison.Ordinal));
 
         using var download = await journalist.Http.GetAsync(new Uri(link, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);

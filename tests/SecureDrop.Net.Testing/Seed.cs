@@ -48,7 +48,7 @@ public static class Seed
             }
 
             await writer.CommitAsync();
-            items.Add(new NewItem(id, kind, writer.Length, recipient.Fingerprint));
+            items.Add(new NewItem(id, kind, writer.Length, recipient.Fingerprint, ItemMetadata.Seal(recipient, name, content.Length, kind == ItemKind.Message ? "text/plain; charset=utf-8" : "application/octet-stream")));
         }
 
         var submissions = new SubmissionStore(database, time);

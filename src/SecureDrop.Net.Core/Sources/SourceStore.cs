@@ -80,27 +80,13 @@ public sealed class SourceStore
             new { day }).ConfigureAwait(false)).AsList();
     }
 
-    /// <summary>The console's list: sources that have sent something, most recently active first.</summary>
-    public async Task<IReadOnlyList<SourceSummary>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<SourceSummary>(
-            """
-            SELECT s.id AS Id, s.designation AS Designation, s.last_activity_day AS LastActivityDay,
-                   count(DISTINCT sub.id) AS SubmissionCount
-            FROM sources s JOIN submissions sub ON sub.source_id = s.id AND sub.state = 'ready'
-            GROUP BY s.id ORDER BY s.last_activity_day DESC, s.designation
-            """).ConfigureAwait(false);
-        return rows.AsList();
-    }
-
     public async Task<SourceSummary?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await connection.QuerySingleOrDefaultAsync<SourceSummary>(
             """
             SELECT s.id AS Id, s.designation AS Designation, s.last_activity_day AS LastActivityDay,
-                   (SELECT count(*) FROM submissions WHERE source_id = s.id AND state = 'ready') AS SubmissionCount
+                   s.ready_submissions AS SubmissionCount, s.starred AS Starred, s.status AS Status, s.unread_items AS UnreadItems
             FROM sources s WHERE s.id = @id
             """,
             new { id }).ConfigureAwait(false);
@@ -116,4 +102,12 @@ public sealed class SourceSummary
     public string LastActivityDay { get; set; } = "";
 
     public long SubmissionCount { get; set; }
+
+    public bool Starred { get; set; }
+
+    public string Status { get; set; } = SourceStatus.New;
+
+    public long UnreadItems { get; set; }
+
+    public IReadOnlyList<string> Labels { get; set; } = [];
 }

@@ -51,8 +51,8 @@ public sealed class SubmissionStore
             new { submissionId, sourceId, day }, transaction).ConfigureAwait(false);
         await connection.ExecuteAsync(
             """
-            INSERT INTO items (id, submission_id, position, kind, ciphertext_bytes, newsroom_key)
-            VALUES (@Id, @SubmissionId, @Position, @Kind, @CiphertextBytes, @NewsroomKey)
+            INSERT INTO items (id, submission_id, position, kind, ciphertext_bytes, newsroom_key, metadata)
+            VALUES (@Id, @SubmissionId, @Position, @Kind, @CiphertextBytes, @NewsroomKey, @Metadata)
             """,
             items.Select((item, position) => new
             {
@@ -62,6 +62,7 @@ public sealed class SubmissionStore
                 Kind = item.Kind == ItemKind.Message ? "message" : "file",
                 item.CiphertextBytes,
                 item.NewsroomKey,
+                item.Metadata,
             }),
             transaction).ConfigureAwait(false);
         await connection.ExecuteAsync(
@@ -99,11 +100,20 @@ public sealed class SubmissionStore
             "SELECT i.id FROM items i JOIN submissions s ON s.id = i.submission_id WHERE s.source_id = @sourceId", new { sourceId }).ConfigureAwait(false)).AsList();
     }
 
-    /// <summary>Removes a submission's rows (its items go with it). Call after its files are erased.</summary>
+    /// <summary>Removes a submission's rows (its items go with it) and its share of the source's counters. Call after its files are erased.</summary>
     public async Task DeleteSubmissionRowsAsync(string submissionId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            """
+            UPDATE sources SET
+                ready_submissions = ready_submissions - (SELECT count(*) FROM submissions WHERE id = @submissionId AND state = 'ready'),
+                unread_items = unread_items - (SELECT count(*) FROM items i JOIN submissions s ON s.id = i.submission_id
+                                               WHERE s.id = @submissionId AND s.state = 'ready' AND i.is_read = @no)
+            WHERE id = (SELECT source_id FROM submissions WHERE id = @submissionId)
+            """,
+            new { submissionId, no = false }, transaction).ConfigureAwait(false);
         await connection.ExecuteAsync("DELETE FROM items WHERE submission_id = @submissionId", new { submissionId }, transaction).ConfigureAwait(false);
         await connection.ExecuteAsync("DELETE FROM submissions WHERE id = @submissionId", new { submissionId }, transaction).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -116,12 +126,36 @@ public sealed class SubmissionStore
         return (await connection.QueryAsync<string>("SELECT id FROM submissions WHERE received_day < @day", new { day }).ConfigureAwait(false)).AsList();
     }
 
+    /// <summary>
+    /// Marks an ingested submission ready and counts it and its items (unread) on its source, once: a repeated
+    /// ingest finds it ready already and changes nothing. Returns whether it became ready now.
+    /// </summary>
     public async Task<bool> MarkReadyAsync(string submissionId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var changed = await connection.ExecuteAsync(
-            "UPDATE submissions SET state = 'ready' WHERE id = @submissionId", new { submissionId }).ConfigureAwait(false);
+            "UPDATE submissions SET state = 'ready' WHERE id = @submissionId AND state = 'intake'", new { submissionId }, transaction).ConfigureAwait(false);
+        if (changed == 1)
+        {
+            await connection.ExecuteAsync(
+                """
+                UPDATE sources SET ready_submissions = ready_submissions + 1,
+                    unread_items = unread_items + (SELECT count(*) FROM items WHERE submission_id = @submissionId AND is_read = @no)
+                WHERE id = (SELECT source_id FROM submissions WHERE id = @submissionId)
+                """,
+                new { submissionId, no = false }, transaction).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return changed == 1;
+    }
+
+    /// <summary>Stores a sealed header for an item written before headers existed, so it is opened only once.</summary>
+    public async Task SetMetadataAsync(string itemId, byte[] metadata, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync("UPDATE items SET metadata = @metadata WHERE id = @itemId AND metadata IS NULL", new { itemId, metadata }).ConfigureAwait(false);
     }
 
     /// <summary>Every ready item of a source, in the order it was sent.</summary>
@@ -152,7 +186,8 @@ public sealed class SubmissionStore
 
     private const string SelectItems = """
         SELECT i.id AS Id, i.submission_id AS SubmissionId, s.source_id AS SourceId, i.kind AS Kind,
-               i.ciphertext_bytes AS CiphertextBytes, i.newsroom_key AS NewsroomKey, s.received_day AS ReceivedDay
+               i.ciphertext_bytes AS CiphertextBytes, i.newsroom_key AS NewsroomKey, s.received_day AS ReceivedDay,
+               s.number AS SubmissionNumber, i.metadata AS Metadata, i.is_read AS IsRead
         FROM items i JOIN submissions s ON s.id = i.submission_id
         """;
 }
@@ -163,7 +198,8 @@ public enum ItemKind
     File,
 }
 
-public sealed record NewItem(string Id, ItemKind Kind, long CiphertextBytes, string NewsroomKey);
+/// <param name="Metadata">The item's sealed <see cref="ItemMetadata"/> header, or null where none was written.</param>
+public sealed record NewItem(string Id, ItemKind Kind, long CiphertextBytes, string NewsroomKey, byte[]? Metadata = null);
 
 public sealed class StoredItem
 {
@@ -180,6 +216,13 @@ public sealed class StoredItem
     public string NewsroomKey { get; set; } = "";
 
     public string ReceivedDay { get; set; } = "";
+
+    public int SubmissionNumber { get; set; }
+
+    /// <summary>The sealed <see cref="ItemMetadata"/> header; null for items stored before headers existed.</summary>
+    public byte[]? Metadata { get; set; }
+
+    public bool IsRead { get; set; }
 
     public bool IsMessage => Kind == "message";
 }

@@ -6,7 +6,8 @@ namespace SecureDrop.Net.Reviewer.Items;
 
 /// <summary>
 /// Decrypts vault items for a journalist's session. Plaintext is released only after the OpenPGP integrity check
-/// passes: it is collected in memory first, and never written to disk on the server.
+/// passes: it is collected in memory first, and never written to disk on the server (the one exception is the
+/// metadata-scrubbed copy, see <see cref="Scrubber"/>).
 /// </summary>
 internal sealed class ItemReader
 {
@@ -14,10 +15,12 @@ internal sealed class ItemReader
     public const long InMemoryLimit = 64L * 1024 * 1024;
 
     private readonly ItemFiles _files;
+    private readonly SubmissionStore _submissions;
 
-    public ItemReader(ItemFiles files)
+    public ItemReader(ItemFiles files, SubmissionStore submissions)
     {
         _files = files;
+        _submissions = submissions;
     }
 
     public DecryptedItem Decrypt(StoredItem item, UnlockedSession session)
@@ -28,6 +31,31 @@ internal sealed class ItemReader
         using var plaintext = new MemoryStream();
         var name = MessageDecryptor.Decrypt(ciphertext, key, plaintext);
         return new DecryptedItem(name, plaintext.ToArray());
+    }
+
+    /// <summary>
+    /// The item's name, size and type from its small sealed header. Items stored before headers existed are
+    /// decrypted once (without keeping the plaintext) and given a header, so the next listing is cheap.
+    /// </summary>
+    public async Task<ItemMetadata> HeaderAsync(StoredItem item, UnlockedSession session, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var key = KeyFor(item, session);
+        if (item.Metadata is not null)
+        {
+            return ItemMetadata.Open(item.Metadata, key);
+        }
+
+        var counter = new CountingSink();
+        string name;
+        using (var ciphertext = _files.OpenVaultItem(item.Id))
+        {
+            name = MessageDecryptor.Decrypt(ciphertext, key, counter);
+        }
+
+        var header = new ItemMetadata(name, counter.Length, item.IsMessage ? "text/plain; charset=utf-8" : "application/octet-stream");
+        await _submissions.SetMetadataAsync(item.Id, ItemMetadata.Seal(key.PublicKey, header.FileName, header.Size, header.ContentType), cancellationToken);
+        return header;
     }
 
     /// <summary>Checks a large item's integrity without keeping its plaintext, then returns its file name.</summary>
@@ -46,9 +74,69 @@ internal sealed class ItemReader
         MessageDecryptor.Decrypt(ciphertext, KeyFor(item, session), output);
     }
 
+    /// <summary>
+    /// Writes an item's verified plaintext to <paramref name="output"/>: small items are decrypted into memory and
+    /// checked first; large ones are checked in a first pass and streamed in a second. Returns the literal name.
+    /// </summary>
+    public string CopyVerifiedTo(StoredItem item, UnlockedSession session, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        ArgumentNullException.ThrowIfNull(output);
+        if (item.CiphertextBytes <= InMemoryLimit)
+        {
+            var decrypted = Decrypt(item, session);
+            try
+            {
+                output.Write(decrypted.Content);
+                return decrypted.FileName;
+            }
+            finally
+            {
+                Array.Clear(decrypted.Content);
+            }
+        }
+
+        var name = Verify(item, session);
+        DecryptTo(item, session, output);
+        return name;
+    }
+
+    public FileStream OpenCiphertext(StoredItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return _files.OpenVaultItem(item.Id);
+    }
+
     private static NewsroomSecretKey KeyFor(StoredItem item, UnlockedSession session) =>
         session.KeyFor(item.NewsroomKey)
         ?? throw new CryptoException($"The newsroom key {item.NewsroomKey} that this item needs is not available.");
+
+    private sealed class CountingSink : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Position;
+
+        public override long Position { get; set; }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Position += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => Position += buffer.Length;
+    }
 }
 
 internal sealed record DecryptedItem(string FileName, byte[] Content);

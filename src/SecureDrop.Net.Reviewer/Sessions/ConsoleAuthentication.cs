@@ -19,8 +19,8 @@ internal static class ConsoleAuthentication
 
     public static IServiceCollection AddConsoleAuthentication(this IServiceCollection services)
     {
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(options =>
+        var authentication = services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme);
+        authentication.AddCookie(options =>
             {
                 options.Cookie.Name = "sdnet-console";
                 options.Cookie.HttpOnly = true;
@@ -34,7 +34,7 @@ internal static class ConsoleAuthentication
                 options.Events.OnValidatePrincipal = context =>
                 {
                     var sessions = context.HttpContext.RequestServices.GetRequiredService<JournalistSessions>();
-                    if (sessions.Find(context.Principal?.FindFirstValue(SessionClaim)) is null)
+                    if (sessions.Find(context.Principal?.FindFirstValue(SessionClaim)) is not { IsApiToken: false })
                     {
                         context.RejectPrincipal();
                     }
@@ -43,13 +43,15 @@ internal static class ConsoleAuthentication
                 };
             });
         // Everything needs a session past both factors, except the sign-in pages themselves.
-        services.AddAuthorizationBuilder()
+        var authorization = services.AddAuthorizationBuilder();
+        authorization
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser()
                 .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: true }).Build())
             .AddPolicy(AdminPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(AdminRole)
                 .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: true, IsAdmin: true }))
             .AddPolicy(SecondFactorPolicy, policy => policy.RequireAuthenticatedUser()
                 .RequireAssertion(context => context.Resource is HttpContext http && http.UnlockedSession() is { SecondFactorDone: false }));
+        Api.BearerTokens.AddTo(authentication, authorization);
         return services;
     }
 
@@ -66,5 +68,10 @@ internal static class ConsoleAuthentication
 
     /// <summary>The unlocked session behind the signed-in user; the fallback policy guarantees one exists.</summary>
     public static UnlockedSession? UnlockedSession(this HttpContext context) =>
-        context.RequestServices.GetRequiredService<JournalistSessions>().Find(context.User.FindFirstValue(SessionClaim));
+        context?.User.Identity?.AuthenticationType == Api.BearerTokens.SchemeName
+            ? context.RequestServices.GetRequiredService<JournalistSessions>().Find(context.User.FindFirstValue(SessionClaim)) is { IsApiToken: true } token ? token : null
+            : CookieSession(context!);
+
+    private static UnlockedSession? CookieSession(HttpContext context) =>
+        context.RequestServices.GetRequiredService<JournalistSessions>().Find(context.User.FindFirstValue(SessionClaim)) is { IsApiToken: false } session ? session : null;
 }

@@ -14,6 +14,9 @@ internal sealed class JournalistSessions
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
     public static readonly TimeSpan AbsoluteTimeout = TimeSpan.FromHours(8);
 
+    /// <summary>API tokens are short-lived: a desktop client signs in again (passphrase and a fresh code) after this.</summary>
+    public static readonly TimeSpan ApiTokenLifetime = TimeSpan.FromMinutes(15);
+
     private readonly ConcurrentDictionary<string, UnlockedSession> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
 
@@ -23,12 +26,19 @@ internal sealed class JournalistSessions
     }
 
     /// <summary>Starts a session that takes ownership of the vault key and the newsroom keys.</summary>
-    public string Start(string journalistId, string username, bool isAdmin, byte[] vaultKey, IReadOnlyList<NewsroomSecretKey> keys)
+    /// <param name="isApiToken">A bearer-token session of the JSON API: short-lived, and never reachable through a cookie.</param>
+    public string Start(string journalistId, string username, bool isAdmin, byte[] vaultKey, IReadOnlyList<NewsroomSecretKey> keys, bool isApiToken = false)
     {
         RemoveExpired();
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = _time.GetUtcNow();
-        _sessions[id] = new UnlockedSession(journalistId, username, isAdmin, vaultKey, keys, now) { LastSeen = now };
+        _sessions[id] = new UnlockedSession(journalistId, username, isAdmin, vaultKey, keys, now)
+        {
+            LastSeen = now,
+            PassphraseEnteredAt = now,
+            IsApiToken = isApiToken,
+            SecondFactorDone = isApiToken,
+        };
         return id;
     }
 
@@ -40,7 +50,7 @@ internal sealed class JournalistSessions
         }
 
         var now = _time.GetUtcNow();
-        if (now - session.LastSeen > IdleTimeout || now - session.Started > AbsoluteTimeout)
+        if (Expired(session, now))
         {
             End(sessionId);
             return null;
@@ -58,12 +68,15 @@ internal sealed class JournalistSessions
         }
     }
 
+    private static bool Expired(UnlockedSession session, DateTimeOffset now) =>
+        now - session.LastSeen > IdleTimeout || now - session.Started > (session.IsApiToken ? ApiTokenLifetime : AbsoluteTimeout);
+
     private void RemoveExpired()
     {
         var now = _time.GetUtcNow();
         foreach (var (id, session) in _sessions)
         {
-            if (now - session.LastSeen > IdleTimeout || now - session.Started > AbsoluteTimeout)
+            if (Expired(session, now))
             {
                 End(id);
             }
@@ -96,6 +109,12 @@ internal sealed class UnlockedSession
     public DateTimeOffset Started { get; }
 
     public DateTimeOffset LastSeen { get; set; }
+
+    /// <summary>When the journalist last typed their passphrase: at sign-in, or again for an admin action.</summary>
+    public DateTimeOffset PassphraseEnteredAt { get; set; }
+
+    /// <summary>A JSON API bearer token rather than a console cookie.</summary>
+    public bool IsApiToken { get; init; }
 
     /// <summary>False between the passphrase and the TOTP code: the session can reach the second-factor pages only.</summary>
     public bool SecondFactorDone { get; set; }

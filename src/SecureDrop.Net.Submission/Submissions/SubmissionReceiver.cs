@@ -177,7 +177,9 @@ internal sealed partial class SubmissionReceiver
             received = kind == ItemKind.Message
                 ? received with { MessageBytes = item.PlaintextBytes }
                 : received with { FileCount = received.FileCount + 1, FileBytes = received.FileBytes + item.PlaintextBytes };
-            received.Items.Add(new NewItem(item.Id, kind, item.Writer.Length, recipient.Fingerprint));
+            // The console lists name, size and type from this small sealed header instead of decrypting the item.
+            var header = ItemMetadata.Seal(recipient, literalName, item.PlaintextBytes, kind == ItemKind.Message ? "text/plain; charset=utf-8" : section.ContentType);
+            received.Items.Add(new NewItem(item.Id, kind, item.Writer.Length, recipient.Fingerprint, header));
         }
 
         return received.Items.Count == 0

@@ -12,9 +12,11 @@ namespace SecureDrop.Net.Reviewer.Pages.Admin;
 
 /// <summary>
 /// Journalist accounts, for admins past both factors. Adding an account or resetting a passphrase wraps the vault
-/// key, taken from the admin's own unlocked session, under a new generated passphrase shown once.
+/// key, taken from the admin's own unlocked session, under a new generated passphrase shown once. Every change
+/// needs the admin's passphrase typed within the last few minutes.
 /// </summary>
 [Authorize(Policy = ConsoleAuthentication.AdminPolicy)]
+[RecentPassphrase]
 [RequestSizeLimit(16 * 1024)]
 internal sealed partial class JournalistsModel : PageModel
 {

@@ -1,105 +1,125 @@
-using System.Text;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Reviewer.Sources;
 
 namespace SecureDrop.Net.Reviewer.Pages.Sources;
 
-/// <summary>One source's conversation: messages decrypted in place (Razor escapes them), files as download links.</summary>
+/// <summary>
+/// One source's conversation, with its star, status, labels and read flags. Every change is a POST (antiforgery
+/// checked by Razor Pages) that the audit log records, then a redirect back here.
+/// </summary>
+// Large enough for a reply of ReplyComposer.MaxCharacters in any script (up to 4 bytes each in UTF-8).
+[RequestSizeLimit(128 * 1024)]
 internal sealed class SourceModel : PageModel
 {
-    private readonly SourceStore _sources;
-    private readonly SubmissionStore _submissions;
-    private readonly ItemReader _reader;
-    private readonly AuditLog _audit;
+    private readonly Conversation _conversation;
+    private readonly SourceActions _actions;
+    private readonly Scrubber _scrubber;
     private readonly IOptions<RetentionOptions> _retention;
     private readonly TimeProvider _time;
 
-    public SourceModel(SourceStore sources, SubmissionStore submissions, ItemReader reader, AuditLog audit, IOptions<RetentionOptions> retention, TimeProvider time)
+    public SourceModel(Conversation conversation, SourceActions actions, Scrubber scrubber, IOptions<RetentionOptions> retention, TimeProvider time)
     {
-        _sources = sources;
-        _submissions = submissions;
-        _reader = reader;
-        _audit = audit;
+        _conversation = conversation;
+        _actions = actions;
+        _scrubber = scrubber;
         _retention = retention;
         _time = time;
     }
+
+    [FromRoute]
+    public string Id { get; set; } = "";
 
     public SourceSummary Source { get; private set; } = new();
 
     public IReadOnlyList<ConversationEntry> Entries { get; private set; } = [];
 
+    public string? Error { get; private set; }
+
+    public bool CanScrub(ItemMetadata file) => _scrubber.Supports(file?.FileName ?? "");
+
     /// <summary>The day a submission expires under retention, when that is near enough to warn about.</summary>
     public string? ExpiryWarning(StoredItem item) =>
         RetentionNotice.ExpiryWarning(item?.ReceivedDay ?? "", _retention.Value, _time.GetUtcNow());
 
-    public async Task<IActionResult> OnGetAsync(string id)
+    public static string Size(long bytes) => bytes switch
     {
-        var session = HttpContext.UnlockedSession();
-        var source = Ids.IsWellFormed(id) ? await _sources.GetAsync(id, HttpContext.RequestAborted) : null;
-        if (source is null || session is null)
+        < 1024 => $"{bytes} bytes",
+        < 1024 * 1024 => $"{bytes / 1024.0:0.#} KiB",
+        < 1024L * 1024 * 1024 => $"{bytes / (1024.0 * 1024):0.#} MiB",
+        _ => $"{bytes / (1024.0 * 1024 * 1024):0.##} GiB",
+    };
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        var opened = await _conversation.OpenAsync(Id, HttpContext.UnlockedSession()!, HttpContext.RequestAborted);
+        if (opened is null)
         {
             return NotFound();
         }
 
-        Source = source;
-        var entries = new List<ConversationEntry>();
-        foreach (var item in await _submissions.ItemsOfSourceAsync(id, HttpContext.RequestAborted))
-        {
-            entries.Add(Open(item, session));
-        }
-
-        Entries = entries;
-        await _audit.RecordAsync(session.JournalistId, "view source", id, HttpContext.RequestAborted);
+        Source = opened.Source;
+        Entries = opened.Entries;
         return Page();
     }
 
+    public Task<IActionResult> OnPostStarAsync([FromForm(Name = "starred")] bool starred) =>
+        ApplyAsync(session => _actions.StarAsync(session, Id, starred, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostStatusAsync([FromForm(Name = "status")] string? status) =>
+        ApplyAsync(session => _actions.StatusAsync(session, Id, status, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostLabelAsync([FromForm(Name = "label")] string? label) =>
+        ApplyAsync(session => _actions.AddLabelAsync(session, Id, label, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostUnlabelAsync([FromForm(Name = "label")] string? label) =>
+        ApplyAsync(session => _actions.RemoveLabelAsync(session, Id, label, HttpContext.RequestAborted));
+
+    public Task<IActionResult> OnPostReadAsync([FromForm(Name = "item")] string? item, [FromForm(Name = "read")] bool read) =>
+        ApplyAsync(session => _actions.SetReadAsync(session, Id, string.IsNullOrEmpty(item) ? null : item, read, HttpContext.RequestAborted));
+
     /// <summary>The reply form (see Replies/ReplyComposer); antiforgery is checked as on every console POST.</summary>
-    public async Task<IActionResult> OnPostReplyAsync(string id, [FromForm(Name = "reply")] string? reply, [FromServices] Replies.ReplyComposer composer)
+    public async Task<IActionResult> OnPostReplyAsync([FromForm(Name = "reply")] string? reply, [FromServices] Replies.ReplyComposer composer, [FromServices] SourceStore sources)
     {
         ArgumentNullException.ThrowIfNull(composer);
+        ArgumentNullException.ThrowIfNull(sources);
         var session = HttpContext.UnlockedSession();
-        if (session is null || !Ids.IsWellFormed(id) || await _sources.GetAsync(id, HttpContext.RequestAborted) is null)
+        if (session is null || !Ids.IsWellFormed(Id) || await sources.GetAsync(Id, HttpContext.RequestAborted) is null)
         {
             return NotFound();
         }
 
-        return await composer.SendAsync(id, reply, session.JournalistId, HttpContext.RequestAborted) switch
+        return await composer.SendAsync(Id, reply, session.JournalistId, HttpContext.RequestAborted) switch
         {
-            null => Redirect($"/sources/{id}#replies"),
+            null => Redirect($"/sources/{Id}#replies"),
             Replies.ReplyRefusal.Empty => Replies.ReplyPages.Refused("The reply is empty: write something to send. Nothing was sent."),
             Replies.ReplyRefusal.TooLong => Replies.ReplyPages.Refused($"The reply is longer than {Replies.ReplyComposer.MaxCharacters} characters. Nothing was sent."),
             _ => Replies.ReplyPages.Refused("This source has no reply key yet: it gets one at its next sign-in with its codename. Nothing was sent."),
         };
     }
 
-    private ConversationEntry Open(StoredItem item, UnlockedSession session)
+    private async Task<IActionResult> ApplyAsync(Func<UnlockedSession, Task<ActionOutcome>> action)
     {
-        try
+        var outcome = await action(HttpContext.UnlockedSession()!);
+        if (outcome.Missing)
         {
-            if (item.IsMessage)
-            {
-                var message = _reader.Decrypt(item, session);
-                return new ConversationEntry(item, Encoding.UTF8.GetString(message.Content), null, null);
-            }
+            return NotFound();
+        }
 
-            // Only the name is needed here; the content is decrypted again when the file is downloaded.
-            var name = item.CiphertextBytes <= ItemReader.InMemoryLimit ? _reader.Decrypt(item, session).FileName : _reader.Verify(item, session);
-            return new ConversationEntry(item, null, name, null);
-        }
-        catch (CryptoException exception)
+        if (outcome.Problem is not null)
         {
-            return new ConversationEntry(item, null, null, "This item cannot be decrypted: " + exception.Message);
+            var result = await OnGetAsync();
+            Error = outcome.Problem;
+            return result is PageResult ? new PageResult { StatusCode = StatusCodes.Status400BadRequest } : result;
         }
+
+        return Redirect($"/sources/{Id}");
     }
 }
-
-internal sealed record ConversationEntry(StoredItem Item, string? Text, string? FileName, string? Error);

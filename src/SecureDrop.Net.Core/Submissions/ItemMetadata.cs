@@ -1,0 +1,71 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SecureDrop.Net.Crypto;
+
+namespace SecureDrop.Net.Core.Submissions;
+
+/// <summary>
+/// What the console lists about an item without decrypting the item itself: the original file name, the plaintext
+/// size and the content type the browser declared. It is sealed at ingress as a small OpenPGP message to the
+/// newsroom key (so the database holds it only encrypted, like the name inside the item), padded to a fixed
+/// length so its size says nothing about the name's.
+/// </summary>
+public sealed record ItemMetadata(string FileName, long Size, string ContentType)
+{
+    /// <summary>Plaintext length of every header: room for a 255-byte name and a content type, JSON-escaped.</summary>
+    private const int PaddedBytes = 1024;
+    private const int MaxContentTypeChars = 100;
+
+    public static byte[] Seal(NewsroomPublicKey recipient, string fileName, long size, string? contentType)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        ArgumentNullException.ThrowIfNull(fileName);
+        var type = string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType.Trim();
+        if (type.Length > MaxContentTypeChars)
+        {
+            type = type[..MaxContentTypeChars];
+        }
+
+        var json = JsonSerializer.SerializeToUtf8Bytes(new Header(fileName, size, type), HeaderJson.Default.Header);
+        var padded = new byte[Math.Max(PaddedBytes, json.Length)];
+        json.CopyTo(padded, 0);
+        padded.AsSpan(json.Length).Fill((byte)' ');
+        using var output = new MemoryStream();
+        using (var encryptor = MessageEncryptor.Open(output, recipient, ""))
+        {
+            encryptor.Write(padded);
+        }
+
+        Array.Clear(padded);
+        return output.ToArray();
+    }
+
+    /// <summary>Opens a header sealed by <see cref="Seal"/>.</summary>
+    /// <exception cref="CryptoException">When the header is not for this key, altered, or not a header.</exception>
+    public static ItemMetadata Open(byte[] sealedHeader, NewsroomSecretKey key)
+    {
+        ArgumentNullException.ThrowIfNull(sealedHeader);
+        using var input = new MemoryStream(sealedHeader, writable: false);
+        using var plaintext = new MemoryStream();
+        MessageDecryptor.Decrypt(input, key, plaintext);
+        try
+        {
+            var header = JsonSerializer.Deserialize(plaintext.ToArray().AsSpan().TrimEnd((byte)' '), HeaderJson.Default.Header)
+                ?? throw new CryptoException("The item's metadata header is empty.");
+            return new ItemMetadata(header.Name ?? "", header.Size, header.Type ?? "application/octet-stream");
+        }
+        catch (JsonException)
+        {
+            throw new CryptoException("The item's metadata header is not readable.");
+        }
+    }
+
+    internal sealed record Header(
+        [property: JsonPropertyName("name")] string? Name,
+        [property: JsonPropertyName("size")] long Size,
+        [property: JsonPropertyName("type")] string? Type);
+}
+
+[JsonSerializable(typeof(ItemMetadata.Header))]
+internal sealed partial class HeaderJson : JsonSerializerContext;

@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Reviewer.Sessions;
+
+namespace SecureDrop.Net.Reviewer.Api;
+
+/// <summary>
+/// Exchanges passphrase and a TOTP code for a short-lived bearer token, with the console's rules: Argon2id on
+/// unknown names too, the same throttle and lockout, each code once, and only accounts that have enrolled an
+/// authenticator in the console (enrolment needs the QR page, not an API).
+/// </summary>
+internal sealed partial class ApiSignIn
+{
+    private const string Refusal = "Unknown user name, wrong passphrase or wrong code.";
+    private readonly JournalistStore _journalists;
+    private readonly NewsroomKeys _keys;
+    private readonly JournalistSessions _sessions;
+    private readonly SignInThrottle _throttle;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ApiSignIn> _logger;
+
+    public ApiSignIn(JournalistStore journalists, NewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, TimeProvider time, ILogger<ApiSignIn> logger)
+    {
+        _journalists = journalists;
+        _keys = keys;
+        _sessions = sessions;
+        _throttle = throttle;
+        _audit = audit;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<IResult> SignInAsync(TokenRequest? request, CancellationToken cancellationToken)
+    {
+        var username = (request?.Username ?? "").Trim();
+        var passphrase = request?.Passphrase ?? "";
+        if (username.Length is 0 or > 64 || passphrase.Length is 0 or > 1024 || request?.Code is not { Length: > 0 and <= 16 })
+        {
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, "Give username, passphrase and code.");
+        }
+
+        if (_throttle.MustWait(username))
+        {
+            return ApiResults.Problem(StatusCodes.Status429TooManyRequests, "Too many attempts for this user name. Wait a minute, then try again.");
+        }
+
+        var account = await _journalists.FindByUsernameAsync(username, cancellationToken);
+        if (account is null)
+        {
+            JournalistCredentials.SpendEquivalentTime(passphrase);
+            _throttle.RecordFailure(username);
+            return ApiResults.Problem(StatusCodes.Status401Unauthorized, Refusal);
+        }
+
+        var vaultKey = JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id);
+        if (vaultKey is null || account.TotpSecretSealed is null || !await CodeMatchesAsync(account, vaultKey, request.Code, cancellationToken))
+        {
+            if (vaultKey is not null)
+            {
+                CryptographicOperations.ZeroMemory(vaultKey);
+            }
+
+            _throttle.RecordFailure(username);
+            await _journalists.RecordFailedAttemptAsync(account.Id, SignInThrottle.LockAfterFailures, cancellationToken);
+            await _audit.RecordAsync(account.Id, "failed api sign-in", cancellationToken: cancellationToken);
+            return ApiResults.Problem(StatusCodes.Status401Unauthorized, account.TotpSecretSealed is null && vaultKey is not null
+                ? "Sign in to the console once to enrol an authenticator before using the API."
+                : Refusal);
+        }
+
+        if (account.Locked || account.Disabled)
+        {
+            CryptographicOperations.ZeroMemory(vaultKey);
+            return ApiResults.Problem(StatusCodes.Status403Forbidden, account.Disabled ? "This account is disabled." : "This account is locked. An admin can unlock it.");
+        }
+
+        var token = _sessions.Start(account.Id, account.Username, account.IsAdmin, vaultKey, _keys.UnsealSecretKeys(vaultKey), isApiToken: true);
+        _throttle.Clear(username);
+        await _journalists.ResetFailedAttemptsAsync(account.Id, cancellationToken);
+        await _audit.RecordAsync(account.Id, "api sign-in", cancellationToken: cancellationToken);
+        LogTokenIssued(account.Id);
+        return Results.Ok(new TokenResponse(token, "Bearer", (int)JournalistSessions.ApiTokenLifetime.TotalSeconds));
+    }
+
+    private async Task<bool> CodeMatchesAsync(JournalistAccount account, byte[] vaultKey, string code, CancellationToken cancellationToken)
+    {
+        var secret = TotpCodes.Open(account.TotpSecretSealed!, vaultKey, account.Id);
+        try
+        {
+            var step = TotpCodes.MatchingStep(secret, code, _time.GetUtcNow());
+            return step is not null && await _journalists.ClaimTotpStepAsync(account.Id, step.Value, cancellationToken);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "API token issued to journalist {JournalistId}")]
+    private partial void LogTokenIssued(string journalistId);
+}

@@ -1,0 +1,222 @@
+using System.IO.Compression;
+using System.IO.Pipelines;
+using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Reviewer.Sessions;
+
+namespace SecureDrop.Net.Reviewer.Items;
+
+/// <summary>
+/// Every way an item leaves the console: decrypted, as the original ciphertext for an air-gapped machine, several
+/// in one zip, or as a metadata-scrubbed copy. Used by the pages' links and by the JSON API alike; each download is
+/// audit-logged and marks what it delivered as read. Responses are attachments, never sniffed or cached (the
+/// security-headers middleware sends <c>nosniff</c> and <c>no-store</c> on everything).
+/// </summary>
+internal sealed class ItemDownloads
+{
+    public const int MaxZipItems = 500;
+    private readonly SubmissionStore _submissions;
+    private readonly SourceStore _sources;
+    private readonly SourceTriage _triage;
+    private readonly ItemReader _reader;
+    private readonly Scrubber _scrubber;
+    private readonly AuditLog _audit;
+
+    public ItemDownloads(SubmissionStore submissions, SourceStore sources, SourceTriage triage, ItemReader reader, Scrubber scrubber, AuditLog audit)
+    {
+        _submissions = submissions;
+        _sources = sources;
+        _triage = triage;
+        _reader = reader;
+        _scrubber = scrubber;
+        _audit = audit;
+    }
+
+    public async Task<IResult> DecryptedAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
+    {
+        var item = await FindAsync(id, cancellationToken);
+        if (item is null)
+        {
+            return Results.NotFound();
+        }
+
+        await _audit.RecordAsync(session.JournalistId, "download item", item.Id, cancellationToken);
+        try
+        {
+            IResult result;
+            if (item.CiphertextBytes <= ItemReader.InMemoryLimit)
+            {
+                var decrypted = _reader.Decrypt(item, session);
+                result = Results.File(decrypted.Content, "application/octet-stream", DownloadName(decrypted.FileName, item));
+            }
+            else
+            {
+                var name = _reader.Verify(item, session);
+                result = Results.Stream(output => PumpAsync(output, stream => _reader.DecryptTo(item, session, stream)), "application/octet-stream", DownloadName(name, item));
+            }
+
+            await _triage.SetReadAsync(item.SourceId, [item.Id], read: true, cancellationToken);
+            return result;
+        }
+        catch (CryptoException exception)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "This item cannot be decrypted", exception.Message);
+        }
+    }
+
+    /// <summary>The vault file as it is, for decryption with the newsroom key on an air-gapped machine.</summary>
+    public async Task<IResult> CiphertextAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
+    {
+        var item = await FindAsync(id, cancellationToken);
+        if (item is null)
+        {
+            return Results.NotFound();
+        }
+
+        await _audit.RecordAsync(session.JournalistId, "download ciphertext", item.Id, cancellationToken);
+        return Results.File(_reader.OpenCiphertext(item), "application/pgp-encrypted", $"{item.Id}.gpg");
+    }
+
+    /// <summary>Several items of one source in one zip, streamed; each item's integrity is checked before it is added.</summary>
+    public async Task<IResult> ZipAsync(string sourceId, IReadOnlyCollection<string> itemIds, UnlockedSession session, CancellationToken cancellationToken)
+    {
+        var source = Ids.IsWellFormed(sourceId) ? await _sources.GetAsync(sourceId, cancellationToken) : null;
+        if (source is null)
+        {
+            return Results.NotFound();
+        }
+
+        var wanted = itemIds.Where(Ids.IsWellFormed).ToHashSet(StringComparer.Ordinal);
+        var items = (await _submissions.ItemsOfSourceAsync(sourceId, cancellationToken)).Where(item => wanted.Contains(item.Id)).ToList();
+        if (items.Count == 0 || items.Count != wanted.Count || wanted.Count != itemIds.Count)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Choose the items to download", "Select one or more items of this source, then download them as a zip.");
+        }
+
+        if (items.Count > MaxZipItems)
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Too many items", $"A zip holds at most {MaxZipItems} items.");
+        }
+
+        var headers = new Dictionary<string, ItemMetadata>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var item in items)
+            {
+                headers[item.Id] = await _reader.HeaderAsync(item, session, cancellationToken);
+            }
+        }
+        catch (CryptoException exception)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "An item cannot be decrypted", exception.Message);
+        }
+
+        await _audit.RecordAsync(session.JournalistId, "download zip", $"{sourceId} ({items.Count} items)", cancellationToken);
+        await _triage.SetReadAsync(sourceId, [.. wanted], read: true, cancellationToken);
+        return Results.Stream(
+            output => PumpAsync(output, stream => WriteZip(stream, items, headers, session)),
+            "application/zip",
+            ZipEntryName(source.Designation.Replace(' ', '-')) + ".zip");
+    }
+
+    public async Task<IResult> ScrubbedAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
+    {
+        var item = await FindAsync(id, cancellationToken);
+        if (item is null)
+        {
+            return Results.NotFound();
+        }
+
+        if (!_scrubber.Available)
+        {
+            return Problem(StatusCodes.Status501NotImplemented, "Metadata scrubbing is not installed", "Install Debian's mat2 on the console's machine to offer scrubbed copies.");
+        }
+
+        ItemMetadata header;
+        try
+        {
+            header = await _reader.HeaderAsync(item, session, cancellationToken);
+        }
+        catch (CryptoException exception)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "This item cannot be decrypted", exception.Message);
+        }
+
+        if (!_scrubber.Supports(header.FileName))
+        {
+            return Problem(StatusCodes.Status415UnsupportedMediaType, "mat2 cannot clean this kind of file",
+                $"mat2 has no cleaner for files like “{header.FileName}”. Download the original, or the ciphertext for an air-gapped machine, and treat its metadata with care.");
+        }
+
+        await _audit.RecordAsync(session.JournalistId, "download scrubbed", item.Id, cancellationToken);
+        var scrubbed = await _scrubber.ScrubAsync(item, header.FileName, session, cancellationToken);
+        if (scrubbed.Error is not null)
+        {
+            return Problem(StatusCodes.Status422UnprocessableEntity, "mat2 could not clean this file", scrubbed.Error);
+        }
+
+        await _triage.SetReadAsync(item.SourceId, [item.Id], read: true, cancellationToken);
+        return Results.Stream(
+            async output =>
+            {
+                await using var file = scrubbed.Open();
+                await file.CopyToAsync(output, cancellationToken);
+            },
+            "application/octet-stream",
+            "scrubbed-" + DownloadName(header.FileName, item));
+    }
+
+    private async Task<StoredItem?> FindAsync(string id, CancellationToken cancellationToken) =>
+        Ids.IsWellFormed(id) ? await _submissions.ItemAsync(id, cancellationToken) : null;
+
+    private void WriteZip(Stream output, List<StoredItem> items, Dictionary<string, ItemMetadata> headers, UnlockedSession session)
+    {
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var item in items)
+        {
+            var baseName = item.IsMessage ? "message.txt" : ZipEntryName(headers[item.Id].FileName);
+            var name = $"{item.SubmissionNumber:D3}-{baseName}";
+            for (var n = 2; !used.Add(name); n++)
+            {
+                name = $"{item.SubmissionNumber:D3}-{n}-{baseName}";
+            }
+
+            // Stored, not deflated: the files are the journalist's to compress, and the console's cores are better spent decrypting.
+            var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
+            using var entryStream = entry.Open();
+            _reader.CopyVerifiedTo(item, session, entryStream);
+        }
+    }
+
+    /// <summary>
+    /// BouncyCastle decrypts synchronously and ASP.NET forbids synchronous response writes: produce on a worker
+    /// thread into a pipe and copy the pipe to the response asynchronously.
+    /// </summary>
+    private static async Task PumpAsync(Stream output, Action<Stream> produce)
+    {
+        var pipe = new Pipe();
+        var producer = Task.Run(async () =>
+        {
+            await using var writer = pipe.Writer.AsStream();
+            produce(writer);
+        });
+        await pipe.Reader.CopyToAsync(output);
+        await producer;
+    }
+
+    private static string DownloadName(string literalName, StoredItem item) =>
+        string.IsNullOrWhiteSpace(literalName) ? item.Id + (item.IsMessage ? ".txt" : ".bin") : literalName;
+
+    /// <summary>A name safe inside a zip on any system: no directories, no control or reserved characters.</summary>
+    private static string ZipEntryName(string name)
+    {
+        var cleaned = new string([.. name.Select(c => char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' ? '_' : c)]).Trim(' ', '.');
+        return cleaned.Length == 0 ? "file" : cleaned;
+    }
+
+    private static IResult Problem(int status, string title, string detail) => Results.Problem(statusCode: status, title: title, detail: detail);
+}

@@ -1,0 +1,104 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Reviewer.Tests;
+
+/// <summary>Ciphertext, zip and metadata-scrubbed downloads.</summary>
+public sealed class DownloadTests : ConsoleTestBase
+{
+    [Fact]
+    public async Task Ciphertext_IsTheVaultFileByteForByte_AsAnAttachmentNotNamedAfterTheFile()
+    {
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, ("secret-name.doc", [1, 2, 3]));
+        using var journalist = await SignedInAsync();
+        var page = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}", UriKind.Relative));
+        var link = HtmlForms.Links(page, "/items/").Single(l => l.EndsWith("/ciphertext", StringComparison.Ordinal));
+
+        using var response = await journalist.Http.GetAsync(new Uri(link, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.DoesNotContain("secret", response.Content.Headers.ContentDisposition?.ToString() ?? "", StringComparison.Ordinal);
+        Assert.True(response.Headers.CacheControl?.NoStore);
+        var itemId = link.Split('/')[2];
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(Instance.Data.VaultDirectory, itemId + ".gpg")), await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
+    public async Task Zip_OfSelectedItems_HoldsTheirPlaintext_AndNothingElse()
+    {
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, "the message", ("../../etc/a.txt", Encoding.UTF8.GetBytes("file a")), ("b.txt", Encoding.UTF8.GetBytes("file b")));
+        using var journalist = await SignedInAsync();
+        var page = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}", UriKind.Relative));
+        var ids = HtmlForms.Links(page, "/items/").Where(l => l.EndsWith("/download", StringComparison.Ordinal)).Select(l => l.Split('/')[2]).ToList();
+        Assert.Equal(2, ids.Count);
+
+        using var response = await journalist.Http.GetAsync(new Uri($"/sources/{sourceId}/zip?item={ids[0]}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        using var zip = new ZipArchive(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        var entry = Assert.Single(zip.Entries);
+        Assert.DoesNotContain('/', entry.FullName);
+        Assert.EndsWith("a.txt", entry.FullName, StringComparison.Ordinal);
+        using var reader = new StreamReader(entry.Open());
+        Assert.Equal("file a", await reader.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Zip_WithAnItemOfAnotherSource_Returns400()
+    {
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, "mine");
+        var (_, _) = await Seed.SubmissionAsync(Instance, null, ("other.txt", [1]));
+        using var journalist = await SignedInAsync();
+        var otherItem = (await new Core.Submissions.SubmissionStore(Instance.Database, TimeProvider.System).AllReadyItemsAsync()).Single(i => i.SourceId != sourceId).Id;
+
+        using var response = await journalist.Http.GetAsync(new Uri($"/sources/{sourceId}/zip?item={otherItem}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Choose the items", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Scrubbed_RemovesMetadataWithMat2_AndLeavesNoPlaintextBehind()
+    {
+        Assert.True(File.Exists("/usr/bin/mat2"), "Debian's mat2 is a test dependency (ops/dev/install-test-dependencies.sh)");
+        var html = "<html><head><meta name=\"author\" content=\"Jane Leaker\"/><title>t</title></head><body><p>the body</p></body></html>";
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, ("page.html", Encoding.UTF8.GetBytes(html)));
+        using var journalist = await SignedInAsync();
+        var page = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}", UriKind.Relative));
+        Assert.Contains("metadata removed (mat2)", page, StringComparison.Ordinal);
+        var link = HtmlForms.Links(page, "/items/").Single(l => l.EndsWith("/scrubbed", StringComparison.Ordinal));
+
+        using var response = await journalist.Http.GetAsync(new Uri(link, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("scrubbed-page.html", response.Content.Headers.ContentDisposition?.FileNameStar);
+        var cleaned = await response.Content.ReadAsStringAsync();
+        Assert.Contains("the body", cleaned, StringComparison.Ordinal);
+        Assert.DoesNotContain("Jane Leaker", cleaned, StringComparison.Ordinal);
+        var work = Path.Combine(Instance.Data.Root, "scrub");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(work));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(work));
+    }
+
+    [Theory]
+    [InlineData("data.bin", "not a file", 415, "mat2 cannot clean")]
+    [InlineData("photo.png", "not a png at all", 422, "mat2 could not clean")]
+    public async Task Scrubbed_RefusesWhatMat2CannotClean_WithAClearMessage(string name, string content, int status, string message)
+    {
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, (name, Encoding.UTF8.GetBytes(content)));
+        using var journalist = await SignedInAsync();
+        var itemId = (await new Core.Submissions.SubmissionStore(Instance.Database, TimeProvider.System).ItemsOfSourceAsync(sourceId)).Single().Id;
+
+        using var response = await journalist.Http.GetAsync(new Uri($"/items/{itemId}/scrubbed", UriKind.Relative));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Contains(message, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var work = Path.Combine(Instance.Data.Root, "scrub");
+        Assert.True(!Directory.Exists(work) || !Directory.EnumerateFileSystemEntries(work).Any());
+    }
+}
