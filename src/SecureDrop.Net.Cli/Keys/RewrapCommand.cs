@@ -40,8 +40,10 @@ internal static class RewrapCommand
             using var unlocked = new NewsroomKeys(instance.Data).Unlock(vaultKey);
             var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
             var items = await submissions.ReadyItemsNotOnKeyAsync(unlocked.Ring.Active.Fingerprint, cancellationToken);
-            GlobalConfiguration.Configuration.UseSecureDropStorage(instance.Database);
-            var storage = JobStorage.Current;
+            // Job serialisation settings are process-wide in Hangfire; the storage is this instance's alone.
+            GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            var storage = HangfireStorage.Open(instance.Database);
             var replaced = DeleteLeftoverJobs(storage);
             var client = new BackgroundJobClient(storage);
             var jobIds = new Queue<string>(items.Select(id => client.Create(Job.FromExpression<RewrapJob>(job => job.RunAsync(id)), new EnqueuedState(RewrapJob.Queue))));

@@ -1,3 +1,4 @@
+using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Sessions;
@@ -14,10 +15,12 @@ internal sealed class ItemReader
     public const long InMemoryLimit = 64L * 1024 * 1024;
 
     private readonly ItemFiles _files;
+    private readonly NewsroomKeys _keys;
 
-    public ItemReader(ItemFiles files)
+    public ItemReader(ItemFiles files, NewsroomKeys keys)
     {
         _files = files;
+        _keys = keys;
     }
 
     public DecryptedItem Decrypt(StoredItem item, UnlockedSession session)
@@ -46,9 +49,22 @@ internal sealed class ItemReader
         MessageDecryptor.Decrypt(ciphertext, KeyFor(item, session), output);
     }
 
-    private static NewsroomSecretKey KeyFor(StoredItem item, UnlockedSession session) =>
-        session.KeyFor(item.NewsroomKey)
-        ?? throw new CryptoException($"The newsroom key {item.NewsroomKey} that this item needs is not available.");
+    /// <summary>
+    /// Every key of the session as a ring: the message's own key ids pick the key, so an item re-wrapped a moment
+    /// before its row says so still opens. A key added by a rotation after sign-in is unsealed on first need.
+    /// </summary>
+    private NewsroomKeyRing KeyFor(StoredItem item, UnlockedSession session)
+    {
+        if (session.KeyFor(item.NewsroomKey) is null)
+        {
+            session.AddKeys(_keys.UnsealSecretKeys(session.VaultKey));
+        }
+
+        var keys = session.Keys;
+        return keys.Count > 0
+            ? new NewsroomKeyRing(keys[0], keys.Skip(1))
+            : throw new CryptoException($"The newsroom key {item.NewsroomKey} that this item needs is not available.");
+    }
 }
 
 internal sealed record DecryptedItem(string FileName, byte[] Content);
