@@ -116,10 +116,12 @@ public sealed class KeyRotationTests
         Assert.Contains(plaintexts, p => p.AsSpan().SequenceEqual(attachment));
     }
 
-    [Fact]
-    public async Task RewrapKilledMidRun_RunAgain_FinishesAndEveryItemOpensWithTheNewKey()
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task RewrapKilledMidRun_RunAgain_FinishesAndEveryItemOpensWithTheNewKey(Store store)
     {
-        using var instance = await TestInstance.CreateAsync();
+        using var instance = await TestInstance.CreateAsync(store);
         const int Items = 150;
         var sourceId = (await Seed.SubmissionAsync(instance, "first")).SourceId;
         for (var i = 1; i < Items; i++)
