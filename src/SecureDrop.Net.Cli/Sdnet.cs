@@ -2,9 +2,12 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
+using SecureDrop.Net.Cli.Journalists;
 using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Cli.Migrate;
 using SecureDrop.Net.Cli.Run;
+using SecureDrop.Net.Cli.Secrets;
+using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Crypto;
 
@@ -20,8 +23,9 @@ internal static class Sdnet
     public const int Refused = 1;
     public const int BadUsage = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Terminal? terminal = null)
     {
+        terminal ??= Terminal.Console();
         var root = new RootCommand("sdnet: install, run and look after a SecureDrop.Net instance.")
         {
             InitCommand.Create(),
@@ -29,7 +33,9 @@ internal static class Sdnet
             ServeCommand.Create(),
             ExportCommand.Create(),
             MigrateCommand.Create(),
-            KeysCommand.Create(),
+            KeysCommand.Create(terminal),
+            JournalistCommand.Create(terminal),
+            SecretsCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

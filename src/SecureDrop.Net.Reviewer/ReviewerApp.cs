@@ -1,6 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
+using SecureDrop.Net.Core.Secrets;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
@@ -50,9 +50,7 @@ public static class ReviewerApp
         services.AddSingleton<ItemDownloads>();
         services.AddSingleton<Sources.Conversation>();
         services.AddSingleton<Sources.SourceActions>();
-        services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("reviewer")));
+        services.AddSecureDropDataProtection(data, "reviewer", ApplicationName);
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = "sdnet-console-antiforgery";

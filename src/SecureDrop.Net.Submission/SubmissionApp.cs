@@ -1,6 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.DataProtection;
+using SecureDrop.Net.Core.Secrets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core;
@@ -51,9 +51,7 @@ public static class SubmissionApp
         services.AddOptions<SubmissionLimits>().BindConfiguration(SubmissionLimits.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SubmissionLimits>, SubmissionLimitsValidator>();
         services.AddAbuseProtection().AddFrontEndLocalization();
-        services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory("submission")));
+        services.AddSecureDropDataProtection(data, "submission", ApplicationName);
         services.AddAntiforgery(options =>
         {
             options.Cookie.Name = HostPrefixedAntiforgeryCookie.PlainName;

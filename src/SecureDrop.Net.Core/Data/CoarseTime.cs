@@ -9,5 +9,8 @@ namespace SecureDrop.Net.Core.Data;
 public static class CoarseTime
 {
     public static string Today(TimeProvider time) =>
-        time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        Day(time.GetUtcNow());
+
+    public static string Day(DateTimeOffset moment) =>
+        moment.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

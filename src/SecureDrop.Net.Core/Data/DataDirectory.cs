@@ -37,6 +37,9 @@ public sealed class DataDirectory
 
     public string DataProtectionDirectory(string application) => Path.Combine(Root, "dataprotection", application);
 
+    /// <summary>The key that encrypts one role's DataProtection key ring at rest; readable by that role's user only.</summary>
+    public string DataProtectionKeyFile(string application) => Path.Combine(Root, "dataprotection", application + ".key");
+
     public string SealedSecretKeyFile(string fingerprint) =>
         Path.Combine(KeysDirectory, $"newsroom-{fingerprint}.secret");
 
@@ -82,10 +85,18 @@ public sealed class DataDirectory
         return directory;
     }
 
-    /// <summary>Writes a file readable by the owner only, flushed to disk before it appears under its name.</summary>
-    public static void WriteOwnerOnlyFile(string path, ReadOnlySpan<byte> content)
+    /// <summary>
+    /// Writes a file readable by the owner only, flushed to disk before it appears under its name. With
+    /// <paramref name="replace"/>, an existing file is replaced in one rename: readers see the old or the new one.
+    /// </summary>
+    public static void WriteOwnerOnlyFile(string path, ReadOnlySpan<byte> content, bool replace = false)
     {
         var temporary = path + ".tmp";
+        if (replace)
+        {
+            File.Delete(temporary);
+        }
+
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
@@ -98,7 +109,7 @@ public sealed class DataDirectory
             stream.Flush(flushToDisk: true);
         }
 
-        File.Move(temporary, path);
+        File.Move(temporary, path, overwrite: replace);
     }
 
     /// <summary>

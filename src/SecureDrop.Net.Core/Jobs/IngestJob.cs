@@ -32,7 +32,8 @@ public sealed partial class IngestJob
     public async Task RunAsync(string submissionId)
     {
         var itemIds = await _submissions.ItemIdsAsync(submissionId).ConfigureAwait(false);
-        var newsroomKeyId = _keys.LoadActivePublicKey().EncryptionKeyId;
+        // Addressed to any of the instance's keys: an item encrypted just before a rotation is still the newsroom's.
+        var newsroomKeyIds = _keys.KnownEncryptionKeyIds();
         foreach (var itemId in itemIds)
         {
             if (File.Exists(_files.VaultPath(itemId)))
@@ -42,7 +43,7 @@ public sealed partial class IngestJob
 
             await using (var intake = _files.OpenIntakeItem(itemId))
             {
-                if (!MessageDecryptor.ReadRecipientKeyIds(intake).Contains(newsroomKeyId))
+                if (!MessageDecryptor.ReadRecipientKeyIds(intake).Any(newsroomKeyIds.Contains))
                 {
                     throw new InvalidOperationException($"Item {itemId} is not encrypted to the newsroom key.");
                 }

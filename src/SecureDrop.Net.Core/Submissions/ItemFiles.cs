@@ -10,6 +10,7 @@ public sealed class ItemFiles
 {
     private const string PartialSuffix = ".part";
     private const string ItemSuffix = ".gpg";
+    private const string RewriteSuffix = ".rewrap";
     private readonly DataDirectory _data;
 
     public ItemFiles(DataDirectory data)
@@ -73,6 +74,11 @@ public sealed class ItemFiles
         File.Move(partial, VaultPath(itemId));
         return ciphertext.Length;
     }
+    /// <summary>Where a re-wrapped copy of a vault item is written before it replaces the item in one rename.</summary>
+    public string VaultRewritePath(string itemId) => Path.Combine(_data.VaultDirectory, Checked(itemId) + RewriteSuffix);
+
+    /// <summary>Replaces a vault item with its re-wrapped copy (already flushed to disk) in one rename.</summary>
+    public void ReplaceVaultItem(string itemId) => File.Move(VaultRewritePath(itemId), VaultPath(itemId), overwrite: true);
 
     public FileStream OpenVaultItem(string itemId) =>
         new(VaultPath(itemId), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
@@ -98,6 +104,7 @@ public sealed class ItemFiles
         EraseFile(Path.Combine(_data.IntakeDirectory, id + PartialSuffix));
         EraseFile(VaultPath(id));
         EraseFile(Path.Combine(_data.VaultDirectory, id + PartialSuffix));
+        EraseFile(VaultRewritePath(id));
     }
 
     /// <summary>
@@ -105,7 +112,7 @@ public sealed class ItemFiles
     /// a simple filesystem. Copy-on-write filesystems, SSD wear levelling and snapshots defeat this: full-disk
     /// encryption is what protects deleted material there (see SECURITY.md).
     /// </summary>
-    private static void EraseFile(string path)
+    internal static void EraseFile(string path)
     {
         if (!File.Exists(path))
         {

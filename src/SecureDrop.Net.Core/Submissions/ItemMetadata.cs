@@ -43,12 +43,16 @@ public sealed record ItemMetadata(string FileName, long Size, string ContentType
 
     /// <summary>Opens a header sealed by <see cref="Seal"/>.</summary>
     /// <exception cref="CryptoException">When the header is not for this key, altered, or not a header.</exception>
-    public static ItemMetadata Open(byte[] sealedHeader, NewsroomSecretKey key)
+    public static ItemMetadata Open(byte[] sealedHeader, NewsroomSecretKey key) => Open(sealedHeader, new NewsroomKeyRing(key));
+
+    /// <summary>Opens a header sealed by <see cref="Seal"/> with whichever key of the ring it was sealed to.</summary>
+    /// <exception cref="CryptoException">When no key of the ring opens it, or it is altered, or not a header.</exception>
+    public static ItemMetadata Open(byte[] sealedHeader, NewsroomKeyRing keys)
     {
         ArgumentNullException.ThrowIfNull(sealedHeader);
         using var input = new MemoryStream(sealedHeader, writable: false);
         using var plaintext = new MemoryStream();
-        MessageDecryptor.Decrypt(input, key, plaintext);
+        MessageDecryptor.Decrypt(input, keys, plaintext);
         try
         {
             var header = JsonSerializer.Deserialize(plaintext.ToArray().AsSpan().TrimEnd((byte)' '), HeaderJson.Default.Header)

@@ -184,6 +184,41 @@ public sealed class SubmissionStore
             SelectItems + " WHERE i.id = @itemId AND s.state = 'ready'", new { itemId }).ConfigureAwait(false);
     }
 
+    /// <summary>The fingerprint of the newsroom key an item (in any state) is encrypted to, or null if there is no such item.</summary>
+    public async Task<string?> ItemKeyAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT newsroom_key FROM items WHERE id = @itemId", new { itemId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that an item was re-wrapped, only if it is still on the key it was re-wrapped from.</summary>
+    public async Task<bool> SetItemKeyAsync(string itemId, string fromKey, string toKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "UPDATE items SET newsroom_key = @toKey WHERE id = @itemId AND newsroom_key = @fromKey",
+            new { itemId, fromKey, toKey }).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>How many items (in any state) are encrypted to each newsroom key, by fingerprint.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> ItemCountsByKeyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Key, long Count)>(
+            "SELECT newsroom_key, count(*) FROM items GROUP BY newsroom_key").ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>Ready items (in the vault) not on the given key: what a re-wrap to that key has to do.</summary>
+    public async Task<IReadOnlyList<string>> ReadyItemsNotOnKeyAsync(string fingerprint, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>(
+            "SELECT i.id FROM items i JOIN submissions s ON s.id = i.submission_id WHERE s.state = 'ready' AND i.newsroom_key <> @fingerprint ORDER BY i.id",
+            new { fingerprint }).ConfigureAwait(false)).AsList();
+    }
+
     private const string SelectItems = """
         SELECT i.id AS Id, i.submission_id AS SubmissionId, s.source_id AS SourceId, i.kind AS Kind,
                i.ciphertext_bytes AS CiphertextBytes, i.newsroom_key AS NewsroomKey, s.received_day AS ReceivedDay,

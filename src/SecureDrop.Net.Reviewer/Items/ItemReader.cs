@@ -1,3 +1,4 @@
+using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Sessions;
@@ -16,11 +17,13 @@ internal sealed class ItemReader
 
     private readonly ItemFiles _files;
     private readonly SubmissionStore _submissions;
+    private readonly NewsroomKeys _keys;
 
-    public ItemReader(ItemFiles files, SubmissionStore submissions)
+    public ItemReader(ItemFiles files, SubmissionStore submissions, NewsroomKeys keys)
     {
         _files = files;
         _submissions = submissions;
+        _keys = keys;
     }
 
     public DecryptedItem Decrypt(StoredItem item, UnlockedSession session)
@@ -54,7 +57,8 @@ internal sealed class ItemReader
         }
 
         var header = new ItemMetadata(name, counter.Length, item.IsMessage ? "text/plain; charset=utf-8" : "application/octet-stream");
-        await _submissions.SetMetadataAsync(item.Id, ItemMetadata.Seal(key.PublicKey, header.FileName, header.Size, header.ContentType), cancellationToken);
+        var sealTo = (session.KeyFor(item.NewsroomKey) ?? key.Active).PublicKey;
+        await _submissions.SetMetadataAsync(item.Id, ItemMetadata.Seal(sealTo, header.FileName, header.Size, header.ContentType), cancellationToken);
         return header;
     }
 
@@ -107,9 +111,22 @@ internal sealed class ItemReader
         return _files.OpenVaultItem(item.Id);
     }
 
-    private static NewsroomSecretKey KeyFor(StoredItem item, UnlockedSession session) =>
-        session.KeyFor(item.NewsroomKey)
-        ?? throw new CryptoException($"The newsroom key {item.NewsroomKey} that this item needs is not available.");
+    /// <summary>
+    /// Every key of the session as a ring: the message's own key ids pick the key, so an item re-wrapped a moment
+    /// before its row says so still opens. A key added by a rotation after sign-in is unsealed on first need.
+    /// </summary>
+    private NewsroomKeyRing KeyFor(StoredItem item, UnlockedSession session)
+    {
+        if (session.KeyFor(item.NewsroomKey) is null)
+        {
+            session.AddKeys(_keys.UnsealSecretKeys(session.VaultKey));
+        }
+
+        var keys = session.Keys;
+        return keys.Count > 0
+            ? new NewsroomKeyRing(keys[0], keys.Skip(1))
+            : throw new CryptoException($"The newsroom key {item.NewsroomKey} that this item needs is not available.");
+    }
 
     private sealed class CountingSink : Stream
     {

@@ -87,6 +87,8 @@ internal sealed class JournalistSessions
 internal sealed class UnlockedSession
 {
     private readonly byte[] _vaultKey;
+    private readonly Lock _gate = new();
+    private IReadOnlyList<NewsroomSecretKey> _keys;
 
     public UnlockedSession(string journalistId, string username, bool isAdmin, byte[] vaultKey, IReadOnlyList<NewsroomSecretKey> keys, DateTimeOffset started)
     {
@@ -94,7 +96,7 @@ internal sealed class UnlockedSession
         Username = username;
         IsAdmin = isAdmin;
         _vaultKey = vaultKey;
-        Keys = keys;
+        _keys = keys;
         Started = started;
     }
 
@@ -104,7 +106,7 @@ internal sealed class UnlockedSession
 
     public bool IsAdmin { get; }
 
-    public IReadOnlyList<NewsroomSecretKey> Keys { get; }
+    public IReadOnlyList<NewsroomSecretKey> Keys => _keys;
 
     public DateTimeOffset Started { get; }
 
@@ -130,6 +132,25 @@ internal sealed class UnlockedSession
 
     public NewsroomSecretKey? KeyFor(string fingerprint) =>
         Keys.FirstOrDefault(key => string.Equals(key.Fingerprint, fingerprint, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Takes keys added since sign-in (a rotation): the vault key this session holds opens them. Keys it already
+    /// has are disposed, not duplicated.
+    /// </summary>
+    public void AddKeys(IReadOnlyList<NewsroomSecretKey> unsealed)
+    {
+        ArgumentNullException.ThrowIfNull(unsealed);
+        lock (_gate)
+        {
+            var fresh = unsealed.Where(k => KeyFor(k.Fingerprint) is null).ToList();
+            foreach (var duplicate in unsealed.Except(fresh))
+            {
+                duplicate.Dispose();
+            }
+
+            _keys = [.. _keys, .. fresh];
+        }
+    }
 
     public void Wipe()
     {

@@ -1,0 +1,238 @@
+using System.Text;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Testing;
+using static SecureDrop.Net.Cli.Tests.CliRunner;
+
+namespace SecureDrop.Net.Cli.Tests;
+
+/// <summary>sdnet keys: rotation, standby keys, destroy, and every refusal leaving the keys as they were.</summary>
+public sealed class KeysCommandTests
+{
+    [Fact]
+    public async Task Rotate_AsAdmin_MakesANewActiveKey_RetiresTheOld_AndAudits()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        await Seed.SubmissionAsync(instance, "before rotation");
+
+        var (code, output, error) = await AsAdminAsync(instance, "keys", "rotate");
+
+        Assert.True(code == 0, error);
+        var records = new NewsroomKeys(instance.Data).Records();
+        var active = Assert.Single(records, r => r.State == NewsroomKeyState.Active);
+        Assert.NotEqual(old, active.Fingerprint);
+        Assert.Equal(NewsroomKeyState.Retired, Assert.Single(records, r => r.Fingerprint == old).State);
+        Assert.Contains("sdnet keys rewrap", output, StringComparison.Ordinal);
+        var (_, armored, _) = await RunAsync(null, "keys", "export-public", "--data", instance.Data.Root);
+        Assert.Equal(active.Fingerprint, NewsroomPublicKey.Parse(Encoding.ASCII.GetBytes(armored)).Fingerprint);
+        var (_, listing, _) = await RunAsync(null, "keys", "list", "--data", instance.Data.Root);
+        Assert.Matches(@"retired\s+\d{4}-\d\d-\d\d\s+1\b", listing);
+        Assert.Contains(await new Core.Audit.AuditLog(instance.Database, TimeProvider.System).RecentAsync(10), e => e.Action == "rotate newsroom key" && e.Subject == active.Fingerprint);
+    }
+
+    [Fact]
+    public async Task Rotate_WithTheRecoveryKey_Works()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, _, error) = await RunAsync(instance.Secrets.RecoveryKey, "keys", "rotate", "--data", instance.Data.Root, "--recovery-key");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(2, new NewsroomKeys(instance.Data).Records().Count);
+    }
+
+    [Theory]
+    [InlineData("admin", "wrong words entirely here and there now", "passphrase of 'admin' is wrong")]
+    [InlineData("nobody", "whatever", "no admin named 'nobody'")]
+    [InlineData(null, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH-IIII-JJJJ-KKKK-LLLL-MMMM", "recovery key is wrong")]
+    [InlineData(null, "not a recovery key", "52 characters")]
+    public async Task Rotate_WithABadUnlock_IsRefused_AndChangesNothing(string? admin, string secret, string expected)
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var before = KeyFiles(instance);
+        string[] unlock = admin is null ? ["--recovery-key"] : ["--as", admin];
+
+        var (code, _, error) = await RunAsync(secret, ["keys", "rotate", "--data", instance.Data.Root, .. unlock]);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("sdnet: ", error, StringComparison.Ordinal);
+        Assert.Contains(expected, error, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, KeyFiles(instance));
+    }
+
+    [Theory]
+    [InlineData("keys", "rotate")]
+    [InlineData("keys", "rotate", "--as", "admin", "--recovery-key")]
+    [InlineData("keys", "destroy")]
+    [InlineData("keys", "rewrap", "--as", "admin", "--workers", "0")]
+    [InlineData("keys", "rotate", "--as", "admin", "--import", "a", "--to", "b")]
+    [InlineData("journalist", "add", "Bad Name!", "--as", "admin")]
+    [InlineData("secrets", "rotate-dataprotection", "--role", "worker")]
+    public async Task BadUsage_ExitsWith2_AndSaysWhy(params string[] args)
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var before = KeyFiles(instance);
+
+        var (code, _, error) = await RunAsync(instance.Secrets.AdminPassphrase, [.. args, "--data", instance.Data.Root]);
+
+        Assert.Equal(2, code);
+        Assert.Contains("sdnet --help", error, StringComparison.Ordinal);
+        Assert.Equal(before, KeyFiles(instance));
+    }
+
+    [Fact]
+    public async Task Generate_AddsAStandbyKey_ThatRotateToMakesActive()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+
+        var (code, output, error) = await AsAdminAsync(instance, "keys", "generate");
+        Assert.True(code == 0, error);
+        var standby = Assert.Single(new NewsroomKeys(instance.Data).Records(), r => r.State == NewsroomKeyState.Standby);
+        Assert.Equal(old, new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint);
+        Assert.Contains(standby.Fingerprint, output, StringComparison.Ordinal);
+
+        (code, _, error) = await AsAdminAsync(instance, "keys", "rotate", "--to", standby.Fingerprint);
+        Assert.True(code == 0, error);
+        Assert.Equal(standby.Fingerprint, new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint);
+    }
+
+    [Fact]
+    public async Task Import_AKeyMadeByGpg_ThenRotateImport_OfTheSameKey_IsRefused()
+    {
+        using var gpg = new Gpg();
+        var fingerprint = await gpg.QuickGenerateKeyAsync("Air gapped <a@example.org>");
+        await gpg.RunAsync("--quick-add-key", fingerprint, "cv25519", "encr");
+        using var instance = await TestInstance.CreateAsync();
+        var keyFile = Path.Combine(instance.Root, "key.asc");
+        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretKeyAsync(fingerprint));
+
+        var (code, _, error) = await AsAdminAsync(instance, "keys", "import", keyFile);
+        Assert.True(code == 0, error);
+        Assert.Contains(new NewsroomKeys(instance.Data).Records(), r => r.Fingerprint == fingerprint && r.State == NewsroomKeyState.Standby);
+
+        var before = KeyFiles(instance);
+        (code, _, error) = await AsAdminAsync(instance, "keys", "rotate", "--import", keyFile);
+        Assert.Equal(1, code);
+        Assert.Contains("already in this instance", error, StringComparison.Ordinal);
+        Assert.Equal(before, KeyFiles(instance));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("missing")]
+    [InlineData("directory")]
+    [InlineData("public-only")]
+    public async Task RotateImport_OfAnUnusableKeyFile_IsRefused_AndChangesNothing(string kind)
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var keyFile = Path.Combine(instance.Root, "key.asc");
+        switch (kind)
+        {
+            case "garbage":
+                await File.WriteAllTextAsync(keyFile, "not a key\n");
+                break;
+            case "directory":
+                Directory.CreateDirectory(keyFile);
+                break;
+            case "public-only":
+                using (var key = NewsroomSecretKey.Generate("Public", TimeProvider.System.GetUtcNow()))
+                {
+                    await File.WriteAllTextAsync(keyFile, key.PublicKey.ToArmored());
+                }
+
+                break;
+        }
+
+        var before = KeyFiles(instance);
+
+        var (code, _, error) = await AsAdminAsync(instance, "keys", "rotate", "--import", keyFile);
+
+        Assert.Equal(1, code);
+        Assert.StartsWith("sdnet: ", error, StringComparison.Ordinal);
+        Assert.Equal(before, KeyFiles(instance));
+    }
+
+    [Fact]
+    public async Task Destroy_WhileItemsNeedTheKey_IsRefusedWithTheCountAndTheFix()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        await Seed.SubmissionAsync(instance, "one", ("a.txt", [1, 2, 3]));
+        Assert.Equal(0, (await AsAdminAsync(instance, "keys", "rotate")).Code);
+        var before = KeyFiles(instance);
+
+        var (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", old);
+
+        Assert.Equal(1, code);
+        Assert.Contains("2 stored item(s) still need key", error, StringComparison.Ordinal);
+        Assert.Contains("sdnet keys rewrap", error, StringComparison.Ordinal);
+        Assert.Equal(before, KeyFiles(instance));
+    }
+
+    [Theory]
+    [InlineData("unknown")]
+    [InlineData("active")]
+    public async Task Destroy_OfAnUnknownOrTheActiveKey_IsRefused(string which)
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var fingerprint = which == "active" ? new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint : new string('A', 40);
+        var before = KeyFiles(instance);
+
+        var (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", fingerprint);
+
+        Assert.Equal(1, code);
+        Assert.Contains(which == "active" ? "active key" : "No newsroom key has the fingerprint", error, StringComparison.Ordinal);
+        Assert.Equal(before, KeyFiles(instance));
+    }
+
+    [Fact]
+    public async Task Rewrap_MovesEveryItemToTheNewKey_PayloadUntouched_ThenDestroyErasesTheOldKey()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(20_000);
+        var (sourceId, _) = await Seed.SubmissionAsync(instance, "before rotation", ("a.bin", content));
+        Assert.Equal(0, (await AsAdminAsync(instance, "keys", "rotate")).Code);
+        await Seed.SubmissionForSourceAsync(instance.Database, sourceId, "after rotation");
+        var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
+        var files = new ItemFiles(instance.Data);
+        var items = await submissions.ItemsOfSourceAsync(sourceId);
+        var before = items.ToDictionary(i => i.Id, i => File.ReadAllBytes(files.VaultPath(i.Id)));
+
+        var (code, output, error) = await AsAdminAsync(instance, "keys", "rewrap");
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("re-wrapped: 2/2 item(s)", output, StringComparison.Ordinal);
+        var active = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        Assert.All(await submissions.ItemsOfSourceAsync(sourceId), i => Assert.Equal(active.Fingerprint, i.NewsroomKey));
+        var file = items.Single(i => i.Kind == "file");
+        var after = File.ReadAllBytes(files.VaultPath(file.Id));
+        // The SEIPD packet (everything after the one session key packet) is byte for byte the same.
+        Assert.Equal(before[file.Id].AsSpan(before[file.Id].Length - 20_000).ToArray(), after.AsSpan(after.Length - 20_000).ToArray());
+
+        (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", old);
+        Assert.True(code == 0, error);
+        Assert.False(File.Exists(instance.Data.SealedSecretKeyFile(old)));
+        Assert.DoesNotContain(new NewsroomKeys(instance.Data).Records(), r => r.Fingerprint == old);
+
+        var vaultKey = Core.Journalists.JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase,
+            (await new Core.Journalists.JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!.Secrets,
+            (await new Core.Journalists.JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!.Id)!;
+        var remaining = Assert.Single(new NewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey));
+        using var plaintext = new MemoryStream();
+        using (var stream = files.OpenVaultItem(file.Id))
+        {
+            MessageDecryptor.Decrypt(stream, remaining, plaintext);
+        }
+
+        Assert.Equal(content, plaintext.ToArray());
+
+        (code, output, _) = await AsAdminAsync(instance, "keys", "rewrap");
+        Assert.Equal(0, code);
+        Assert.Contains("Re-wrapping 0 item(s)", output, StringComparison.Ordinal);
+    }
+}

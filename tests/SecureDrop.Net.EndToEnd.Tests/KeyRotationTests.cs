@@ -1,0 +1,204 @@
+using System.Net;
+using System.Text;
+using Dapper;
+using Hangfire;
+using Hangfire.Common;
+using Hangfire.States;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.EndToEnd.Tests;
+
+/// <summary>
+/// Key rotation with real processes: submit → rotate (to a key made by gpg on an "air-gapped" keyring) → submit →
+/// rewrap → destroy the old key → every item decrypts in the console and with gpg holding only the new key. The
+/// running front end takes the new key without a restart; the worker never serves the re-wrap queue.
+/// </summary>
+public sealed class KeyRotationTests
+{
+    [Fact]
+    public async Task SubmitRotateSubmitRewrapDestroy_EveryItemDecryptsWithOnlyTheNewKey()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var oldKey = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        using var gpg = new Gpg();
+        var newFingerprint = await gpg.QuickGenerateKeyAsync("Newsroom 2027 <tips@newsroom.example>");
+        await gpg.RunAsync("--quick-add-key", newFingerprint, "cv25519", "encr");
+        var keyFile = Path.Combine(instance.Root, "new-key.asc");
+        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretKeyAsync(newFingerprint));
+
+        var frontEnd = Serving.FreeAddress();
+        var console = Serving.FreeAddress();
+        await using var submission = await Serving.StartAsync(instance, "submission", frontEnd);
+        await using var reviewer = await Serving.StartAsync(instance, "reviewer", console);
+        await using var worker = await Serving.StartAsync(instance, "worker");
+
+        using var source = new SourceClient(frontEnd);
+        await source.GenerateAndContinueAsync();
+        var first = "Before the rotation: the ledger is on the third floor.";
+        var attachment = System.Security.Cryptography.RandomNumberGenerator.GetBytes(50_000);
+        using (var response = await source.SubmitAsync(first, ("ledger.bin", attachment)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        using var journalist = new JournalistClient(console);
+        using (var login = await journalist.LoginAsync("admin", instance.Secrets.AdminPassphrase))
+        {
+            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        }
+
+        var sourcePage = Assert.Single(await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(60)));
+        Assert.Contains(first, await ConversationAsync(journalist, sourcePage), StringComparison.Ordinal);
+
+        var (rotateCode, rotateOutput) = await SdnetProcess.RunAsync(
+            ["keys", "rotate", "--data", instance.Data.Root, "--as", "admin", "--import", keyFile], instance.Environment, instance.Secrets.AdminPassphrase);
+        Assert.True(rotateCode == 0, rotateOutput);
+
+        // The running front end shows and encrypts to the new key, without a restart.
+        using var http = new HttpClient { BaseAddress = frontEnd };
+        var spaced = string.Join(' ', newFingerprint.Chunk(4).Select(c => new string(c)));
+        await Serving.WaitUntilAsync(async () => (await http.GetStringAsync(new Uri("/", UriKind.Relative))).Contains(spaced, StringComparison.Ordinal), TimeSpan.FromSeconds(30), submission);
+
+        var second = "After the rotation: the second ledger is in the basement.";
+        using (var response = await source.SubmitAsync(second))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The journalist signed in before the rotation reads the new item too.
+        await Serving.WaitUntilAsync(async () => (await ConversationAsync(journalist, sourcePage)).Contains(second, StringComparison.Ordinal), TimeSpan.FromSeconds(60), worker);
+        Assert.Equal(1, await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{newFingerprint}'"));
+        Assert.Contains("2 item(s) are on older keys", WebUtility.HtmlDecode(await journalist.Http.GetStringAsync(new Uri("/admin/keys", UriKind.Relative))), StringComparison.Ordinal);
+
+        var (rewrapCode, rewrapOutput) = await SdnetProcess.RunAsync(["keys", "rewrap", "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
+        Assert.True(rewrapCode == 0, rewrapOutput);
+        Assert.Contains("re-wrapped: 2/2 item(s)", rewrapOutput, StringComparison.Ordinal);
+        Assert.Contains("Every item is on the active key", await journalist.Http.GetStringAsync(new Uri("/admin/keys", UriKind.Relative)), StringComparison.Ordinal);
+
+        var (destroyCode, destroyOutput) = await SdnetProcess.RunAsync(["keys", "destroy", oldKey.Fingerprint, "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
+        Assert.True(destroyCode == 0, destroyOutput);
+        Assert.Single(Directory.GetFiles(instance.Data.KeysDirectory, "newsroom-*.secret"));
+
+        // A new console session holds only the new key, and reads everything.
+        // Each TOTP code works once: wait for the authenticator's next code.
+        await Task.Delay(TimeSpan.FromSeconds(31 - (TimeProvider.System.GetUtcNow().ToUnixTimeSeconds() % 30)));
+        using var later = new JournalistClient(console) { TotpSecret = journalist.TotpSecret };
+        using (var login = await later.LoginAsync("admin", instance.Secrets.AdminPassphrase))
+        {
+            Assert.Equal("/", login.RequestMessage?.RequestUri?.AbsolutePath);
+        }
+
+        var conversation = await ConversationAsync(later, sourcePage);
+        Assert.Contains(first, conversation, StringComparison.Ordinal);
+        Assert.Contains(second, conversation, StringComparison.Ordinal);
+        var download = Assert.Single(HtmlForms.Links(await later.Http.GetStringAsync(new Uri(sourcePage, UriKind.Relative)), "/items/"));
+        Assert.Equal(attachment, await later.Http.GetByteArrayAsync(new Uri(download, UriKind.Relative)));
+
+        // gpg, whose keyring has only the new key, decrypts every exported item.
+        var export = Path.Combine(instance.Root, "export");
+        var (exportCode, exportOutput) = await SdnetProcess.RunAsync(["export", "--data", instance.Data.Root, "--out", export], instance.Environment);
+        Assert.True(exportCode == 0, exportOutput);
+        var plaintexts = new List<byte[]>();
+        foreach (var item in Directory.GetFiles(export, "*.gpg"))
+        {
+            await gpg.RunAsync("--output", item + ".out", "--decrypt", item);
+            plaintexts.Add(await File.ReadAllBytesAsync(item + ".out"));
+        }
+
+        Assert.Equal(3, plaintexts.Count);
+        Assert.Contains(plaintexts, p => p.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(first)));
+        Assert.Contains(plaintexts, p => p.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(second)));
+        Assert.Contains(plaintexts, p => p.AsSpan().SequenceEqual(attachment));
+    }
+
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task RewrapKilledMidRun_RunAgain_FinishesAndEveryItemOpensWithTheNewKey(Store store)
+    {
+        using var instance = await TestInstance.CreateAsync(store);
+        const int Items = 150;
+        var sourceId = (await Seed.SubmissionAsync(instance, "first")).SourceId;
+        for (var i = 1; i < Items; i++)
+        {
+            await Seed.SubmissionForSourceAsync(instance.Database, sourceId, $"message {i}");
+        }
+
+        var (code, output) = await SdnetProcess.RunAsync(["keys", "rotate", "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
+        Assert.True(code == 0, output);
+        var active = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+
+        await using (var doomed = SdnetProcess.Start(["keys", "rewrap", "--data", instance.Data.Root, "--as", "admin", "--workers", "1"], instance.Environment, instance.Secrets.AdminPassphrase))
+        {
+            await Serving.WaitUntilAsync(async () => await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{active.Fingerprint}'") > 0, TimeSpan.FromSeconds(120), doomed);
+            doomed.Kill();
+        }
+
+        var doneAtKill = await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{active.Fingerprint}'");
+        (code, output) = await SdnetProcess.RunAsync(["keys", "rewrap", "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
+
+        Assert.True(code == 0, output);
+        Assert.True(doneAtKill < Items, "The first run finished before it could be killed; the test proved nothing.");
+        Assert.Equal(Items, await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{active.Fingerprint}'"));
+        var files = new ItemFiles(instance.Data);
+        Assert.Empty(Directory.GetFiles(instance.Data.VaultDirectory, "*.rewrap"));
+        foreach (var id in files.VaultItemIds())
+        {
+            using var stream = files.OpenVaultItem(id);
+            Assert.Equal([active.EncryptionKeyId], MessageDecryptor.ReadRecipientKeyIds(stream));
+        }
+    }
+
+    [Fact]
+    public async Task Worker_NeverServesTheRewrapQueue()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+        var storage = HangfireStorage.Open(instance.Database);
+        var rewrap = new BackgroundJobClient(storage).Create(Job.FromExpression<RewrapJob>(job => job.RunAsync(Ids.New())), new EnqueuedState(RewrapJob.Queue));
+        // Something the worker does serve, as a witness that it ran: a submission left in intake, which its
+        // start-up reconcile queues for ingestion.
+        var submissionId = await RecordWithoutIngestAsync(instance);
+
+        await using var worker = await Serving.StartAsync(instance, "worker");
+        await Serving.WaitUntilAsync(async () => await CountAsync(instance, $"SELECT count(*) FROM submissions WHERE id = '{submissionId}' AND state = 'ready'") == 1, TimeSpan.FromSeconds(60), worker);
+
+        using var connection = storage.GetConnection();
+        Assert.Equal(EnqueuedState.StateName, connection.GetJobData(rewrap)!.State);
+        Assert.Equal(1, storage.GetMonitoringApi().EnqueuedCount(RewrapJob.Queue));
+    }
+
+    private static async Task<string> RecordWithoutIngestAsync(TestInstance instance)
+    {
+        var sourceId = await new Core.Sources.SourceStore(instance.Database, TimeProvider.System).CreateAsync(Ids.New());
+        var files = new ItemFiles(instance.Data);
+        var itemId = Ids.New();
+        var recipient = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        await using (var writer = files.BeginIntake(itemId))
+        {
+            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, ""))
+            {
+                await encryptor.WriteAsync("witness"u8.ToArray());
+            }
+
+            await writer.CommitAsync();
+            var submissionId = Ids.New();
+            await new SubmissionStore(instance.Database, TimeProvider.System).RecordAsync(sourceId, submissionId, [new NewItem(itemId, ItemKind.Message, writer.Length, recipient.Fingerprint)]);
+            return submissionId;
+        }
+    }
+
+    private static async Task<string> ConversationAsync(JournalistClient journalist, string sourcePage) =>
+        WebUtility.HtmlDecode(await journalist.Http.GetStringAsync(new Uri(sourcePage, UriKind.Relative)));
+
+    private static async Task<long> CountAsync(TestInstance instance, string sql)
+    {
+        await using var connection = await instance.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+}
