@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using SecureDrop.Net.Cli.Backup;
 using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
 using SecureDrop.Net.Cli.Keys;
@@ -30,6 +31,7 @@ internal static class Sdnet
             ExportCommand.Create(),
             MigrateCommand.Create(),
             KeysCommand.Create(),
+            BackupCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
