@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Cli.Backup;
+using SecureDrop.Net.Cli.Check;
 using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
 using SecureDrop.Net.Cli.Keys;
@@ -32,6 +33,7 @@ internal static class Sdnet
             MigrateCommand.Create(),
             KeysCommand.Create(),
             BackupCommand.Create(),
+            CheckCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
