@@ -6,6 +6,7 @@ using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
 using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Cli.Migrate;
+using SecureDrop.Net.Cli.Purge;
 using SecureDrop.Net.Cli.Run;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Crypto;
@@ -34,6 +35,7 @@ internal static class Sdnet
             KeysCommand.Create(),
             BackupCommand.Create(),
             CheckCommand.Create(),
+            PurgeCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
