@@ -8,9 +8,9 @@ internal static class CheckCommand
     public static Command Create()
     {
         var data = Sdnet.DataOption();
-        var settings = new Option<FileInfo>("--settings")
+        var settings = new Option<FileInfo[]>("--settings")
         {
-            Description = "The ops settings file the systemd units load (KEY=VALUE lines, e.g. /etc/securedrop-net/sdnet.env), on top of the environment.",
+            Description = "An ops settings file the systemd units load (KEY=VALUE lines, e.g. /etc/securedrop-net/sdnet.env), on top of the environment; repeat for several, later ones win.",
         };
         var frontEndUser = new Option<string>("--frontend-user") { Description = "The user the front end runs as (default: the settings' Ops__FrontEndUser)." };
         var reviewerUrl = new Option<string>("--reviewer-url") { Description = "Where the console listens (default: the settings' Ops__ReviewerUrl)." };

@@ -10,10 +10,10 @@ namespace SecureDrop.Net.Cli.Check;
 /// </summary>
 internal static class CheckSettings
 {
-    public static IConfiguration Load(FileInfo? settingsFile)
+    public static IConfiguration Load(IEnumerable<FileInfo>? settingsFiles)
     {
         var builder = new ConfigurationBuilder().AddEnvironmentVariables();
-        if (settingsFile is not null)
+        foreach (var settingsFile in settingsFiles ?? [])
         {
             if (!settingsFile.Exists)
             {

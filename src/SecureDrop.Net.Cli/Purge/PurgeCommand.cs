@@ -21,7 +21,7 @@ internal static class PurgeCommand
     public static Command Create()
     {
         var data = Sdnet.DataOption();
-        var settings = new Option<FileInfo>("--settings") { Description = "The ops settings file the units load (KEY=VALUE lines), on top of the environment." };
+        var settings = new Option<FileInfo[]>("--settings") { Description = "An ops settings file the units load (KEY=VALUE lines), on top of the environment; repeat for several." };
         var yes = new Option<bool>("--yes") { Description = "Delete without asking." };
         var command = new Command("purge", "Delete now what the retention settings say is due: expired submissions and abandoned sources.") { data, settings, yes };
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
