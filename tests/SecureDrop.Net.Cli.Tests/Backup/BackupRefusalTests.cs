@@ -119,6 +119,53 @@ public sealed class BackupRefusalTests
         Assert.Contains("--key", passphraseOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CreateOverAnExistingFile_IsRefused_AndLeavesItAlone()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        using var work = new TempDirectory();
+        var backup = work.Combine("b.backup");
+        await File.WriteAllTextAsync(backup, "an older backup");
+
+        var (code, output) = await SdnetProcess.RunAsync(["backup", "create", "--data", instance.Data.Root, "--out", backup, "--passphrase-stdin"], standardInput: Passphrase);
+
+        Assert.Equal(1, code);
+        Assert.Contains("already exists", output, StringComparison.Ordinal);
+        Assert.Equal("an older backup", await File.ReadAllTextAsync(backup));
+    }
+
+    [Fact]
+    public async Task RestoreOfAPostgreSqlBackup_IntoADatabaseThatHoldsAnInstance_IsRefused_AndChangesNothing()
+    {
+        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
+        using var work = new TempDirectory();
+        var backup = await CreateAsync(instance, work);
+        var target = work.Combine("restored");
+
+        var (code, output) = await SdnetProcess.RunAsync(["backup", "restore", "--in", backup, "--data", target, "--passphrase-stdin"], instance.Environment, Passphrase);
+
+        Assert.Equal(1, code);
+        Assert.Contains("is not empty", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+        Assert.Equal(Core.Data.SchemaMigrations.CurrentVersion, Core.Data.SchemaMigrations.AppliedVersion(instance.Database));
+    }
+
+    [Fact]
+    public async Task RestoreOfAPostgreSqlBackup_WithoutATargetDatabase_SaysWhichSettingToGive()
+    {
+        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
+        using var work = new TempDirectory();
+        var backup = await CreateAsync(instance, work);
+        var target = work.Combine("restored");
+
+        var (code, output) = await SdnetProcess.RunAsync(["backup", "restore", "--in", backup, "--data", target, "--passphrase-stdin"], standardInput: Passphrase);
+
+        Assert.Equal(1, code);
+        Assert.Contains("set Database__PostgreSql to a new, empty database", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(target));
+        Assert.Single(Directory.GetFileSystemEntries(work.Path));
+    }
+
     private static async Task<string> CreateAsync(TestInstance instance, TempDirectory work)
     {
         var backup = work.Combine("instance.backup");
