@@ -3,7 +3,8 @@
 # (GnuPG, Sequoia's sqop and sq, GopenPGP's gosop), PostgreSQL 15 for the storage tests (ops/dev/postgres.sh
 # runs a throwaway cluster), aiosmtpd, the SMTP server the notification tests send to, Debian's chromium for the
 # browser tests (driven by Playwright, which never downloads a browser), and axe-core from npm for the
-# accessibility check, into the git-ignored .tools/. Debian packages and npm only; safe to run again.
+# accessibility check, into the git-ignored .tools/; systemd-analyze and tor check the production files in ops/.
+# Debian packages and npm only; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,6 +20,9 @@ command -v gosop >/dev/null 2>&1 || missing+=(gosop)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 # mat2 makes the console's metadata-scrubbed copies; the download tests run it.
 command -v mat2 >/dev/null 2>&1 || missing+=(mat2)
+# The ops/ checks: systemd-analyze scores the units offline (systemd need not be PID 1), tor validates the torrc.
+command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+[ -x /usr/sbin/tor ] || command -v tor >/dev/null 2>&1 || missing+=(tor)
 
 if [ ${#missing[@]} -ne 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

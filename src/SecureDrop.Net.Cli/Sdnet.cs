@@ -1,10 +1,13 @@
 using System.CommandLine;
 using Microsoft.Extensions.Options;
+using SecureDrop.Net.Cli.Backup;
+using SecureDrop.Net.Cli.Check;
 using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
 using SecureDrop.Net.Cli.Journalists;
 using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Cli.Migrate;
+using SecureDrop.Net.Cli.Purge;
 using SecureDrop.Net.Cli.Run;
 using SecureDrop.Net.Cli.Secrets;
 using SecureDrop.Net.Cli.Unlock;
@@ -36,6 +39,9 @@ internal static class Sdnet
             KeysCommand.Create(terminal),
             JournalistCommand.Create(terminal),
             SecretsCommand.Create(),
+            BackupCommand.Create(),
+            CheckCommand.Create(),
+            PurgeCommand.Create(),
         };
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -28,13 +28,20 @@ internal static class ServeCommand
         {
             var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName);
             var which = parse.GetRequiredValue(role);
+            var address = parse.GetValue(url) ?? (which == ReviewerRole ? RunCommand.DefaultReviewerUrl : RunCommand.DefaultSubmissionUrl);
             using IHost host = which switch
             {
-                SubmissionRole => SubmissionApp.Build(directory, parse.GetValue(url) ?? RunCommand.DefaultSubmissionUrl),
-                ReviewerRole => ReviewerApp.Build(directory, parse.GetValue(url) ?? RunCommand.DefaultReviewerUrl),
+                SubmissionRole => SubmissionApp.Build(directory, address),
+                ReviewerRole => ReviewerApp.Build(directory, address),
                 _ => WorkerApp.Build(directory),
             };
-            await host.RunAsync(cancellationToken);
+            await host.StartAsync(cancellationToken);
+            if (which != WorkerRole)
+            {
+                UnixSocketListener.OpenToGroup(address);
+            }
+
+            await host.WaitForShutdownAsync(cancellationToken);
             return Sdnet.Success;
         }));
         return command;

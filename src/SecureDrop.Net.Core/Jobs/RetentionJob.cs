@@ -35,23 +35,45 @@ public sealed partial class RetentionJob
     [DisableConcurrentExecution(timeoutInSeconds: 600)]
     public async Task RunAsync()
     {
-        var options = _options.Value;
-        var today = _time.GetUtcNow().UtcDateTime.Date;
-        var expired = options.SubmissionDays > 0
-            ? await _submissions.ReceivedBeforeAsync(Day(today.AddDays(-options.SubmissionDays))).ConfigureAwait(false)
-            : [];
+        var deleted = await PurgeAsync().ConfigureAwait(false);
+        LogExpired(deleted.Submissions, deleted.Sources);
+    }
+
+    /// <summary>What a run would delete now, without deleting anything ('sdnet purge' asks before it runs).</summary>
+    public async Task<RetentionCounts> PreviewAsync(CancellationToken cancellationToken = default)
+    {
+        var (expired, empty) = await DueAsync(cancellationToken).ConfigureAwait(false);
+        return new RetentionCounts(expired.Count, empty.Count);
+    }
+
+    /// <summary>Deletes what is due and says how much; the recurring job and 'sdnet purge' both run this.</summary>
+    public async Task<RetentionCounts> PurgeAsync(CancellationToken cancellationToken = default)
+    {
+        var (expired, _) = await DueAsync(cancellationToken).ConfigureAwait(false);
         foreach (var submissionId in expired)
         {
             await _delete.DeleteSubmissionAsync(submissionId).ConfigureAwait(false);
         }
 
-        var empty = await _sources.WithoutSubmissionsSinceAsync(Day(today.AddDays(-options.AbandonedSourceDays))).ConfigureAwait(false);
+        // Sources are listed after the submissions went, so those emptied by this run go too.
+        var (_, empty) = await DueAsync(cancellationToken).ConfigureAwait(false);
         foreach (var sourceId in empty)
         {
             await _delete.DeleteSourceAsync(sourceId).ConfigureAwait(false);
         }
 
-        LogExpired(expired.Count, empty.Count);
+        return new RetentionCounts(expired.Count, empty.Count);
+    }
+
+    private async Task<(IReadOnlyList<string> Submissions, IReadOnlyList<string> Sources)> DueAsync(CancellationToken cancellationToken)
+    {
+        var options = _options.Value;
+        var today = _time.GetUtcNow().UtcDateTime.Date;
+        var expired = options.SubmissionDays > 0
+            ? await _submissions.ReceivedBeforeAsync(Day(today.AddDays(-options.SubmissionDays)), cancellationToken).ConfigureAwait(false)
+            : [];
+        var empty = await _sources.WithoutSubmissionsSinceAsync(Day(today.AddDays(-options.AbandonedSourceDays)), cancellationToken).ConfigureAwait(false);
+        return (expired, empty);
     }
 
     private static string Day(DateTime day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -59,3 +81,6 @@ public sealed partial class RetentionJob
     [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Retention: {Submissions} submission(s) and {Sources} source(s) without submissions deleted")]
     private partial void LogExpired(int submissions, int sources);
 }
+
+/// <summary>How many submissions and sources a retention run deletes (or would delete).</summary>
+public sealed record RetentionCounts(int Submissions, int Sources);

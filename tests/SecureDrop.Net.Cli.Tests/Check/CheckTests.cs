@@ -1,0 +1,178 @@
+using Microsoft.Data.Sqlite;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Cli.Tests.Check;
+
+/// <summary>sdnet check: each weakness it claims to detect, created on a fresh instance and flagged; a clean one passes.</summary>
+public sealed class CheckTests
+{
+    [Fact]
+    public async Task CleanInstance_WithRetentionAndOnion_PassesEveryCheck()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output) = await CheckAsync(instance, "--frontend-user", "nobody", "--reviewer-url", "http://unix:/run/sdnet-console/console.sock");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("All checks passed.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("WEAK", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GroupReadableDataDirectory_IsFlagged()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        File.SetUnixFileMode(instance.Data.VaultDirectory, File.GetUnixFileMode(instance.Data.VaultDirectory) | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+
+        var (code, output) = await CheckAsync(instance);
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  data directory permissions", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SecretKeyReadableByTheFrontEndUser_FailsTheCheck()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        const UnixFileMode search = UnixFileMode.OtherExecute;
+        foreach (var directory in new[] { instance.Root, instance.Data.Root, instance.Data.KeysDirectory })
+        {
+            File.SetUnixFileMode(directory, File.GetUnixFileMode(directory) | search);
+        }
+
+        var secret = Directory.GetFiles(instance.Data.KeysDirectory, "*.secret").First();
+        File.SetUnixFileMode(secret, File.GetUnixFileMode(secret) | UnixFileMode.OtherRead);
+
+        var (code, output) = await CheckAsync(instance, "--frontend-user", "nobody");
+
+        Assert.Equal(1, code);
+        Assert.Contains("FAIL  secret keys vs. front end user: 'nobody' can read 1 of", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FrontEndRunningAsRoot_FailsTheCheck()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output) = await CheckAsync(instance, "--frontend-user", "root");
+
+        Assert.Equal(1, code);
+        Assert.Contains("FAIL  secret keys vs. front end user: the front end user 'root' is root", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8081")]
+    [InlineData("http://*:8081")]
+    [InlineData("http://192.0.2.10:8081")]
+    public async Task ConsoleOnAPublicAddress_IsFlagged(string url)
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output) = await CheckAsync(instance, "--reviewer-url", url);
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  console address", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WeakRsaNewsroomKey_FailsTheCheck()
+    {
+        using var gpg = new Gpg();
+        await gpg.RunAsync("--quick-gen-key", "Weak <weak@newsroom.example>", "rsa2048", "sign", "never");
+        var listing = await gpg.RunAsync("--with-colons", "--list-secret-keys", "weak@newsroom.example");
+        var fingerprint = listing.Split('\n').First(line => line.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+        await gpg.RunAsync("--quick-add-key", fingerprint, "rsa2048", "encr", "never");
+        using var instance = await TestInstance.CreateAsync();
+        await File.WriteAllTextAsync(instance.Data.ActivePublicKeyFile, await gpg.RunAsync("--armor", "--export", fingerprint));
+
+        var (code, output) = await CheckAsync(instance);
+
+        Assert.Equal(1, code);
+        Assert.Contains("FAIL  newsroom key algorithms", output, StringComparison.Ordinal);
+        Assert.Contains("3072", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoOnionAndNoTls_IsFlagged()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output) = await CheckWithSettingsAsync(instance, "Retention__SubmissionDays=30\n");
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  TLS or onion service", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetentionOff_IsFlagged()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output) = await CheckWithSettingsAsync(instance, "Submission__OnionAddress=http://" + new string('a', 56) + ".onion\nRetention__SubmissionDays=0\n");
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  retention", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnencryptedDataProtectionKey_IsFlagged()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var ring = Directory.CreateDirectory(instance.Data.DataProtectionDirectory("submission")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(ring, "key-5b3a1c40-0000-4000-8000-000000000001.xml"), """
+            <?xml version="1.0" encoding="utf-8"?>
+            <key id="5b3a1c40-0000-4000-8000-000000000001" version="1">
+              <descriptor deserializerType="Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel.AuthenticatedEncryptorDescriptorDeserializer">
+                <descriptor>
+                  <encryption algorithm="AES_256_CBC" />
+                  <validation algorithm="HMACSHA256" />
+                  <masterKey p4:requiresEncryption="true" xmlns:p4="http://schemas.asp.net/2015/03/dataProtection">
+                    <!-- Warning: the key below is in an unencrypted form. -->
+                    <value>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==</value>
+                  </masterKey>
+                </descriptor>
+              </descriptor>
+            </key>
+            """);
+
+        var (code, output) = await CheckAsync(instance);
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  DataProtection keys at rest: 1 of 1", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutdatedSchema_IsFlagged()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        using (var connection = new SqliteConnection($"Data Source={instance.Data.MetadataDatabase};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = $"DELETE FROM VersionInfo WHERE Version = {SchemaMigrations.CurrentVersion}";
+            Assert.Equal(1, command.ExecuteNonQuery());
+        }
+
+        var (code, output) = await CheckAsync(instance);
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  database schema", output, StringComparison.Ordinal);
+        Assert.Contains("sdnet migrate", output, StringComparison.Ordinal);
+    }
+
+    private const string GoodSettings = "# ops settings\nRetention__SubmissionDays=90\nSubmission__OnionAddress=\"http://abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzab.onion\"\n";
+
+    private static async Task<(int Code, string Output)> CheckAsync(TestInstance instance, params string[] extra) =>
+        await CheckWithSettingsAsync(instance, GoodSettings, extra);
+
+    private static async Task<(int Code, string Output)> CheckWithSettingsAsync(TestInstance instance, string settings, params string[] extra)
+    {
+        var file = Path.Combine(instance.Root, "sdnet.env");
+        await File.WriteAllTextAsync(file, settings);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Sdnet.RunAsync(["check", "--data", instance.Data.Root, "--settings", file, .. extra], output, error);
+        return (code, output + error.ToString());
+    }
+}
