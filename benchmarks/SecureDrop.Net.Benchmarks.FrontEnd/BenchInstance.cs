@@ -13,12 +13,16 @@ internal sealed class BenchInstance : IAsyncDisposable
 {
     private readonly List<Process> _children = [];
 
-    private BenchInstance(string root, DataDirectory data, NewsroomPublicKey key)
+    private BenchInstance(string root, InitialSecrets secrets, NewsroomPublicKey key)
     {
         Root = root;
-        Data = data;
+        Secrets = secrets;
+        Data = secrets.Data;
         PublicKey = key;
     }
+
+    /// <summary>The first admin's name and passphrase, for benchmarks that sign in to the console.</summary>
+    public InitialSecrets Secrets { get; }
 
     public string Root { get; }
 
@@ -32,11 +36,16 @@ internal sealed class BenchInstance : IAsyncDisposable
         Directory.CreateDirectory(root);
         using var key = NewsroomSecretKey.Generate("Benchmark newsroom", TimeProvider.System.GetUtcNow());
         var secrets = await InstanceInitializer.InitializeAsync(Path.Combine(root, "data"), key, TimeProvider.System);
-        return new BenchInstance(root, secrets.Data, key.PublicKey);
+        return new BenchInstance(root, secrets, key.PublicKey);
     }
 
     /// <summary>Starts the front end in a child process and waits until it answers.</summary>
-    public async Task<(Process Process, Uri Address)> StartFrontEndAsync()
+    public Task<(Process Process, Uri Address)> StartFrontEndAsync() => StartServerAsync("serve-submission", "/");
+
+    /// <summary>Starts the console in a child process and waits until its sign-in page answers.</summary>
+    public Task<(Process Process, Uri Address)> StartConsoleAsync() => StartServerAsync("serve-reviewer", "/login");
+
+    private async Task<(Process Process, Uri Address)> StartServerAsync(string role, string probePath)
     {
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -46,13 +55,13 @@ internal sealed class BenchInstance : IAsyncDisposable
         }
 
         var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        var process = StartChild("serve-submission", Data.Root, address.ToString());
+        var process = StartChild(role, Data.Root, address.ToString());
         using var probe = new HttpClient { BaseAddress = address };
         for (var attempt = 0; attempt < 300; attempt++)
         {
             try
             {
-                using var response = await probe.GetAsync(new Uri("/", UriKind.Relative));
+                using var response = await probe.GetAsync(new Uri(probePath, UriKind.Relative));
                 if (response.IsSuccessStatusCode)
                 {
                     return (process, address);
@@ -65,7 +74,7 @@ internal sealed class BenchInstance : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        throw new InvalidOperationException("The front end did not start within 30 s.");
+        throw new InvalidOperationException($"{role} did not start within 30 s.");
     }
 
     public Process StartWorker() => StartChild("serve-worker", Data.Root);

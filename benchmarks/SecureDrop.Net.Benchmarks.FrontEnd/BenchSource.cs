@@ -33,6 +33,20 @@ internal sealed partial class BenchSource : IDisposable
         _token = Hidden(await continued.Content.ReadAsStringAsync(), "__RequestVerificationToken");
     }
 
+    /// <summary>As <see cref="StartAsync"/>, but false instead of an exception when the site answers "busy".</summary>
+    public async Task<bool> TryStartAsync()
+    {
+        try
+        {
+            await StartAsync();
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Posts a submission; the file, if any, is streamed from disk.</summary>
     public async Task<HttpStatusCode> SubmitAsync(string message, FileInfo? file = null)
     {

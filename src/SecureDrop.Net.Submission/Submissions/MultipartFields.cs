@@ -40,16 +40,25 @@ internal static class MultipartFields
 internal sealed class Utf8Check
 {
     private readonly Decoder _decoder = new UTF8Encoding(false, throwOnInvalidBytes: true).GetDecoder();
+    private readonly char[] _scratch = new char[4096];
 
     public void Add(ReadOnlySpan<byte> chunk) => Check(chunk, flush: false);
 
     public void Finish() => Check([], flush: true);
 
+    // Convert, unlike GetCharCount, keeps a sequence split between two reads for the next call (so valid text cut
+    // anywhere is accepted), and at the flush it reports a sequence left incomplete at the end.
     private void Check(ReadOnlySpan<byte> chunk, bool flush)
     {
         try
         {
-            _decoder.GetCharCount(chunk, flush);
+            bool completed;
+            do
+            {
+                _decoder.Convert(chunk, _scratch, flush, out var bytesUsed, out _, out completed);
+                chunk = chunk[bytesUsed..];
+            }
+            while (!completed);
         }
         catch (DecoderFallbackException exception)
         {

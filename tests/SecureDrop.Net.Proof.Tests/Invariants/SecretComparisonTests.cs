@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+
+namespace SecureDrop.Net.Proof.Tests.Invariants;
+
+/// <summary>
+/// ARCHITECTURE.md invariant 6 (secrets compared in constant time): the places that compare secret-derived bytes
+/// use CryptographicOperations.FixedTimeEquals, and no other byte comparison (SequenceEqual) appears in src/
+/// without being named here, so a new one is looked at before it lands.
+/// </summary>
+public sealed partial class SecretComparisonTests
+{
+    // Each allowed SequenceEqual with why it compares nothing secret.
+    private static readonly Dictionary<string, string> AllowedSequenceEqual = new(StringComparer.Ordinal)
+    {
+        ["src/SecureDrop.Net.Crypto/Keys/KeyPairCheck.cs"] = "compares two encodings of a public key",
+    };
+
+    [Theory]
+    [InlineData("src/SecureDrop.Net.Core/Journalists/JournalistCredentials.cs", "passphrase verifier")]
+    [InlineData("src/SecureDrop.Net.Crypto/Messages/SeipdReader.cs", "MDC of a decrypted message")]
+    [InlineData("src/SecureDrop.Net.Core/Audit/AuditLog.cs", "audit chain hashes")]
+    public void SecretComparison_UsesFixedTimeEquals(string file, string what)
+    {
+        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), file));
+
+        Assert.True(source.Contains("CryptographicOperations.FixedTimeEquals(", StringComparison.Ordinal), $"{file} compares the {what} without FixedTimeEquals.");
+    }
+
+    [Fact]
+    public void ByteComparisonsInSource_AreConstantTimeOrNamedAsNotSecret()
+    {
+        var root = RepositoryRoot();
+        var offenders = Directory.GetFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => SequenceEqual().IsMatch(File.ReadAllText(Path.Combine(root, f))) && !AllowedSequenceEqual.ContainsKey(f))
+            .ToList();
+
+        Assert.True(offenders.Count == 0, "SequenceEqual in: " + string.Join(", ", offenders) + ". Use CryptographicOperations.FixedTimeEquals for anything secret, or name the file in AllowedSequenceEqual with why it is not.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SecureDrop.Net.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (SecureDrop.Net.sln) is not above the test's folder.");
+    }
+
+    [GeneratedRegex(@"\.SequenceEqual\(")]
+    private static partial Regex SequenceEqual();
+}
