@@ -32,7 +32,11 @@ public sealed class MetadataDatabase
 
     public string ConnectionString { get; }
 
-    /// <summary>Opens a connection; on SQLite with foreign keys on and a busy timeout, so concurrent processes wait rather than fail.</summary>
+    /// <summary>
+    /// Opens a connection; on SQLite with foreign keys on, a busy timeout (concurrent processes wait rather than
+    /// fail) and every commit synced to disk (<c>synchronous = FULL</c>, set on each open because pooled connections
+    /// keep what an earlier user set; see <see cref="RelaxDurabilityAsync"/>).
+    /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         DbConnection connection = Provider == DatabaseProvider.PostgreSql
@@ -43,7 +47,7 @@ public sealed class MetadataDatabase
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (Provider == DatabaseProvider.Sqlite)
             {
-                await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;").ConfigureAwait(false);
+                await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;").ConfigureAwait(false);
             }
 
             return connection;
@@ -52,6 +56,21 @@ public sealed class MetadataDatabase
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// For writes of state that can be derived again (a submission turning ready after ingest): on SQLite the commit
+    /// is written to the WAL without an fsync. It still survives a crash of any process; a power loss may undo it,
+    /// and the worker's reconcile job redoes it. Keeps the worker from holding the write lock for an fsync per
+    /// submission while the front end waits to record new ones. The next <see cref="OpenAsync"/> restores FULL.
+    /// </summary>
+    public async Task RelaxDurabilityAsync(DbConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            await connection.ExecuteAsync("PRAGMA synchronous = NORMAL;").ConfigureAwait(false);
         }
     }
 

@@ -63,7 +63,7 @@ internal sealed class EncryptingStream : Stream
             output.Write(packet);
         }
 
-        var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes.Span));
+        var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes));
         var literal = new PartialBodyWriter((int)PacketTag.LiteralData, seipd.Write, SeipdWriter.LargePieceBits);
 
         // Binary format, the name, modification time 0: the real time would be metadata about the source.

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 
 namespace SecureDrop.Net.Crypto;
 
@@ -11,35 +11,45 @@ namespace SecureDrop.Net.Crypto;
 /// <remarks>
 /// The prefix's "quick check" octets are deliberately not checked: answering differently for them is the
 /// Mister–Zuccherato oracle; only the MDC decides. Why not BouncyCastle: see <see cref="SeipdWriter"/>.
-/// SHA-1 runs one chunk behind decryption, on a second core while the next chunk is decrypted; bytes may be
-/// handed out before they are hashed, which changes nothing: the end is reported only after the MDC matched.
+/// <para>
+/// Plaintext is decrypted into segments of 256 KiB; each starts with the 22 octets held back from the one before.
+/// Once a message outgrows its first segment, SHA-1 runs on a <see cref="BackgroundStage"/> thread over each
+/// segment the reader has moved past, while this thread decrypts (CFB decryption needs no chain: one ECB pass
+/// computes a whole segment's keystream) and the consumer writes the plaintext out. Bytes are handed out before
+/// they are hashed, which changes nothing: the end is reported only after every byte was hashed and the MDC
+/// matched.
+/// </para>
 /// </remarks>
 internal sealed class SeipdReader : ForwardOnlyReadStream
 {
     private const int MdcLength = 22;
     private const int ChunkSize = 256 * 1024;
-    private const int ParallelThreshold = 64 * 1024;
+
+    // Segments in flight at most: bounds memory whatever the message size.
+    private const int MaxSegments = 4;
 
     private readonly Stream _body;
     private readonly CfbCipher _cipher;
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     // The ciphertext block before each chunk stays in front of it (the zero IV at first), see DecryptAfterPrevious.
-    private readonly byte[] _encrypted = new byte[ChunkSize + 16];
-    private readonly byte[] _plain = new byte[(2 * ChunkSize) + MdcLength];
+    private readonly byte[] _encrypted;
+    private readonly List<Segment> _segments = [];
+    private readonly Stack<Segment> _free = new();
+    private Segment? _current;
+    private BackgroundStage? _hasher;
     private int _start;
-    private int _hashed;
-    private int _end;
     private bool _verified;
 
     public SeipdReader(Stream body, CfbCipher cipher)
     {
         _body = body;
         _cipher = cipher;
+        _encrypted = new byte[ChunkSize + cipher.BlockSize];
         int prefix = cipher.BlockSize + 2;
         try
         {
             Fill();
-            if (_end - _start < prefix + MdcLength)
+            if (_current is null || _current.Length < prefix + MdcLength)
             {
                 throw new CryptoException("The message is truncated: its encrypted data is too short.");
             }
@@ -51,7 +61,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             throw;
         }
 
-        _start += prefix;
+        _start = prefix;
     }
 
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
@@ -63,7 +73,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             return 0;
         }
 
-        while (_end - _start <= MdcLength)
+        while (_current!.Length - _start <= MdcLength)
         {
             if (!Fill())
             {
@@ -72,8 +82,8 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             }
         }
 
-        int count = Math.Min(buffer.Length, _end - _start - MdcLength);
-        _plain.AsSpan(_start, count).CopyTo(buffer);
+        int count = Math.Min(buffer.Length, _current.Length - _start - MdcLength);
+        _current.Buffer.AsSpan(_start, count).CopyTo(buffer);
         _start += count;
         return count;
     }
@@ -99,35 +109,33 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
     {
         if (disposing)
         {
+            _hasher?.Dispose();
             _sha1.Dispose();
             _cipher.Dispose();
-            CryptographicOperations.ZeroMemory(_plain);
+            foreach (Segment segment in _segments)
+            {
+                CryptographicOperations.ZeroMemory(segment.Buffer);
+            }
         }
 
         base.Dispose(disposing);
     }
 
     /// <summary>
-    /// Decrypts the next chunk after what is buffered, while hashing what earlier chunks decrypted (all but the
-    /// last 22 octets seen, which may be the MDC packet). False at the end of the body.
+    /// Decrypts the next chunk into a new segment behind the 22 octets held back, and sends the segment it
+    /// replaces to be hashed. False at the end of the body. Called only when nothing but the held-back octets is
+    /// left unread.
     /// </summary>
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Fill()
     {
-        int keep = Math.Min(_start, _hashed);
-        Buffer.BlockCopy(_plain, keep, _plain, 0, _end - keep);
-        _start -= keep;
-        _hashed -= keep;
-        _end -= keep;
-
         // Fill whole blocks: the cipher accepts a short block only as the very last piece.
         int read = 0;
         int block = _cipher.BlockSize;
-        int wanted = Math.Min(ChunkSize, _plain.Length - _end) / block * block;
-        while (read < wanted)
+        while (read < ChunkSize)
         {
-            int n = _body.Read(_encrypted, block + read, wanted - read);
+            int n = _body.Read(_encrypted, block + read, ChunkSize - read);
             if (n == 0)
             {
                 break;
@@ -141,43 +149,85 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             return false;
         }
 
-        int hashable = Math.Max(0, _end - MdcLength - _hashed);
-        int end = _end;
-        if (hashable >= ParallelThreshold && Environment.ProcessorCount > 1)
+        Segment previous = _current ?? NextSegment();
+        Segment next = _current is null ? previous : NextSegment();
+        int carried = 0;
+        if (_current is not null)
         {
-            int from = _hashed;
-            Parallel.Invoke(
-                () => _sha1.AppendData(_plain, from, hashable),
-                () => _cipher.DecryptAfterPrevious(_encrypted.AsSpan(0, block + read), _plain.AsSpan(end)));
+            carried = _current.Length - _start;
+            previous.Buffer.AsSpan(_start, carried).CopyTo(next.Buffer);
+            previous.Length = _start;
+        }
+
+        _cipher.DecryptAfterPrevious(_encrypted.AsSpan(0, block + read), next.Buffer.AsSpan(carried, read));
+        Buffer.BlockCopy(_encrypted, read, _encrypted, 0, block);
+        next.Length = carried + read;
+        _current = next;
+        _start = 0;
+        if (!ReferenceEquals(previous, next))
+        {
+            Hash(previous);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Hashes a segment the reader has moved past: on the background stage once a message has outgrown its first
+    /// segment and there is a second core, inline otherwise (a short message starts no thread).
+    /// </summary>
+    private void Hash(Segment segment)
+    {
+        if (_hasher is null && Environment.ProcessorCount > 1)
+        {
+            _hasher = new BackgroundStage(s => _sha1.AppendData(s.Buffer, 0, s.Length), "SEIPD MDC");
+        }
+
+        if (_hasher is null)
+        {
+            _sha1.AppendData(segment.Buffer, 0, segment.Length);
+            _free.Push(segment);
         }
         else
         {
-            _sha1.AppendData(_plain, _hashed, hashable);
-            _cipher.DecryptAfterPrevious(_encrypted.AsSpan(0, block + read), _plain.AsSpan(end));
+            _hasher.Submit(segment);
         }
+    }
 
-        if (read >= block)
+    private Segment NextSegment()
+    {
+        if (_free.TryPop(out Segment? free))
         {
-            Buffer.BlockCopy(_encrypted, read, _encrypted, 0, block);
+            return free;
         }
 
-        _hashed += hashable;
-        _end += read;
-        return true;
+        if (_hasher is null || _segments.Count < MaxSegments)
+        {
+            var segment = new Segment(MdcLength + ChunkSize);
+            _segments.Add(segment);
+            return segment;
+        }
+
+        return _hasher.TakeCompleted();
     }
 
     private void Verify()
     {
         const string Failed = "The message failed its integrity check (MDC): it was altered or damaged; discard any output.";
-        ReadOnlySpan<byte> mdc = _plain.AsSpan(_start, _end - _start);
+        while (_hasher is { InFlight: > 0 })
+        {
+            _hasher.TakeCompleted();
+        }
+
+        Segment last = _current!;
+        ReadOnlySpan<byte> mdc = last.Buffer.AsSpan(_start, last.Length - _start);
         if (mdc.Length != MdcLength || mdc[0] != 0xD3 || mdc[1] != 0x14)
         {
             throw new CryptoException(Failed);
         }
 
         Span<byte> expected = stackalloc byte[20];
-        _sha1.AppendData(_plain, _hashed, _end - MdcLength - _hashed);
-        _sha1.AppendData(mdc[..2]);
+        _sha1.AppendData(last.Buffer, 0, _start + 2);
         _sha1.GetHashAndReset(expected);
         if (!CryptographicOperations.FixedTimeEquals(expected, mdc[2..]))
         {

@@ -22,6 +22,28 @@ public sealed class GpgInteropTests
         Assert.Contains("[GNUPG:] GOODMDC", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(3 * 1024 * 1024 + 7)]
+    [InlineData(4 * 512 * 1024)]
+    public async Task Gpg_DecryptsOurMultiSegmentMessage_AndWeDecryptItsOwn(int length)
+    {
+        // Large enough that our writer encrypts on its background stage and our reader hashes on its own, across
+        // segment boundaries that fall inside literal-packet chunks.
+        using NewsroomSecretKey key = TestData.NewKey();
+        await using var gpg = new GnuPg();
+        await gpg.ImportAsync(TestData.ArmoredSecret(key));
+        byte[] plaintext = TestData.RandomBytes(length);
+
+        ToolResult ours = await gpg.RunAsync(TestData.Encrypt(key.PublicKey, plaintext, "big.bin"), "--status-fd", "2", "--decrypt");
+        byte[] theirs = (await gpg.RunAsync(plaintext, "-z", "0", "--encrypt", "-r", key.Fingerprint, "--set-filename", "big.bin"))
+            .EnsureSuccess().Stdout;
+
+        ours.EnsureSuccess();
+        Assert.Equal(plaintext, ours.Stdout);
+        Assert.Contains("[GNUPG:] GOODMDC", ours.Stderr, StringComparison.Ordinal);
+        Assert.Equal(plaintext, TestData.Decrypt(key, theirs).Plaintext);
+    }
+
     [Fact]
     public async Task Gpg_ImportsOurGeneratedKeys_AndEncryptsToThem()
     {

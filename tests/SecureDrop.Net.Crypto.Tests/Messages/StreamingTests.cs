@@ -59,9 +59,10 @@ public sealed class StreamingTests
             }
         }
 
-        // The literal packet's chunk (grown to 256 KiB for a large message) and the encrypted packet's 64 KiB chunk
-        // may hold data back; nothing else may, whatever the input size.
-        Assert.InRange(largestLag, 0, (256 + 64) * 1024);
+        // The literal packet's chunk (grown to 256 KiB for a large message), the encrypted packet's segments in
+        // flight (at most four of 512 KiB, encrypted on a second core) and its 256 KiB chunk may hold data back;
+        // nothing else may, whatever the input size.
+        Assert.InRange(largestLag, 0, (256 + (4 * 512) + 256) * 1024);
         Assert.InRange(output.Count, written, written + 4096);
         Assert.False(output.Disposed, "disposing the encryptor must leave the output open");
     }

@@ -26,6 +26,23 @@ public sealed class TamperTests
         }
     }
 
+    [Theory]
+    [InlineData(0.1)]
+    [InlineData(0.5)]
+    [InlineData(0.99)]
+    public void Decrypt_FlippedBitInMultiSegmentMessage_FailsMdcCheck(double where)
+    {
+        // 3 MiB: the reader hashes earlier segments on its background stage; a change in any of them must count.
+        (NewsroomSecretKey key, byte[] message) = EncryptedSample(3 * 1024 * 1024);
+        using (key)
+        {
+            message[(int)(message.Length * where)] ^= 0x01;
+
+            var error = Assert.Throws<CryptoException>(() => TestData.Decrypt(key, message));
+            Assert.Contains("integrity", error.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Decrypt_FlippedBitInLastByte_FailsMdcCheck()
     {
