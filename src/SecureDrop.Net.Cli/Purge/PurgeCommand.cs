@@ -6,6 +6,7 @@ using SecureDrop.Net.Cli.Check;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 
@@ -40,7 +41,7 @@ internal static class PurgeCommand
             var time = TimeProvider.System;
             var sources = new SourceStore(database, time);
             var submissions = new SubmissionStore(database, time);
-            var delete = new DeleteJob(sources, submissions, new ItemFiles(directory), NullLogger<DeleteJob>.Instance);
+            var delete = new DeleteJob(sources, submissions, new ReplyStore(database, time), new ItemFiles(directory), NullLogger<DeleteJob>.Instance);
             var job = new RetentionJob(sources, submissions, delete, Options.Create(options), time, NullLogger<RetentionJob>.Instance);
 
             var due = await job.PreviewAsync(cancellationToken);
