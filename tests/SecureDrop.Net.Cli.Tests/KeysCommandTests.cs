@@ -235,4 +235,26 @@ public sealed class KeysCommandTests
         Assert.Equal(0, code);
         Assert.Contains("Re-wrapping 0 item(s)", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Rewrap_OfADamagedItem_FailsThatItemClearly_AndLeavesItsFileAsItWas()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var (sourceId, _) = await Seed.SubmissionAsync(instance, "intact", ("damaged.bin", new byte[5000]));
+        Assert.Equal(0, (await AsAdminAsync(instance, "keys", "rotate")).Code);
+        var files = new ItemFiles(instance.Data);
+        var damaged = (await new SubmissionStore(instance.Database, TimeProvider.System).ItemsOfSourceAsync(sourceId)).Single(i => i.Kind == "file");
+        var bytes = await File.ReadAllBytesAsync(files.VaultPath(damaged.Id));
+        bytes[^100] ^= 0x01;
+        await File.WriteAllBytesAsync(files.VaultPath(damaged.Id), bytes);
+
+        var (code, output, error) = await AsAdminAsync(instance, "keys", "rewrap");
+
+        Assert.Equal(1, code);
+        Assert.Contains("1 item(s) could not be re-wrapped", error, StringComparison.Ordinal);
+        Assert.Contains("/admin/jobs", error, StringComparison.Ordinal);
+        Assert.Contains("re-wrapped: 2/2 item(s)", output, StringComparison.Ordinal);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(files.VaultPath(damaged.Id)));
+        Assert.Empty(Directory.GetFiles(instance.Data.VaultDirectory, "*.rewrap"));
+    }
 }

@@ -9,10 +9,15 @@ namespace SecureDrop.Net.Cli.Unlock;
 /// </summary>
 internal sealed class Terminal
 {
-    private readonly TextReader _input;
+    private readonly Lazy<TextReader> _input;
     private readonly TextWriter _prompts;
 
     public Terminal(TextReader input, TextWriter prompts, bool interactive, bool outputIsTerminal)
+        : this(new Lazy<TextReader>(input), prompts, interactive, outputIsTerminal)
+    {
+    }
+
+    private Terminal(Lazy<TextReader> input, TextWriter prompts, bool interactive, bool outputIsTerminal)
     {
         _input = input;
         _prompts = prompts;
@@ -26,15 +31,19 @@ internal sealed class Terminal
     /// <summary>Progress is drawn as a bar (standard output is a terminal), otherwise printed as plain lines.</summary>
     public bool OutputIsTerminal { get; }
 
+    /// <summary>
+    /// The process's own console. Console.In is touched only when a secret is read: initialising it sets up the
+    /// terminal, which stops a process that sdnet run started in the background (SIGTTOU).
+    /// </summary>
     public static Terminal Console() => new(
-        System.Console.In, System.Console.Error, !System.Console.IsInputRedirected, !System.Console.IsOutputRedirected);
+        new Lazy<TextReader>(() => System.Console.In), System.Console.Error, !System.Console.IsInputRedirected, !System.Console.IsOutputRedirected);
 
     /// <summary>Reads one secret; <paramref name="what"/> names it in the prompt and in the error when it is missing.</summary>
     public string ReadSecret(string what)
     {
         if (!Interactive)
         {
-            return _input.ReadLine() ?? throw new IOException($"Expected {what} on a line of standard input, and there was none.");
+            return _input.Value.ReadLine() ?? throw new IOException($"Expected {what} on a line of standard input, and there was none.");
         }
 
         _prompts.Write(char.ToUpperInvariant(what[0]) + what[1..] + ": ");

@@ -32,7 +32,8 @@ public sealed partial class RewrapJob
     }
 
     [Queue(Queue)]
-    [AutomaticRetry(Attempts = 2, OnAttemptsExceeded = AttemptsExceededAction.Fail)]
+    // Short delays: the sdnet command waits for every job, and a damaged item fails the same way each time.
+    [AutomaticRetry(Attempts = 2, DelaysInSeconds = [1, 5], OnAttemptsExceeded = AttemptsExceededAction.Fail)]
     public async Task RunAsync(string itemId)
     {
         var active = _keys.Ring.Active;
