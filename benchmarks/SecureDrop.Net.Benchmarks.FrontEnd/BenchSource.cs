@@ -19,7 +19,7 @@ internal sealed partial class BenchSource : IDisposable
         };
     }
 
-    /// <summary>Gets a codename, continues (one Argon2id derivation on the server), and keeps the /submit form's token.</summary>
+    /// <summary>Gets a codename, continues (two Argon2id derivations and a reply key on the server), and keeps the /submit form's token.</summary>
     public async Task StartAsync()
     {
         var generate = await _http.GetStringAsync(new Uri("/generate", UriKind.Relative));

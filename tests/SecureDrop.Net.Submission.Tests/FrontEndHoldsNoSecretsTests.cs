@@ -7,7 +7,8 @@ namespace SecureDrop.Net.Submission.Tests;
 
 /// <summary>
 /// Invariant 3: the front end has no way to read a submission back. Its container offers nothing that opens the
-/// vault key, journalists' accounts or a decryptor, and its key material on disk is the public key only.
+/// vault key or journalists' accounts, its key material on disk is the public key only, and the only secret key its
+/// code ever names is a source's reply key (which opens replies to that source, never a submission).
 /// </summary>
 public sealed class FrontEndHoldsNoSecretsTests
 {
@@ -31,5 +32,19 @@ public sealed class FrontEndHoldsNoSecretsTests
 
         Assert.DoesNotContain(assembly.GetReferencedAssemblies(), reference => reference.Name == "SecureDrop.Net.Reviewer");
         Assert.DoesNotContain(assembly.GetTypes(), type => type.Name.Contains("Decrypt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FrontEndAssembly_NeverNamesANewsroomSecretKey_OnlySourceReplyKeys()
+    {
+        using var file = File.OpenRead(typeof(SubmissionApp).Assembly.Location);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(file);
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var referenced = metadata.TypeReferences.Select(handle => metadata.GetString(metadata.GetTypeReference(handle).Name)).ToHashSet(StringComparer.Ordinal);
+
+        Assert.DoesNotContain("NewsroomSecretKey", referenced);
+        Assert.DoesNotContain("NewsroomKeyRing", referenced);
+        Assert.DoesNotContain("VaultKey", referenced);
+        Assert.Contains("SourceReplySecretKey", referenced);
     }
 }

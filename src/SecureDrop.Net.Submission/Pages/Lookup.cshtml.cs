@@ -64,6 +64,6 @@ internal sealed class LookupModel : PageModel
         }
 
         // Post/redirect/get: reloading the page never repeats the deletion.
-        return Redirect(FrontEndLocalization.Href(HttpContext, "/lookup") + (HttpContext.Request.Query.ContainsKey("lang") ? "&" : "?") + "deleted=1");
+        return Redirect(FrontEndLocalization.Href(HttpContext, "/lookup") + (FrontEndLocalization.ExplicitLanguage(HttpContext) is null ? "?" : "&") + "deleted=1");
     }
 }
