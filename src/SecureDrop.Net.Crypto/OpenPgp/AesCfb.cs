@@ -15,6 +15,8 @@ internal sealed class AesCfb : CfbCipher
     private const int Block = 16;
 
     private readonly Aes _aes;
+    // AES-256 round keys for encrypting with AES-NI directly (see AesNiCfb); null where that does not apply.
+    private readonly byte[]? _roundKeys;
     private readonly byte[] _iv = new byte[Block];
     private readonly byte[] _tail = new byte[2 * Block];
     private byte[] _keystream = [];
@@ -24,6 +26,11 @@ internal sealed class AesCfb : CfbCipher
     {
         _aes = Aes.Create();
         _aes.Key = key.ToArray();
+        if (key.Length == 32 && AesNiCfb.IsSupported)
+        {
+            _roundKeys = new byte[AesNiCfb.RoundKeyBytes];
+            AesNiCfb.ExpandKey(key, _roundKeys);
+        }
     }
 
     public override int BlockSize => Block;
@@ -62,6 +69,7 @@ internal sealed class AesCfb : CfbCipher
         {
             _aes.Dispose();
             CryptographicOperations.ZeroMemory(_iv);
+            CryptographicOperations.ZeroMemory(_roundKeys);
             CryptographicOperations.ZeroMemory(_tail);
             CryptographicOperations.ZeroMemory(_keystream);
         }
@@ -121,7 +129,11 @@ internal sealed class AesCfb : CfbCipher
         if (whole > 0)
         {
             ReadOnlySpan<byte> chunk = input[..whole];
-            if (encrypt)
+            if (encrypt && _roundKeys is not null)
+            {
+                AesNiCfb.Encrypt(_roundKeys, chunk, output, _iv);
+            }
+            else if (encrypt)
             {
                 _aes.EncryptCfb(chunk, _iv, output, PaddingMode.None, 128);
                 output.Slice(whole - Block, Block).CopyTo(_iv);
