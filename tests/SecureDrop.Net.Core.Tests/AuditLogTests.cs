@@ -43,6 +43,43 @@ public sealed class AuditLogTests
         Assert.Equal(expectedPosition, verification.FirstBadPosition);
     }
 
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task NewestEntriesCutOff_AreCaughtByTheHeadAnchoredOutsideTheDatabase(Store store)
+    {
+        using var instance = await TestInstance.CreateAsync(store);
+        var log = await LogWithEntriesAsync(instance);
+        await using (var connection = await instance.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("DELETE FROM audit_events WHERE position >= 4");
+        }
+
+        var verification = await log.VerifyAsync();
+
+        Assert.False(verification.Intact);
+        Assert.Equal(4, verification.FirstBadPosition);
+        Assert.Contains("anchored", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WholeChainRewritten_IsCaughtByTheAnchoredHead()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var log = await LogWithEntriesAsync(instance);
+        await using (var connection = await instance.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("DELETE FROM audit_events");
+        }
+
+        await LogWithEntriesAsync(instance);
+        var verification = await log.VerifyAsync();
+
+        Assert.False(verification.Intact);
+        Assert.Equal(5, verification.FirstBadPosition);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(instance.Data.Root, "audit-head")));
+    }
+
     private static async Task<AuditLog> LogWithEntriesAsync(TestInstance instance)
     {
         var log = new AuditLog(instance.Database, TimeProvider.System);

@@ -11,10 +11,14 @@ namespace SecureDrop.Net.Core.Audit;
 /// What journalists and admins did (sign-ins, failed sign-ins, views, downloads, deletions, account and setting
 /// changes), never what sources did. Each entry carries SHA-256(previous hash ‖ its own fields), so editing,
 /// deleting or reordering an entry breaks the chain at that point and <see cref="VerifyAsync"/> says where.
+/// The chain alone cannot show its newest entries cut off, or the whole chain rewritten by someone who controls the
+/// database: so the head (position and hash) is also written to <c>audit-head</c> in the data directory, outside
+/// the database, and verification compares the two. An operator can copy that file elsewhere for a stronger anchor.
 /// </summary>
 public sealed class AuditLog
 {
     private const int MaxAttempts = 5;
+    private static readonly Lock AnchorLock = new();
     private readonly MetadataDatabase _database;
     private readonly TimeProvider _time;
 
@@ -30,7 +34,8 @@ public sealed class AuditLog
         {
             try
             {
-                await AppendAsync(actorId, action, subject, cancellationToken).ConfigureAwait(false);
+                var (position, hash) = await AppendAsync(actorId, action, subject, cancellationToken).ConfigureAwait(false);
+                Anchor(position, hash);
                 return;
             }
             catch (DbException) when (attempt < MaxAttempts)
@@ -52,6 +57,7 @@ public sealed class AuditLog
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var anchor = ReadAnchor();
         var previous = new byte[32];
         long expected = 1;
         foreach (var entry in await connection.QueryAsync<AuditEntry>(Select + " ORDER BY position").ConfigureAwait(false))
@@ -67,14 +73,76 @@ public sealed class AuditLog
                 return AuditVerification.Broken(entry.Position, $"entry {entry.Position} was altered, moved, or follows a removed entry");
             }
 
+            if (anchor is { } head && head.Position == entry.Position && !CryptographicOperations.FixedTimeEquals(head.Hash, entry.Hash))
+            {
+                return AuditVerification.Broken(entry.Position, $"entry {entry.Position} differs from the head anchored outside the database: the chain was rewritten");
+            }
+
             previous = entry.Hash;
             expected++;
+        }
+
+        if (anchor is { } last && last.Position > expected - 1)
+        {
+            return AuditVerification.Broken(expected, $"entries {expected} to {last.Position} were removed: the head anchored outside the database is entry {last.Position}");
         }
 
         return new AuditVerification(true, expected - 1, null, null);
     }
 
-    private async Task AppendAsync(string? actorId, string action, string? subject, CancellationToken cancellationToken)
+    private string AnchorPath => Path.Combine(_database.Data.Root, "audit-head");
+
+    /// <summary>Records the newest head in the anchor file (atomically, owner-only); an older head never replaces a newer one.</summary>
+    private void Anchor(long position, byte[] hash)
+    {
+        lock (AnchorLock)
+        {
+            try
+            {
+                if (ReadAnchor() is { } current && current.Position >= position)
+                {
+                    return;
+                }
+
+                // Written aside and renamed over, so a reader never sees half a head. Not flushed: after a crash the
+                // anchor may be a little behind the database, which verification accepts; only an anchor ahead of
+                // the database or differing from it is tampering.
+                var temporary = AnchorPath + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".tmp";
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                using (var stream = new FileStream(temporary, options))
+                {
+                    stream.Write(Encoding.ASCII.GetBytes($"{position.ToString(CultureInfo.InvariantCulture)} {Convert.ToHexStringLower(hash)}\n"));
+                }
+
+                File.Move(temporary, AnchorPath, overwrite: true);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                // A process without write access to the data directory (an operator's shell) leaves the anchor
+                // behind the database; verification only complains when the anchor is ahead of or differs from it.
+            }
+        }
+    }
+
+    private (long Position, byte[] Hash)? ReadAnchor()
+    {
+        if (!File.Exists(AnchorPath))
+        {
+            return null;
+        }
+
+        var parts = File.ReadAllText(AnchorPath).Trim().Split(' ');
+        return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? (position, Convert.FromHexString(parts[1]))
+            : (long.MaxValue, []);
+    }
+
+    private async Task<(long Position, byte[] Hash)> AppendAsync(string? actorId, string action, string? subject, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
@@ -83,14 +151,16 @@ public sealed class AuditLog
         var position = (last?.Position ?? 0) + 1;
         var previous = last?.Hash ?? new byte[32];
         var at = _time.GetUtcNow().ToString("o", CultureInfo.InvariantCulture);
+        var hash = Hash(previous, position, at, actorId, action, subject);
         await connection.ExecuteAsync(
             """
             INSERT INTO audit_events (position, at, actor_id, action, subject, previous_hash, hash)
             VALUES (@position, @at, @actorId, @action, @subject, @previous, @hash)
             """,
-            new { position, at, actorId, action, subject, previous, hash = Hash(previous, position, at, actorId, action, subject) },
+            new { position, at, actorId, action, subject, previous, hash },
             transaction).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (position, hash);
     }
 
     private static byte[] Hash(byte[] previous, long position, string at, string? actorId, string action, string? subject)

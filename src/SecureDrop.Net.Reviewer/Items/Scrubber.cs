@@ -19,13 +19,15 @@ internal sealed partial class Scrubber
     private readonly DataDirectory _data;
     private readonly ItemReader _reader;
     private readonly ILogger<Scrubber> _logger;
+    private readonly TimeProvider _time;
     private readonly Lazy<IReadOnlySet<string>> _extensions;
     private readonly string? _mat2;
 
-    public Scrubber(DataDirectory data, ItemReader reader, ILogger<Scrubber> logger)
+    public Scrubber(DataDirectory data, ItemReader reader, TimeProvider time, ILogger<Scrubber> logger)
     {
         _data = data;
         _reader = reader;
+        _time = time;
         _logger = logger;
         _mat2 = FindOnPath("mat2");
         _extensions = new Lazy<IReadOnlySet<string>>(ListExtensions);
@@ -51,6 +53,7 @@ internal sealed partial class Scrubber
         }
 
         Directory.CreateDirectory(WorkDirectory, OwnerOnly);
+        EraseAbandoned();
         var directory = Path.Combine(WorkDirectory, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         Directory.CreateDirectory(directory, OwnerOnly);
         // mat2 picks its cleaner by extension; the rest of the original name never reaches the disk.
@@ -77,6 +80,19 @@ internal sealed partial class Scrubber
         {
             Erase(directory);
             throw;
+        }
+    }
+
+    /// <summary>Erases copies left behind by a download that never finished or a crash (older than two runs' limit).</summary>
+    private void EraseAbandoned()
+    {
+        var cutoff = _time.GetUtcNow() - (2 * MaxRun);
+        foreach (var directory in new DirectoryInfo(WorkDirectory).EnumerateDirectories())
+        {
+            if (new DateTimeOffset(directory.CreationTimeUtc, TimeSpan.Zero) < cutoff)
+            {
+                Erase(directory.FullName);
+            }
         }
     }
 

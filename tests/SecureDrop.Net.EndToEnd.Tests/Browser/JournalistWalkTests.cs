@@ -1,0 +1,80 @@
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Playwright;
+using SecureDrop.Net.Reviewer;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.EndToEnd.Tests.Browser;
+
+/// <summary>
+/// A journalist's first day in headless chromium: first sign-in with authenticator enrolment, reading a message,
+/// downloading a file, labelling the source and deleting it, against the real console and worker on loopback.
+/// </summary>
+public sealed class JournalistWalkTests : IClassFixture<ChromiumFixture>
+{
+    private readonly ChromiumFixture _chromium;
+
+    public JournalistWalkTests(ChromiumFixture chromium)
+    {
+        _chromium = chromium;
+    }
+
+    [Fact]
+    public async Task Journalist_EnrolsReadsDownloadsLabelsAndDeletes_InABrowser()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var file = Encoding.UTF8.GetBytes("spreadsheet rows the source sent");
+        var (sourceId, _) = await Seed.SubmissionAsync(instance, "Meet me by the <b>river</b>.", ("ledger.csv", file));
+        await using var console = await RunningApp.StartAsync(url => ReviewerApp.Build(instance.Data, url));
+        using var worker = Worker.WorkerApp.Build(instance.Data);
+        await worker.StartAsync();
+        try
+        {
+            await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = console.Address.ToString(), AcceptDownloads = true });
+            var page = await context.NewPageAsync();
+
+            await page.GotoAsync("/");
+            Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+            await page.FillAsync("#username", instance.Secrets.AdminUsername);
+            await page.FillAsync("#passphrase", instance.Secrets.AdminPassphrase);
+            await page.ClickAsync("button:has-text('Sign in')");
+            Assert.Equal("/login/second-factor", new Uri(page.Url).AbsolutePath);
+            Assert.NotNull(await page.QuerySelectorAsync(".qr svg"));
+            var secret = (await page.InnerTextAsync("#totp-secret")).Trim();
+            await page.FillAsync("#code", Core.Journalists.TotpCodes.Code(OtpNet.Base32Encoding.ToBytes(secret), TimeProvider.System.GetUtcNow()));
+            await page.ClickAsync("button:has-text('Continue')");
+            Assert.Equal("/", new Uri(page.Url).AbsolutePath);
+
+            await page.ClickAsync($"a[href='/sources/{sourceId}']");
+            Assert.Equal("Meet me by the <b>river</b>.", (await page.InnerTextAsync("pre.message-text")).Trim());
+            Assert.Contains("ledger.csv", await page.InnerTextAsync("a.file-name"), StringComparison.Ordinal);
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a.file-name"));
+            Assert.Equal("ledger.csv", download.SuggestedFilename);
+            Assert.Equal(file, await File.ReadAllBytesAsync(await download.PathAsync()));
+
+            await page.FillAsync("#label", "Water board");
+            await page.ClickAsync("form[action$='handler=label'] button");
+            Assert.Contains("water board", await page.InnerTextAsync(".labels"), StringComparison.Ordinal);
+            await page.GotoAsync("/?label=water+board");
+            Assert.NotNull(await page.QuerySelectorAsync($"a[href='/sources/{sourceId}']"));
+
+            await page.GotoAsync($"/sources/{sourceId}");
+            await page.ClickAsync("a:has-text('Delete this source')");
+            await page.ClickAsync("button:has-text('Delete for good')");
+            Assert.Equal("/", new Uri(page.Url).AbsolutePath);
+            for (var attempt = 0; attempt < 120 && Directory.EnumerateFiles(instance.Data.VaultDirectory).Any(); attempt++)
+            {
+                await Task.Delay(250);
+            }
+
+            Assert.Empty(Directory.EnumerateFiles(instance.Data.VaultDirectory));
+            await page.GotoAsync("/");
+            Assert.Contains("No submissions yet.", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await worker.StopAsync();
+        }
+    }
+}
