@@ -121,7 +121,9 @@ public sealed class KeyRotationTests
         Assert.Contains("ledger.bin", conversation, StringComparison.Ordinal);
         Assert.Contains("48.8 KiB", conversation, StringComparison.Ordinal);
         Assert.Contains(replyText, WebUtility.HtmlDecode(await source.LookupAsync()), StringComparison.Ordinal);
-        var download = Assert.Single(HtmlForms.Links(await later.Http.GetStringAsync(new Uri(sourcePage, UriKind.Relative)), "/items/"));
+        var download = Assert.Single(
+            HtmlForms.Links(await later.Http.GetStringAsync(new Uri(sourcePage, UriKind.Relative)), "/items/"),
+            link => link.EndsWith("/download", StringComparison.Ordinal));
         Assert.Equal(attachment, await later.Http.GetByteArrayAsync(new Uri(download, UriKind.Relative)));
 
         // gpg, whose keyring has only the new key, decrypts every exported item.
