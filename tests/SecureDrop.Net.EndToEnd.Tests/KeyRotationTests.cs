@@ -167,10 +167,18 @@ public sealed class KeyRotationTests
     {
         using var instance = await TestInstance.CreateAsync(store);
         const int Items = 150;
-        var sourceId = (await Seed.SubmissionAsync(instance, "first")).SourceId;
-        for (var i = 1; i < Items; i++)
+        const int Replies = 10;
+        var (sourceId, replyKey) = await Seed.SourceWithReplyKeyAsync(instance.Database);
+        using var sourceReplyKey = replyKey;
+        for (var i = 0; i < Items; i++)
         {
             await Seed.SubmissionForSourceAsync(instance.Database, sourceId, $"message {i}");
+        }
+
+        var replyIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Replies; i++)
+        {
+            replyIds.Add(await Seed.ReplyAsync(instance.Database, sourceId, $"reply {i}"));
         }
 
         var (code, output) = await SdnetProcess.RunAsync(["keys", "rotate", "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
@@ -189,13 +197,33 @@ public sealed class KeyRotationTests
         Assert.True(code == 0, output);
         Assert.True(doneAtKill < Items, "The first run finished before it could be killed; the test proved nothing.");
         Assert.Equal(Items, await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{active.Fingerprint}'"));
+        Assert.Equal(Replies, await CountAsync(instance, $"SELECT count(*) FROM replies WHERE newsroom_key = '{active.Fingerprint}'"));
         var files = new ItemFiles(instance.Data);
         Assert.Empty(Directory.GetFiles(instance.Data.VaultDirectory, "*.rewrap"));
+        Assert.Equal(Items + Replies, files.VaultItemIds().Count);
         foreach (var id in files.VaultItemIds())
         {
             using var stream = files.OpenVaultItem(id);
-            Assert.Equal([active.EncryptionKeyId], MessageDecryptor.ReadRecipientKeyIds(stream));
+            var recipients = MessageDecryptor.ReadRecipientKeyIds(stream);
+            if (replyIds.Contains(id))
+            {
+                // The newsroom packet re-wrapped, the source's packet kept: the source still reads it.
+                Assert.Equal(2, recipients.Count);
+                Assert.Contains(active.EncryptionKeyId, recipients);
+                stream.Position = 0;
+                using var plaintext = new MemoryStream();
+                MessageDecryptor.Decrypt(stream, sourceReplyKey, plaintext);
+                Assert.StartsWith("reply ", Encoding.UTF8.GetString(plaintext.ToArray()), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal([active.EncryptionKeyId], recipients);
+            }
         }
+
+        var headers = await new SubmissionStore(instance.Database, TimeProvider.System).MetadataHeadersAsync();
+        Assert.Equal(Items, headers.Count);
+        Assert.All(headers, header => Assert.Equal([active.EncryptionKeyId], KeyUsage.RecipientsOf(header.Metadata)));
     }
 
     [Fact]
