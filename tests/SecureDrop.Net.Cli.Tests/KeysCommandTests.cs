@@ -168,7 +168,8 @@ public sealed class KeysCommandTests
         var (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", old);
 
         Assert.Equal(1, code);
-        Assert.Contains("2 stored item(s) still need key", error, StringComparison.Ordinal);
+        Assert.Contains("Stored data still needs key", error, StringComparison.Ordinal);
+        Assert.Contains("2 item(s), 2 metadata header(s), 0 reply(ies)", error, StringComparison.Ordinal);
         Assert.Contains("sdnet keys rewrap", error, StringComparison.Ordinal);
         Assert.Equal(before, KeyFiles(instance));
     }
@@ -195,8 +196,13 @@ public sealed class KeysCommandTests
         using var instance = await TestInstance.CreateAsync();
         var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
         var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(20_000);
-        var (sourceId, _) = await Seed.SubmissionAsync(instance, "before rotation", ("a.bin", content));
+        var (sourceId, replyKey) = await Seed.SourceWithReplyKeyAsync(instance.Database);
+        using var sourceReplyKey = replyKey;
+        await Seed.SubmissionForSourceAsync(instance.Database, sourceId, "before rotation", ("a.bin", content));
+        var replyId = await Seed.ReplyAsync(instance.Database, sourceId, "a reply before rotation");
         Assert.Equal(0, (await AsAdminAsync(instance, "keys", "rotate")).Code);
+        var (_, listing, _) = await RunAsync(null, "keys", "list", "--data", instance.Data.Root);
+        Assert.Matches(@"retired\s+\d{4}-\d\d-\d\d\s+2\s+2\s+1\b", listing);
         await Seed.SubmissionForSourceAsync(instance.Database, sourceId, "after rotation");
         var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
         var files = new ItemFiles(instance.Data);
@@ -206,9 +212,14 @@ public sealed class KeysCommandTests
         var (code, output, error) = await AsAdminAsync(instance, "keys", "rewrap");
 
         Assert.True(code == 0, error + output);
-        Assert.Contains("re-wrapped: 2/2 item(s)", output, StringComparison.Ordinal);
+        Assert.Contains("re-wrapped: 3/3 item(s)", output, StringComparison.Ordinal);
+        Assert.Contains("2 item file(s), 2 metadata header(s), 1 reply(ies)", output, StringComparison.Ordinal);
         var active = new NewsroomKeys(instance.Data).LoadActivePublicKey();
         Assert.All(await submissions.ItemsOfSourceAsync(sourceId), i => Assert.Equal(active.Fingerprint, i.NewsroomKey));
+        Assert.All(await submissions.ItemsOfSourceAsync(sourceId), i => Assert.Equal([active.EncryptionKeyId], MessageDecryptor.ReadRecipientKeyIds(new MemoryStream(i.Metadata!))));
+        Assert.Equal(active.Fingerprint, await new Core.Replies.ReplyStore(instance.Database, TimeProvider.System).KeyAsync(replyId));
+        (_, listing, _) = await RunAsync(null, "keys", "list", "--data", instance.Data.Root);
+        Assert.Matches(@"retired\s+\d{4}-\d\d-\d\d\s+0\s+0\s+0\b", listing);
         var file = items.Single(i => i.Kind == "file");
         var after = File.ReadAllBytes(files.VaultPath(file.Id));
         // The SEIPD packet (everything after the one session key packet) is byte for byte the same.
@@ -230,6 +241,15 @@ public sealed class KeysCommandTests
         }
 
         Assert.Equal(content, plaintext.ToArray());
+        var header = (await submissions.ItemAsync(file.Id))!.Metadata!;
+        Assert.Equal("a.bin", ItemMetadata.Open(header, remaining).FileName);
+        byte[] reply = File.ReadAllBytes(files.VaultPath(replyId));
+        using var byNewsroom = new MemoryStream();
+        MessageDecryptor.Decrypt(new MemoryStream(reply), remaining, byNewsroom);
+        using var bySource = new MemoryStream();
+        MessageDecryptor.Decrypt(new MemoryStream(reply), sourceReplyKey, bySource);
+        Assert.Equal("a reply before rotation"u8.ToArray(), byNewsroom.ToArray());
+        Assert.Equal(byNewsroom.ToArray(), bySource.ToArray());
 
         (code, output, _) = await AsAdminAsync(instance, "keys", "rewrap");
         Assert.Equal(0, code);

@@ -15,7 +15,8 @@ namespace SecureDrop.Net.EndToEnd.Tests;
 
 /// <summary>
 /// Key rotation with real processes: submit → rotate (to a key made by gpg on an "air-gapped" keyring) → submit →
-/// rewrap → destroy the old key → every item decrypts in the console and with gpg holding only the new key. The
+/// rewrap → destroy the old key → every item, its metadata header and a journalist's reply decrypt in the console
+/// and with gpg holding only the new key, and the source still reads the reply. The
 /// running front end takes the new key without a restart; the worker never serves the re-wrap queue.
 /// </summary>
 public sealed class KeyRotationTests
@@ -54,6 +55,19 @@ public sealed class KeyRotationTests
 
         var sourcePage = Assert.Single(await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(60)));
         Assert.Contains(first, await ConversationAsync(journalist, sourcePage), StringComparison.Ordinal);
+        var replyText = "Before the rotation: thank you, we are looking into it.";
+        using (var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["reply"] = replyText,
+            ["__RequestVerificationToken"] = HtmlForms.AntiforgeryToken(await journalist.Http.GetStringAsync(new Uri(sourcePage, UriKind.Relative))),
+        }))
+        using (var replied = await journalist.Http.PostAsync(new Uri(sourcePage + "?handler=reply", UriKind.Relative), form))
+        {
+            Assert.Equal(HttpStatusCode.OK, replied.StatusCode);
+            Assert.Contains(replyText, WebUtility.HtmlDecode(await replied.Content.ReadAsStringAsync()), StringComparison.Ordinal);
+        }
+
+        Assert.Contains(replyText, WebUtility.HtmlDecode(await source.LookupAsync()), StringComparison.Ordinal);
 
         var (rotateCode, rotateOutput) = await SdnetProcess.RunAsync(
             ["keys", "rotate", "--data", instance.Data.Root, "--as", "admin", "--import", keyFile], instance.Environment, instance.Secrets.AdminPassphrase);
@@ -73,12 +87,19 @@ public sealed class KeyRotationTests
         // The journalist signed in before the rotation reads the new item too.
         await Serving.WaitUntilAsync(async () => (await ConversationAsync(journalist, sourcePage)).Contains(second, StringComparison.Ordinal), TimeSpan.FromSeconds(60), worker);
         Assert.Equal(1, await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{newFingerprint}'"));
-        Assert.Contains("2 item(s) are on older keys", WebUtility.HtmlDecode(await journalist.Http.GetStringAsync(new Uri("/admin/keys", UriKind.Relative))), StringComparison.Ordinal);
+        Assert.Equal(3, await CountAsync(instance, "SELECT count(*) FROM items WHERE metadata IS NOT NULL"));
+        var adminKeys = WebUtility.HtmlDecode(await journalist.Http.GetStringAsync(new Uri("/admin/keys", UriKind.Relative)));
+        Assert.Contains("On older keys: 2 item(s), 2 metadata header(s), 1 reply(ies)", adminKeys, StringComparison.Ordinal);
+
+        // Refused while anything still needs the old key: items, their headers and the reply.
+        var (refusedCode, refusedOutput) = await SdnetProcess.RunAsync(["keys", "destroy", oldKey.Fingerprint, "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
+        Assert.True(refusedCode == 1, refusedOutput);
+        Assert.Contains("1 reply(ies)", refusedOutput, StringComparison.Ordinal);
 
         var (rewrapCode, rewrapOutput) = await SdnetProcess.RunAsync(["keys", "rewrap", "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
         Assert.True(rewrapCode == 0, rewrapOutput);
-        Assert.Contains("re-wrapped: 2/2 item(s)", rewrapOutput, StringComparison.Ordinal);
-        Assert.Contains("Every item is on the active key", await journalist.Http.GetStringAsync(new Uri("/admin/keys", UriKind.Relative)), StringComparison.Ordinal);
+        Assert.Contains("re-wrapped: 3/3 item(s)", rewrapOutput, StringComparison.Ordinal);
+        Assert.Contains("Every item is on the active key, with its metadata header, and every reply", await journalist.Http.GetStringAsync(new Uri("/admin/keys", UriKind.Relative)), StringComparison.Ordinal);
 
         var (destroyCode, destroyOutput) = await SdnetProcess.RunAsync(["keys", "destroy", oldKey.Fingerprint, "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
         Assert.True(destroyCode == 0, destroyOutput);
@@ -96,7 +117,13 @@ public sealed class KeyRotationTests
         var conversation = await ConversationAsync(later, sourcePage);
         Assert.Contains(first, conversation, StringComparison.Ordinal);
         Assert.Contains(second, conversation, StringComparison.Ordinal);
-        var download = Assert.Single(HtmlForms.Links(await later.Http.GetStringAsync(new Uri(sourcePage, UriKind.Relative)), "/items/"));
+        Assert.Contains(replyText, conversation, StringComparison.Ordinal);
+        Assert.Contains("ledger.bin", conversation, StringComparison.Ordinal);
+        Assert.Contains("48.8 KiB", conversation, StringComparison.Ordinal);
+        Assert.Contains(replyText, WebUtility.HtmlDecode(await source.LookupAsync()), StringComparison.Ordinal);
+        var download = Assert.Single(
+            HtmlForms.Links(await later.Http.GetStringAsync(new Uri(sourcePage, UriKind.Relative)), "/items/"),
+            link => link.EndsWith("/download", StringComparison.Ordinal));
         Assert.Equal(attachment, await later.Http.GetByteArrayAsync(new Uri(download, UriKind.Relative)));
 
         // gpg, whose keyring has only the new key, decrypts every exported item.
@@ -109,6 +136,23 @@ public sealed class KeyRotationTests
             await gpg.RunAsync("--output", item + ".out", "--decrypt", item);
             plaintexts.Add(await File.ReadAllBytesAsync(item + ".out"));
         }
+
+        // The reply (its other packet is to the source's reply key) and the file's header, with only the new key.
+        string replyId;
+        byte[] header;
+        await using (var connection = await instance.Database.OpenAsync())
+        {
+            replyId = await connection.ExecuteScalarAsync<string>("SELECT id FROM replies") ?? "";
+            header = (await connection.QueryAsync<byte[]>("SELECT metadata FROM items WHERE kind = 'file'")).Single();
+        }
+
+        var replyOut = Path.Combine(instance.Root, "reply.out");
+        await gpg.RunAsync("--output", replyOut, "--decrypt", new ItemFiles(instance.Data).VaultPath(replyId));
+        Assert.Equal(replyText, await File.ReadAllTextAsync(replyOut));
+        var headerFile = Path.Combine(instance.Root, "header.gpg");
+        await File.WriteAllBytesAsync(headerFile, header);
+        await gpg.RunAsync("--output", headerFile + ".out", "--decrypt", headerFile);
+        Assert.Contains("ledger.bin", await File.ReadAllTextAsync(headerFile + ".out"), StringComparison.Ordinal);
 
         Assert.Equal(3, plaintexts.Count);
         Assert.Contains(plaintexts, p => p.AsSpan().SequenceEqual(Encoding.UTF8.GetBytes(first)));
@@ -123,10 +167,18 @@ public sealed class KeyRotationTests
     {
         using var instance = await TestInstance.CreateAsync(store);
         const int Items = 150;
-        var sourceId = (await Seed.SubmissionAsync(instance, "first")).SourceId;
-        for (var i = 1; i < Items; i++)
+        const int Replies = 10;
+        var (sourceId, replyKey) = await Seed.SourceWithReplyKeyAsync(instance.Database);
+        using var sourceReplyKey = replyKey;
+        for (var i = 0; i < Items; i++)
         {
             await Seed.SubmissionForSourceAsync(instance.Database, sourceId, $"message {i}");
+        }
+
+        var replyIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Replies; i++)
+        {
+            replyIds.Add(await Seed.ReplyAsync(instance.Database, sourceId, $"reply {i}"));
         }
 
         var (code, output) = await SdnetProcess.RunAsync(["keys", "rotate", "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
@@ -145,13 +197,33 @@ public sealed class KeyRotationTests
         Assert.True(code == 0, output);
         Assert.True(doneAtKill < Items, "The first run finished before it could be killed; the test proved nothing.");
         Assert.Equal(Items, await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{active.Fingerprint}'"));
+        Assert.Equal(Replies, await CountAsync(instance, $"SELECT count(*) FROM replies WHERE newsroom_key = '{active.Fingerprint}'"));
         var files = new ItemFiles(instance.Data);
         Assert.Empty(Directory.GetFiles(instance.Data.VaultDirectory, "*.rewrap"));
+        Assert.Equal(Items + Replies, files.VaultItemIds().Count);
         foreach (var id in files.VaultItemIds())
         {
             using var stream = files.OpenVaultItem(id);
-            Assert.Equal([active.EncryptionKeyId], MessageDecryptor.ReadRecipientKeyIds(stream));
+            var recipients = MessageDecryptor.ReadRecipientKeyIds(stream);
+            if (replyIds.Contains(id))
+            {
+                // The newsroom packet re-wrapped, the source's packet kept: the source still reads it.
+                Assert.Equal(2, recipients.Count);
+                Assert.Contains(active.EncryptionKeyId, recipients);
+                stream.Position = 0;
+                using var plaintext = new MemoryStream();
+                MessageDecryptor.Decrypt(stream, sourceReplyKey, plaintext);
+                Assert.StartsWith("reply ", Encoding.UTF8.GetString(plaintext.ToArray()), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal([active.EncryptionKeyId], recipients);
+            }
         }
+
+        var headers = await new SubmissionStore(instance.Database, TimeProvider.System).MetadataHeadersAsync();
+        Assert.Equal(Items, headers.Count);
+        Assert.All(headers, header => Assert.Equal([active.EncryptionKeyId], KeyUsage.RecipientsOf(header.Metadata)));
     }
 
     [Fact]

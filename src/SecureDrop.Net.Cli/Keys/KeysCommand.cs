@@ -5,6 +5,7 @@ using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 
@@ -43,17 +44,19 @@ internal static class KeysCommand
     private static Command List()
     {
         var data = Sdnet.DataOption();
-        var command = new Command("list", "List the newsroom keys: fingerprint, state, creation date, and how many items each opens.") { data };
+        var command = new Command("list", "List the newsroom keys: fingerprint, state, creation date, and how many items, metadata headers and replies each opens.") { data };
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
         {
             var instance = await Instance.OpenAsync(parse.GetRequiredValue(data));
-            var counts = await new SubmissionStore(instance.Database, TimeProvider.System).ItemCountsByKeyAsync(cancellationToken);
-            await output.WriteLineAsync("fingerprint                                       state    created     items");
-            foreach (var record in new NewsroomKeys(instance.Data).Records())
+            var keys = new NewsroomKeys(instance.Data);
+            var usage = await UsageAsync(instance, keys, cancellationToken);
+            await output.WriteLineAsync("fingerprint                                       state    created     items  headers  replies");
+            foreach (var record in keys.Records())
             {
                 var created = record.CreatedAt == DateTimeOffset.MinValue ? "?" : CoarseTime.Day(record.CreatedAt);
+                var count = usage.For(record.Fingerprint);
                 await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"{Spaced(record.Fingerprint),-49} {record.State.ToString().ToLowerInvariant(),-8} {created,-11} {counts.GetValueOrDefault(record.Fingerprint)}"));
+                    $"{Spaced(record.Fingerprint),-49} {record.State.ToString().ToLowerInvariant(),-8} {created,-11} {count.Items,-6} {count.Headers,-8} {count.Replies}"));
             }
 
             return Sdnet.Success;
@@ -151,7 +154,7 @@ internal static class KeysCommand
     {
         var data = Sdnet.DataOption();
         var fingerprint = new Argument<string>("FINGERPRINT") { Description = "The full fingerprint of a retired or standby key, as 'keys list' shows it (spaces optional)." };
-        var command = new Command("destroy", "Erase a retired newsroom key for good; refused while any stored item still needs it.") { data, fingerprint };
+        var command = new Command("destroy", "Erase a retired newsroom key for good; refused while any stored item, metadata header or reply still needs it.") { data, fingerprint };
         var unlock = VaultUnlock.AddTo(command);
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, output => WithVaultKeyAsync(parse, data, unlock, terminal, async (instance, vaultKey, actor) =>
         {
@@ -162,11 +165,11 @@ internal static class KeysCommand
                 throw new DataDirectoryException($"{Spaced(record.Fingerprint)} is the active key; it cannot be destroyed. Rotate to a new key first: sdnet keys rotate --data {instance.Data.Root}");
             }
 
-            var needing = await ItemsNeedingAsync(instance, keys, vaultKey, record.Fingerprint, cancellationToken);
+            var (needing, detail) = await ItemsNeedingAsync(instance, keys, vaultKey, record.Fingerprint, cancellationToken);
             if (needing > 0)
             {
                 throw new DataDirectoryException(
-                    $"{needing} stored item(s) still need key {Spaced(record.Fingerprint)}; nothing was destroyed. Re-wrap them to the active key first: sdnet keys rewrap --data {instance.Data.Root}");
+                    $"Stored data still needs key {Spaced(record.Fingerprint)}: {detail}; nothing was destroyed. Re-wrap them to the active key first: sdnet keys rewrap --data {instance.Data.Root}");
             }
 
             keys.Destroy(record.Fingerprint);
@@ -178,17 +181,19 @@ internal static class KeysCommand
     }
 
     /// <summary>
-    /// Items that still need a key, by the metadata and by the files themselves: a re-wrap interrupted between
-    /// its rename and its row update, or a row out of step with its file, must not let the key go.
+    /// Items, metadata headers and replies that still need a key, by the metadata and by the files and headers
+    /// themselves: a re-wrap interrupted between its rename and its row update, or a row out of step with its file,
+    /// must not let the key go.
     /// </summary>
-    private static async Task<long> ItemsNeedingAsync(Instance instance, NewsroomKeys keys, byte[] vaultKey, string fingerprint, CancellationToken cancellationToken)
+    private static async Task<(long Needing, KeyUsageCount Detail)> ItemsNeedingAsync(Instance instance, NewsroomKeys keys, byte[] vaultKey, string fingerprint, CancellationToken cancellationToken)
     {
-        var byRows = (await new SubmissionStore(instance.Database, TimeProvider.System).ItemCountsByKeyAsync(cancellationToken)).GetValueOrDefault(fingerprint);
+        var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
+        var byRows = (await UsageAsync(instance, keys, cancellationToken)).For(fingerprint);
         using var unlocked = keys.Unlock(vaultKey);
         var key = unlocked.KeyFor(fingerprint);
         if (key is null)
         {
-            return byRows;
+            return (byRows.Total, byRows);
         }
 
         var keyId = key.PublicKey.EncryptionKeyId;
@@ -198,8 +203,13 @@ internal static class KeysCommand
             using var stream = File.Exists(files.VaultPath(id)) ? files.OpenVaultItem(id) : files.OpenIntakeItem(id);
             return MessageDecryptor.ReadRecipientKeyIds(stream).Contains(keyId);
         });
-        return Math.Max(byRows, byFiles);
+        var byHeaders = (await submissions.MetadataHeadersAsync(cancellationToken)).Count(header => KeyUsage.RecipientsOf(header.Metadata).Contains(keyId));
+        var detail = new KeyUsageCount(Math.Max(byRows.Items, byFiles - byRows.Replies), Math.Max(byRows.Headers, byHeaders), byRows.Replies);
+        return (detail.Total, detail);
     }
+
+    private static Task<KeyUsage> UsageAsync(Instance instance, NewsroomKeys keys, CancellationToken cancellationToken) =>
+        KeyUsage.ReadAsync(keys, new SubmissionStore(instance.Database, TimeProvider.System), new ReplyStore(instance.Database, TimeProvider.System), cancellationToken);
 
     internal static async Task<int> WithVaultKeyAsync(ParseResult parse, Option<DirectoryInfo> data, VaultUnlock unlock, Terminal terminal, Func<Instance, byte[], string?, Task<int>> body, CancellationToken cancellationToken)
     {

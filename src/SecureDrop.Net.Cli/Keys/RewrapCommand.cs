@@ -8,12 +8,14 @@ using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 
 namespace SecureDrop.Net.Cli.Keys;
 
 /// <summary>
-/// sdnet keys rewrap: one Hangfire job per stored item not yet on the active key (ids only), on the "rewrap" queue,
+/// sdnet keys rewrap: one Hangfire job per stored item whose file or metadata header is not yet on the active key,
+/// and one per reply not yet on it (ids only), on the "rewrap" queue,
 /// served by a Hangfire server inside this command while it holds the unlocked keys; the worker never serves that
 /// queue. Interrupted, it is run again: jobs left from the earlier run are replaced, and items already on the
 /// active key are skipped.
@@ -39,20 +41,32 @@ internal static class RewrapCommand
         {
             using var unlocked = new NewsroomKeys(instance.Data).Unlock(vaultKey);
             var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
-            var items = await submissions.ReadyItemsNotOnKeyAsync(unlocked.Ring.Active.Fingerprint, cancellationToken);
+            var replies = new ReplyStore(instance.Database, TimeProvider.System);
+            var activeKeyId = unlocked.Ring.Active.PublicKey.EncryptionKeyId;
+            var files = await submissions.ReadyItemsNotOnKeyAsync(unlocked.Ring.Active.Fingerprint, cancellationToken);
+            var headers = (await submissions.MetadataHeadersAsync(cancellationToken))
+                .Where(header => !KeyUsage.RecipientsOf(header.Metadata).Contains(activeKeyId)).Select(header => header.ItemId).ToList();
+            var items = files.Union(headers, StringComparer.Ordinal).ToList();
+            var replyIds = await replies.NotOnKeyAsync(unlocked.Ring.Active.Fingerprint, cancellationToken);
             // Job serialisation settings are process-wide in Hangfire; the storage is this instance's alone.
             GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
             var storage = HangfireStorage.Open(instance.Database);
             var replaced = DeleteLeftoverJobs(storage);
             var client = new BackgroundJobClient(storage);
-            var jobIds = new Queue<string>(items.Select(id => client.Create(Job.FromExpression<RewrapJob>(job => job.RunAsync(id)), new EnqueuedState(RewrapJob.Queue))));
+            var jobIds = new Queue<string>(
+                items.Select(id => client.Create(Job.FromExpression<RewrapJob>(job => job.RunAsync(id)), new EnqueuedState(RewrapJob.Queue)))
+                .Concat(replyIds.Select(id => client.Create(Job.FromExpression<RewrapJob>(job => job.RunReplyAsync(id)), new EnqueuedState(RewrapJob.Queue))))
+                .ToList());
+            var total = jobIds.Count;
             await KeysCommand.AuditAsync(instance, actor, "re-wrap items", unlocked.Ring.Active.Fingerprint, cancellationToken);
-            await output.WriteLineAsync($"Re-wrapping {items.Count} item(s) to {unlocked.Ring.Active.PublicKey.DisplayFingerprint}" + (replaced > 0 ? $" ({replaced} job(s) left by an interrupted run replaced)." : "."));
+            await output.WriteLineAsync(
+                $"Re-wrapping {total} item(s) to {unlocked.Ring.Active.PublicKey.DisplayFingerprint}: {files.Count} item file(s), {headers.Count} metadata header(s), {replyIds.Count} reply(ies)"
+                + (replaced > 0 ? $" ({replaced} job(s) left by an interrupted run replaced)." : "."));
 
-            var job = new RewrapJob(submissions, new ItemFiles(instance.Data), unlocked, NullLogger<RewrapJob>.Instance);
+            var job = new RewrapJob(submissions, replies, new ItemFiles(instance.Data), unlocked, NullLogger<RewrapJob>.Instance);
             var failed = new List<string>();
-            var progress = new Progress(output, terminal.OutputIsTerminal, "re-wrapped", items.Count);
+            var progress = new Progress(output, terminal.OutputIsTerminal, "re-wrapped", total);
             await progress.ReportAsync(0);
             using (new BackgroundJobServer(ServerOptions(job, parse.GetValue(workers)), storage))
             {
@@ -80,17 +94,16 @@ internal static class RewrapCommand
                 }
             }
 
-            var remaining = (await submissions.ItemCountsByKeyAsync(cancellationToken))
-                .Where(pair => pair.Key != unlocked.Ring.Active.Fingerprint).Sum(pair => pair.Value);
+            var remaining = (await KeyUsage.ReadAsync(new NewsroomKeys(instance.Data), submissions, replies, cancellationToken)).NotOnActive;
             if (failed.Count > 0)
             {
                 throw new DataDirectoryException(
                     $"{failed.Count} item(s) could not be re-wrapped (Hangfire job(s) {string.Join(", ", failed.Take(10))}); see their errors in the console at /admin/jobs, then run sdnet keys rewrap again.");
             }
 
-            await output.WriteLineAsync(remaining == 0
-                ? "Every item is on the active key. Retired keys can now be destroyed: sdnet keys destroy FINGERPRINT"
-                : $"{remaining} item(s) still on older keys are not in the vault yet; run sdnet keys rewrap again once the worker has ingested them.");
+            await output.WriteLineAsync(remaining.Total == 0
+                ? "Every item, metadata header and reply is on the active key. Retired keys can now be destroyed: sdnet keys destroy FINGERPRINT"
+                : $"Still on older keys: {remaining}. Items not in the vault yet are re-wrapped by running sdnet keys rewrap again once the worker has ingested them.");
             return Sdnet.Success;
         }, cancellationToken)));
         return command;

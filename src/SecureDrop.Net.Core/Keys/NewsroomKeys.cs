@@ -62,6 +62,23 @@ public sealed class NewsroomKeys
             .ThenByDescending(r => r.CreatedAt)];
     }
 
+    /// <summary>The fingerprint of each recorded key whose public half is known, by its encryption key id.</summary>
+    public IReadOnlyDictionary<ulong, string> FingerprintsByEncryptionKeyId()
+    {
+        var map = new Dictionary<ulong, string>();
+        foreach (var record in Records())
+        {
+            if (TryEncryptionKeyId(record.ArmoredPublicKey) is { } id)
+            {
+                map[id] = record.Fingerprint;
+            }
+        }
+
+        var active = LoadActivePublicKey();
+        map[active.EncryptionKeyId] = active.Fingerprint;
+        return map;
+    }
+
     /// <summary>The encryption key ids of every key the instance holds: what an item in intake may be addressed to.</summary>
     public IReadOnlySet<ulong> KnownEncryptionKeyIds()
     {

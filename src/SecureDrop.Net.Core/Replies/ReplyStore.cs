@@ -89,6 +89,40 @@ public sealed class ReplyStore
         return (await connection.QueryAsync<string>("SELECT id FROM replies").ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The fingerprint of the newsroom key a reply is also encrypted to, or null if there is no such reply.</summary>
+    public async Task<string?> KeyAsync(string replyId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT newsroom_key FROM replies WHERE id = @replyId", new { replyId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that a reply was re-wrapped, only if it is still on the key it was re-wrapped from.</summary>
+    public async Task<bool> SetKeyAsync(string replyId, string fromKey, string toKey, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "UPDATE replies SET newsroom_key = @toKey WHERE id = @replyId AND newsroom_key = @fromKey",
+            new { replyId, fromKey, toKey }).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>How many replies (deleted or not) are encrypted to each newsroom key, by fingerprint.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountsByKeyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string Key, long Count)>(
+            "SELECT newsroom_key, count(*) FROM replies GROUP BY newsroom_key").ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
+    }
+
+    /// <summary>Replies not on the given key: what a re-wrap to that key has to do for replies.</summary>
+    public async Task<IReadOnlyList<string>> NotOnKeyAsync(string fingerprint, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<string>(
+            "SELECT id FROM replies WHERE newsroom_key <> @fingerprint ORDER BY id", new { fingerprint }).ConfigureAwait(false)).AsList();
+    }
+
     /// <summary>Removes a reply's row. Call after its file is erased.</summary>
     public async Task DeleteRowAsync(string replyId, CancellationToken cancellationToken = default)
     {

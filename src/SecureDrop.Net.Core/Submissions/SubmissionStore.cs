@@ -300,6 +300,31 @@ public sealed class SubmissionStore
         return rows.ToDictionary(r => r.Key, r => r.Count, StringComparer.Ordinal);
     }
 
+    /// <summary>An item's sealed metadata header (in any state), or null when it has none or there is no such item.</summary>
+    public async Task<byte[]?> MetadataAsync(string itemId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.QuerySingleOrDefaultAsync<byte[]>(
+            "SELECT metadata FROM items WHERE id = @itemId", new { itemId }).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces a re-wrapped metadata header, only if it is still the header that was re-wrapped.</summary>
+    public async Task<bool> ReplaceMetadataAsync(string itemId, byte[] from, byte[] to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(
+            "UPDATE items SET metadata = @to WHERE id = @itemId AND metadata = @from",
+            new { itemId, from, to }).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Every item's sealed metadata header (items in any state that have one), to see which keys they need.</summary>
+    public async Task<IReadOnlyList<(string ItemId, byte[] Metadata)>> MetadataHeadersAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await connection.QueryAsync<(string, byte[])>(
+            "SELECT id, metadata FROM items WHERE metadata IS NOT NULL ORDER BY id").ConfigureAwait(false)).AsList();
+    }
+
     /// <summary>Ready items (in the vault) not on the given key: what a re-wrap to that key has to do.</summary>
     public async Task<IReadOnlyList<string>> ReadyItemsNotOnKeyAsync(string fingerprint, CancellationToken cancellationToken = default)
     {

@@ -52,6 +52,37 @@ public sealed class RewrapTests
     }
 
     [Fact]
+    public void Rewrap_Reply_KeepsTheSourcePacket_BothKeysOpenIt_PayloadBytesUnchanged()
+    {
+        using NewsroomSecretKey oldKey = TestData.NewKey();
+        using NewsroomSecretKey newKey = TestData.NewKey();
+        using SourceReplySecretKey source = SourceReplySecretKey.Generate(TestData.KeyCreated);
+        byte[] plaintext = "a reply to the source"u8.ToArray();
+        using var encrypted = new MemoryStream();
+        using (Stream encrypting = MessageEncryptor.OpenReply(encrypted, source.PublicKey, oldKey.PublicKey, ""))
+        {
+            encrypting.Write(plaintext);
+        }
+
+        byte[] reply = encrypted.ToArray();
+        IReadOnlyList<ulong> before = MessageDecryptor.ReadRecipientKeyIds(new MemoryStream(reply));
+
+        byte[] rewrapped = Rewrap(reply, oldKey, newKey.PublicKey);
+
+        Assert.Equal(Payload(reply), Payload(rewrapped));
+        IReadOnlyList<ulong> after = MessageDecryptor.ReadRecipientKeyIds(new MemoryStream(rewrapped));
+        Assert.Equal(2, after.Count);
+        Assert.Contains(newKey.PublicKey.EncryptionKeyId, after);
+        Assert.DoesNotContain(oldKey.PublicKey.EncryptionKeyId, after);
+        Assert.Single(before.Intersect(after));
+        using var asSource = new MemoryStream();
+        MessageDecryptor.Decrypt(new MemoryStream(rewrapped), source, asSource);
+        Assert.Equal(plaintext, asSource.ToArray());
+        Assert.Equal(plaintext, TestData.Decrypt(newKey, rewrapped).Plaintext);
+        Assert.Throws<CryptoException>(() => TestData.Decrypt(oldKey, rewrapped));
+    }
+
+    [Fact]
     public void Rewrap_WrongOldKey_ThrowsCryptoException()
     {
         using NewsroomSecretKey owner = TestData.NewKey();
