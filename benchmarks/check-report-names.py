@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks that every test named in docs/SECURITY-REPORT.md (`Namespace.Class.Method`) exists in tests/: a method
-marked [Fact] or [Theory] in that class or in a class it derives from. Exit 1 and a list of missing names otherwise."""
+marked [Fact] or [Theory] (or an attribute deriving from them, named ...Fact or ...Theory) in that class or in a class it derives from. Exit 1 and a list of missing names otherwise."""
 import os
 import re
 import sys
@@ -22,7 +22,7 @@ for folder, _, files in os.walk(os.path.join(root, "tests")):
                     current = f"{namespace}.{m.group(1)}"
                     if m.group(2):
                         bases[current] = f"{namespace}.{m.group(2)}"
-            if re.search(r"\[(Fact|Theory)\b", line):
+            if re.search(r"\[(\w*Fact|\w*Theory)\b", line):
                 pending = True
             if pending and (m := re.search(r"public (?:async )?(?:Task|void) (\w+)\(", line)):
                 methods.setdefault(current, set()).add(m.group(1))

@@ -88,6 +88,13 @@ internal sealed partial class SubmissionReceiver
             LogRejected(nameof(NotUtf8Exception));
             return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorEncoding");
         }
+        catch (IOException exception) when (IsDiskFull(exception))
+        {
+            // A full disk is the server's trouble, not the source's: "busy, try again", never "malformed".
+            Discard(written);
+            LogRecordFailed("DiskFull");
+            return ReceiveResult.Fail(StatusCodes.Status503ServiceUnavailable, "ErrorStore");
+        }
         catch (Exception exception) when (exception is InvalidDataException or IOException or BadHttpRequestException or OperationCanceledException)
         {
             Discard(written);
@@ -215,6 +222,10 @@ internal sealed partial class SubmissionReceiver
         LogReceived(submissionId, result.Items.Count);
         return result;
     }
+
+    // ENOSPC (28) and EDQUOT (122) on Linux, as .NET reports them; ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL elsewhere.
+    private static bool IsDiskFull(IOException exception) =>
+        exception.HResult is 28 or 122 or unchecked((int)0x80070070) or unchecked((int)0x80070027);
 
     private static void Discard(List<IntakeItemWriter> written)
     {
