@@ -35,7 +35,8 @@ public sealed class MetadataDatabase
     /// <summary>
     /// Opens a connection; on SQLite with foreign keys on, a busy timeout (concurrent processes wait rather than
     /// fail) and every commit synced to disk (<c>synchronous = FULL</c>, set on each open because pooled connections
-    /// keep what an earlier user set; see <see cref="RelaxDurabilityAsync"/>).
+    /// keep what an earlier user set; see <see cref="RelaxDurabilityAsync"/>), and deleted content overwritten with
+    /// zeros (<c>secure_delete</c>) so that a deleted row's sealed header or counters do not linger in free pages.
     /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
@@ -47,7 +48,7 @@ public sealed class MetadataDatabase
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (Provider == DatabaseProvider.Sqlite)
             {
-                await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL;").ConfigureAwait(false);
+                await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;").ConfigureAwait(false);
             }
 
             return connection;
