@@ -106,7 +106,7 @@ public sealed partial class BackupRoundTripTests
         var sources = await reader.WaitForSourcesAsync(1, TimeSpan.FromSeconds(10));
         var conversation = await reader.Http.GetStringAsync(new Uri(Assert.Single(sources), UriKind.Relative));
         Assert.Contains(message, WebUtility.HtmlDecode(conversation), StringComparison.Ordinal);
-        var download = Assert.Single(HtmlForms.Links(conversation, "/items/"));
+        var download = Assert.Single(HtmlForms.Links(conversation, "/items/"), link => link.EndsWith("/download", StringComparison.Ordinal));
         using var item = await reader.Http.GetAsync(new Uri(download, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, item.StatusCode);
         Assert.Equal(100_000, (await item.Content.ReadAsByteArrayAsync()).Length);
