@@ -1,9 +1,10 @@
 using Microsoft.Playwright;
+using Xunit;
 
-namespace SecureDrop.Net.EndToEnd.Tests.Browser;
+namespace SecureDrop.Net.Testing;
 
 /// <summary>
-/// (The same set-up as tests/SecureDrop.Net.Submission.Tests/Browser.) One headless Debian chromium per test class, driven by Playwright without any browser download. A missing
+/// One headless Debian chromium per test class, driven by Playwright without any browser download. A missing
 /// chromium fails the tests with the command that installs it: a browser test must never pass by not running.
 /// </summary>
 public sealed class ChromiumFixture : IAsyncLifetime
