@@ -40,6 +40,7 @@ public static class CoreServices
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>, NotificationOptionsValidator>();
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<Audit.AuditLog>();
+        services.AddSingleton<Settings.InstanceSettingsStore>();
         services.AddTransient<NotifyJob>();
         return services;
     }

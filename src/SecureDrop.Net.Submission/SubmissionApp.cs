@@ -50,6 +50,7 @@ public static class SubmissionApp
         services.AddScoped<SubmissionReceiver>();
         services.AddOptions<SubmissionLimits>().BindConfiguration(SubmissionLimits.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SubmissionLimits>, SubmissionLimitsValidator>();
+        services.AddSingleton<EffectiveSettings>();
         services.AddAbuseProtection().AddFrontEndLocalization();
         services.AddSecureDropDataProtection(data, "submission", ApplicationName);
         services.AddAntiforgery(options =>

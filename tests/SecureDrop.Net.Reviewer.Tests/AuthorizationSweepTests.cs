@@ -64,7 +64,7 @@ public sealed partial class AuthorizationSweepTests : ConsoleTestBase
     {
         var (sourceId, submissionId) = await Seed.SubmissionAsync(Instance, "sweep", ("sweep.txt", [1]));
         using var admin = await SignedInAsync();
-        var pages = new[] { "/", $"/sources/{sourceId}", $"/sources/{sourceId}/delete", $"/submissions/{submissionId}/delete", "/admin/journalists", "/admin/audit", "/account/notifications", "/reauthenticate" };
+        var pages = new[] { "/", $"/sources/{sourceId}", $"/sources/{sourceId}/delete", $"/submissions/{submissionId}/delete", "/admin/journalists", "/admin/settings", "/admin/audit", "/account/notifications", "/reauthenticate" };
         var actions = new HashSet<string>(StringComparer.Ordinal);
         foreach (var page in pages)
         {

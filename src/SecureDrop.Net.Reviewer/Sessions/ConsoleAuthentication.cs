@@ -31,6 +31,19 @@ internal static class ConsoleAuthentication
                 options.AccessDeniedPath = "/login/second-factor";
                 options.SlidingExpiration = true;
                 options.ExpireTimeSpan = JournalistSessions.IdleTimeout;
+                // Past both factors, a refusal is final (a journalist on an admin page): 403, not a redirect to the
+                // second-factor page, which refuses them too and redirected again until the URL was too long.
+                options.Events.OnRedirectToAccessDenied = context =>
+                {
+                    if (context.HttpContext.UnlockedSession() is { SecondFactorDone: true })
+                    {
+                        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                        return Task.CompletedTask;
+                    }
+
+                    context.Response.Redirect(context.RedirectUri);
+                    return Task.CompletedTask;
+                };
                 options.Events.OnValidatePrincipal = context =>
                 {
                     var sessions = context.HttpContext.RequestServices.GetRequiredService<JournalistSessions>();

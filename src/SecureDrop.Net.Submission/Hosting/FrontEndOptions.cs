@@ -61,7 +61,7 @@ internal sealed class FrontEndOptionsValidator : IValidateOptions<FrontEndOption
             failures.Add("Submission:OnionAddress must be an origin such as http://<56 characters>.onion, or empty.");
         }
 
-        if (options.NewsroomName.Length > 100)
+        if (options.NewsroomName.Length > Core.Settings.InstanceSettings.MaxOrganisationNameLength)
         {
             failures.Add("Submission:NewsroomName must be at most 100 characters.");
         }

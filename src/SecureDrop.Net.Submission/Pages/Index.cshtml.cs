@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Submission.Hosting;
 
@@ -9,19 +8,21 @@ namespace SecureDrop.Net.Submission.Pages;
 internal sealed class IndexModel : PageModel
 {
     private readonly NewsroomKeys _keys;
+    private readonly EffectiveSettings _settings;
 
-    public IndexModel(NewsroomKeys keys, IOptions<FrontEndOptions> options)
+    public IndexModel(NewsroomKeys keys, EffectiveSettings settings)
     {
         _keys = keys;
-        NewsroomName = options.Value.NewsroomName;
+        _settings = settings;
     }
 
     public string Fingerprint { get; private set; } = "";
 
-    public string NewsroomName { get; }
+    public string NewsroomName { get; private set; } = "";
 
-    public void OnGet()
+    public async Task OnGetAsync()
     {
+        NewsroomName = await _settings.NewsroomNameAsync(HttpContext.RequestAborted);
         Fingerprint = _keys.LoadActivePublicKey().DisplayFingerprint;
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Mvc.Filters;
+using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Replies;
@@ -17,16 +18,17 @@ namespace SecureDrop.Net.Submission.Pages;
 internal sealed class LookupModel : PageModel
 {
     private readonly SourceSessions _sessions;
+    private readonly EffectiveSettings _settings;
     private readonly SourceReplies _replies;
 
-    public LookupModel(SourceSessions sessions, SourceReplies replies, IOptions<SubmissionLimits> limits)
+    public LookupModel(SourceSessions sessions, SourceReplies replies, EffectiveSettings settings)
     {
         _sessions = sessions;
         _replies = replies;
-        Form = SubmissionFormView.From(limits.Value);
+        _settings = settings;
     }
 
-    public SubmissionFormView Form { get; }
+    public SubmissionFormView Form { get; private set; } = null!;
 
     public IReadOnlyList<ShownReply> Replies { get; private set; } = [];
 
@@ -65,5 +67,13 @@ internal sealed class LookupModel : PageModel
 
         // Post/redirect/get: reloading the page never repeats the deletion.
         return Redirect(FrontEndLocalization.Href(HttpContext, "/lookup") + (FrontEndLocalization.ExplicitLanguage(HttpContext) is null ? "?" : "&") + "deleted=1");
+    }
+
+    /// <summary>The form shows the limits in force now (the console's settings, else the environment's).</summary>
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        Form = SubmissionFormView.From(await _settings.LimitsAsync(HttpContext.RequestAborted));
+        await next();
     }
 }

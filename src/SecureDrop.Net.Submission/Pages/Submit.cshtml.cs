@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Mvc.Filters;
+using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;
 using SecureDrop.Net.Submission.Submissions;
@@ -17,16 +18,17 @@ namespace SecureDrop.Net.Submission.Pages;
 internal sealed class SubmitModel : PageModel
 {
     private readonly SourceSessions _sessions;
+    private readonly EffectiveSettings _settings;
     private readonly SubmissionReceiver _receiver;
 
-    public SubmitModel(SourceSessions sessions, SubmissionReceiver receiver, IOptions<SubmissionLimits> limits)
+    public SubmitModel(SourceSessions sessions, SubmissionReceiver receiver, EffectiveSettings settings)
     {
         _sessions = sessions;
         _receiver = receiver;
-        Form = SubmissionFormView.From(limits.Value);
+        _settings = settings;
     }
 
-    public SubmissionFormView Form { get; }
+    public SubmissionFormView Form { get; private set; } = null!;
 
     public bool SignedIn { get; private set; } = true;
 
@@ -66,5 +68,13 @@ internal sealed class SubmitModel : PageModel
 
         Received = result;
         return Page();
+    }
+
+    /// <summary>The form shows the limits in force now (the console's settings, else the environment's).</summary>
+    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        Form = SubmissionFormView.From(await _settings.LimitsAsync(HttpContext.RequestAborted));
+        await next();
     }
 }

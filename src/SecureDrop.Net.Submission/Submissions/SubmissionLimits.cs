@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SecureDrop.Net.Core.Settings;
 
 namespace SecureDrop.Net.Submission.Submissions;
 
@@ -20,12 +21,12 @@ internal sealed class SubmissionLimitsValidator : IValidateOptions<SubmissionLim
     public ValidateOptionsResult Validate(string? name, SubmissionLimits options)
     {
         var failures = new List<string>();
-        if (options.MaxSubmissionBytes is < 1024 * 1024 or > 64L * 1024 * 1024 * 1024)
+        if (options.MaxSubmissionBytes is < InstanceSettings.MinSubmissionBytesLimit or > InstanceSettings.MaxSubmissionBytesLimit)
         {
             failures.Add("Submission:MaxSubmissionBytes must be between 1 MiB (1048576) and 64 GiB.");
         }
 
-        if (options.MaxFiles is < 1 or > 1000)
+        if (options.MaxFiles is < InstanceSettings.MinFilesLimit or > InstanceSettings.MaxFilesLimit)
         {
             failures.Add("Submission:MaxFiles must be between 1 and 1000.");
         }

@@ -29,24 +29,24 @@ internal sealed partial class SubmissionReceiver
     private readonly ItemFiles _files;
     private readonly SubmissionStore _submissions;
     private readonly IBackgroundJobClient _jobs;
-    private readonly IOptions<SubmissionLimits> _limits;
+    private readonly Hosting.EffectiveSettings _settings;
     private readonly ILogger<SubmissionReceiver> _logger;
 
     public SubmissionReceiver(IAntiforgery antiforgery, NewsroomKeys keys, ItemFiles files, SubmissionStore submissions,
-        IBackgroundJobClient jobs, IOptions<SubmissionLimits> limits, ILogger<SubmissionReceiver> logger)
+        IBackgroundJobClient jobs, Hosting.EffectiveSettings settings, ILogger<SubmissionReceiver> logger)
     {
         _antiforgery = antiforgery;
         _keys = keys;
         _files = files;
         _submissions = submissions;
         _jobs = jobs;
-        _limits = limits;
+        _settings = settings;
         _logger = logger;
     }
 
     public async Task<ReceiveResult> ReceiveAsync(HttpContext context, string sourceId)
     {
-        var limits = _limits.Value;
+        var limits = await _settings.LimitsAsync(context.RequestAborted);
         var bodySize = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (bodySize is { IsReadOnly: false })
         {

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using SecureDrop.Net.Core.Settings;
+using SecureDrop.Net.Submission.Submissions;
+
+namespace SecureDrop.Net.Submission.Hosting;
+
+/// <summary>
+/// What the front end applies: the admin's value from the console where one is set, else the environment setting.
+/// The store caches for a few seconds, so a change applies without a restart.
+/// </summary>
+internal sealed class EffectiveSettings
+{
+    private readonly InstanceSettingsStore _store;
+    private readonly IOptions<SubmissionLimits> _limits;
+    private readonly IOptions<FrontEndOptions> _frontEnd;
+
+    public EffectiveSettings(InstanceSettingsStore store, IOptions<SubmissionLimits> limits, IOptions<FrontEndOptions> frontEnd)
+    {
+        _store = store;
+        _limits = limits;
+        _frontEnd = frontEnd;
+    }
+
+    public async Task<SubmissionLimits> LimitsAsync(CancellationToken cancellationToken)
+    {
+        var set = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var environment = _limits.Value;
+        return new SubmissionLimits
+        {
+            MaxSubmissionBytes = set.MaxSubmissionBytes ?? environment.MaxSubmissionBytes,
+            MaxFiles = set.MaxFiles ?? environment.MaxFiles,
+            TextOnly = set.TextOnly ?? environment.TextOnly,
+        };
+    }
+
+    public async Task<string> NewsroomNameAsync(CancellationToken cancellationToken)
+    {
+        var set = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return set.OrganisationName ?? _frontEnd.Value.NewsroomName;
+    }
+}
