@@ -3,6 +3,7 @@ using System.Net;
 using System.Xml.Linq;
 using Microsoft.Extensions.Configuration;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Data.Layout;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Crypto;
 
@@ -62,6 +63,11 @@ internal sealed class InstanceChecks
 
         var entries = Directory.EnumerateFileSystemEntries(_root, "*", SearchOption.AllDirectories).Prepend(_root).ToList();
         var openToOthers = entries.Count(path => (ModeOf(path) & Other) != 0);
+        if (Layout() is { } layout)
+        {
+            return MultiUserPermissions(layout, entries.Count, openToOthers);
+        }
+
         var openToGroup = entries.Count(path => (ModeOf(path) & GroupOrOther) != 0);
         var keyFiles = Directory.Exists(KeysDirectory) ? Directory.GetFiles(KeysDirectory) : [];
         var looseKeys = keyFiles.Count(path => (ModeOf(path) & GroupOrOther) != 0);
@@ -88,6 +94,15 @@ internal sealed class InstanceChecks
             ? Directory.GetFiles(KeysDirectory).Where(path => path.EndsWith(".secret", StringComparison.Ordinal) || Path.GetFileName(path).StartsWith("vault-key", StringComparison.Ordinal)).ToList()
             : [];
         var userName = _settings["Ops:FrontEndUser"];
+        if (string.IsNullOrWhiteSpace(userName) && Layout() is { } layout)
+        {
+            var frontEnd = Init.MultiUserInit.FrontEndUser(layout);
+            var readableByFrontEnd = secrets.Count(path => UnixAccess.CanRead(frontEnd, path));
+            return readableByFrontEnd > 0
+                ? new(Verdict.Fail, Name, $"the front end's user {layout.FrontEnd} can read {readableByFrontEnd} of {secrets.Count} secret key file(s). Fix: chown {layout.Console.Id}:{layout.SharedGroup.Id} {KeysDirectory}/newsroom-*.secret {KeysDirectory}/vault-key.* && chmod 600 {KeysDirectory}/newsroom-*.secret {KeysDirectory}/vault-key.*")
+                : new(Verdict.Ok, Name, $"the front end's user {layout.FrontEnd} can read none of the {secrets.Count} secret key file(s)");
+        }
+
         if (string.IsNullOrWhiteSpace(userName))
         {
             var readable = secrets.Count(path => (ModeOf(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0);
@@ -213,6 +228,29 @@ internal sealed class InstanceChecks
         return unprotected > 0
             ? new(Verdict.Weak, Name, $"{unprotected} of {files.Length} key file(s) hold their master key unencrypted. Fix: upgrade to a build that protects the key rings at rest, then let DataProtection roll its keys")
             : new(Verdict.Ok, Name, files.Length == 0 ? "no key files yet (made when the web apps first start)" : $"{files.Length} key file(s), all encrypted");
+    }
+
+    private MultiUserLayout? Layout() =>
+        !OperatingSystem.IsWindows() && File.Exists(Path.Combine(_root, "instance.json")) ? DataDirectory.ForAudit(_root).Layout : null;
+
+    /// <summary>The multi-user layout: every path with its owner, group and mode, nothing open to others, and the front end's user outside the backend group.</summary>
+    private CheckResult MultiUserPermissions(MultiUserLayout layout, int entries, int openToOthers)
+    {
+        const string Name = "data directory permissions";
+        var data = DataDirectory.ForAudit(_root);
+        var problems = LayoutRules.Verify(LayoutRules.Fixed(data, layout).Concat(LayoutRules.Items(data, layout)));
+        if (Init.MultiUserInit.FrontEndUser(layout).Groups.Contains(layout.BackendGroup.Id))
+        {
+            return new(Verdict.Fail, Name, $"the front end's user {layout.FrontEnd} is in the group {layout.BackendGroup}, so it can read the vault. Fix: gpasswd -d {layout.FrontEnd.Name} {layout.BackendGroup.Name}");
+        }
+
+        if (problems.Count > 0 || openToOthers > 0)
+        {
+            var first = problems.Count > 0 ? " First: " + problems[0].Message : $" Fix: chmod -R o-rwx {_root}";
+            return new(Verdict.Fail, Name, string.Create(CultureInfo.InvariantCulture, $"{problems.Count} path(s) differ from the multi-user layout, {openToOthers} open to other users.{first}"));
+        }
+
+        return new(Verdict.Ok, Name, string.Create(CultureInfo.InvariantCulture, $"{entries} entries, multi-user layout: each path with its owner, group and mode, none open to other users"));
     }
 
     private static UnixFileMode ModeOf(string path) => OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(path);

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using SecureDrop.Net.Core.Data;
 
 namespace SecureDrop.Net.Cli.Check;
 
@@ -9,26 +9,13 @@ internal sealed record UnixUser(string Name, uint Uid, IReadOnlySet<uint> Groups
 /// Who may read a file, from its owner, group and mode bits along the whole path (each directory needs search
 /// permission). POSIX ACLs and capabilities are not considered; root reads everything.
 /// </summary>
-internal static partial class UnixAccess
+internal static class UnixAccess
 {
-    private const int AtFdCwd = -100;
-    private const uint StatxMode = 0x2;
-    private const uint StatxUid = 0x8;
-    private const uint StatxGid = 0x10;
-
-    /// <summary>Owner, group and permission bits of a path (statx(2), whose layout is the same on every architecture).</summary>
-    public static unsafe (uint Uid, uint Gid, UnixFileMode Mode) Stat(string path)
+    /// <summary>Owner, group and permission bits of a path.</summary>
+    public static (uint Uid, uint Gid, UnixFileMode Mode) Stat(string path)
     {
-        var buffer = stackalloc byte[256];
-        if (Statx(AtFdCwd, path, 0, StatxMode | StatxUid | StatxGid, buffer) != 0)
-        {
-            throw new IOException($"Cannot read the owner of '{path}' (errno {Marshal.GetLastPInvokeError()}).");
-        }
-
-        var uid = *(uint*)(buffer + 20);
-        var gid = *(uint*)(buffer + 24);
-        var mode = *(ushort*)(buffer + 28);
-        return (uid, gid, (UnixFileMode)(mode & 0xFFF));
+        var status = UnixFiles.Stat(path);
+        return (status.Uid, status.Gid, status.Mode);
     }
 
     /// <summary>The user with this name, or null when there is none.</summary>
@@ -84,7 +71,4 @@ internal static partial class UnixAccess
 
         return user.Groups.Contains(stat.Gid) ? (stat.Mode & groupBit) != 0 : (stat.Mode & otherBit) != 0;
     }
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
 }

@@ -24,16 +24,28 @@ internal static class InitCommand
             Description = "The newsroom name in a generated key's user id.",
             DefaultValueFactory = _ => "SecureDrop.Net newsroom",
         };
+        var layout = MultiUserInit.LayoutOption();
+        var users = MultiUserInit.UsersOption();
+        var groups = MultiUserInit.GroupsOption();
         var command = new Command("init", "Create a new instance: data directory, newsroom key and first admin.")
         {
-            data, importKey, passphraseFromStdin, name,
+            data, importKey, passphraseFromStdin, name, layout, users, groups,
         };
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
         {
             var directory = parse.GetRequiredValue(data).FullName;
+            var settings = CoreServices.EnvironmentConfiguration();
+            var multiUser = parse.GetValue(layout) == MultiUserInit.MultiUser
+                ? MultiUserInit.Resolve(parse.GetValue(users)!, parse.GetValue(groups)!, settings)
+                : null;
             using var key = LoadOrGenerate(parse.GetValue(importKey), parse.GetValue(passphraseFromStdin), parse.GetValue(name)!);
-            var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(CoreServices.EnvironmentConfiguration()), cancellationToken);
-            await output.WriteLineAsync(Summary(secrets));
+            var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(settings), cancellationToken);
+            if (multiUser is not null)
+            {
+                MultiUserInit.Apply(secrets.Data, multiUser);
+            }
+
+            await output.WriteLineAsync(Summary(secrets, multiUser is not null));
             return Sdnet.Success;
         }));
         return command;
@@ -56,7 +68,7 @@ internal static class InitCommand
         return NewsroomSecretKey.Import(File.ReadAllBytes(importKey.FullName), passphrase);
     }
 
-    private static string Summary(InitialSecrets secrets) => $"""
+    private static string Summary(InitialSecrets secrets, bool multiUser) => $"""
         Initialised {secrets.Data.Root}
 
         Newsroom key fingerprint: {secrets.NewsroomFingerprint}
@@ -69,6 +81,6 @@ internal static class InitCommand
         Write the passphrase and the recovery key down now and keep them apart. They are shown only this once and
         are stored nowhere: without a journalist passphrase or the recovery key, no submission can be decrypted.
 
-        Start the service with: sdnet run --data {secrets.Data.Root}
+        {(multiUser ? "Start the three units (ops/systemd): each role runs as its own user." : $"Start the service with: sdnet run --data {secrets.Data.Root}")}
         """;
 }

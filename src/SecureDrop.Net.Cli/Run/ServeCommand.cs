@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Data.Layout;
 using SecureDrop.Net.Reviewer;
 using SecureDrop.Net.Submission;
 using SecureDrop.Net.Worker;
@@ -26,8 +27,13 @@ internal static class ServeCommand
         var command = new Command("serve", "Run one role (submission, reviewer or worker) in this process.") { role, data, url };
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async _ =>
         {
-            var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName);
             var which = parse.GetRequiredValue(role);
+            var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName, which switch
+            {
+                SubmissionRole => ServiceRole.FrontEnd,
+                ReviewerRole => ServiceRole.Console,
+                _ => ServiceRole.Worker,
+            });
             var address = parse.GetValue(url) ?? (which == ReviewerRole ? RunCommand.DefaultReviewerUrl : RunCommand.DefaultSubmissionUrl);
             using IHost host = which switch
             {

@@ -116,6 +116,7 @@ public sealed class AuditLog
 
                 using (var stream = new FileStream(temporary, options))
                 {
+                    DataDirectory.FitToLayout(stream.SafeFileHandle, temporary, LayoutSharing.None);
                     stream.Write(Encoding.ASCII.GetBytes($"{position.ToString(CultureInfo.InvariantCulture)} {Convert.ToHexStringLower(hash)}\n"));
                 }
 

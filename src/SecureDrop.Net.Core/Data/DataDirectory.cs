@@ -1,4 +1,20 @@
+using Microsoft.Win32.SafeHandles;
+using SecureDrop.Net.Core.Data.Layout;
+
 namespace SecureDrop.Net.Core.Data;
+
+/// <summary>Who besides the owner may use a file created in the data directory, in the multi-user layout.</summary>
+public enum LayoutSharing
+{
+    /// <summary>Owner only: secret keys, wraps, ring keys, the audit anchor.</summary>
+    None,
+
+    /// <summary>Readable by the directory's group (all three users): settings, public keys.</summary>
+    GroupRead,
+
+    /// <summary>Read-write for the directory's group (worker and console): ciphertext items.</summary>
+    GroupReadWrite,
+}
 
 /// <summary>
 /// The one directory that holds an instance: settings, keys, metadata, job storage and ciphertext.
@@ -15,6 +31,9 @@ public sealed class DataDirectory
     }
 
     public string Root { get; }
+
+    /// <summary>The three-user production layout, or null for the single-user (owner-only) layout.</summary>
+    public MultiUserLayout? Layout { get; private set; }
 
     public string KeysDirectory => Path.Combine(Root, "keys");
 
@@ -43,8 +62,15 @@ public sealed class DataDirectory
     public string SealedSecretKeyFile(string fingerprint) =>
         Path.Combine(KeysDirectory, $"newsroom-{fingerprint}.secret");
 
-    /// <summary>Opens an initialised data directory, refusing one that is missing or readable by others.</summary>
-    public static DataDirectory Open(string path)
+    /// <summary>Opens an initialised data directory for the operator, refusing one that is missing or unsafe.</summary>
+    public static DataDirectory Open(string path) => Open(path, ServiceRole.Operator);
+
+    /// <summary>
+    /// Opens an initialised data directory for <paramref name="role"/>, refusing one that is missing or unsafe: in the
+    /// single-user layout anything open to the group or others; in the multi-user layout any owner, group or mode
+    /// other than the layout's, SQLite as the store, or a role running as another user than its own.
+    /// </summary>
+    public static DataDirectory Open(string path, ServiceRole role)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var root = Path.GetFullPath(path);
@@ -61,7 +87,27 @@ public sealed class DataDirectory
                 $"'{root}' is not an initialised SecureDrop.Net data directory. Create one with: sdnet init --data {root}");
         }
 
-        directory.CheckPermissions();
+        directory.Layout = OperatingSystem.IsWindows() ? null : MultiUserLayout.Read(directory);
+        if (directory.Layout is null)
+        {
+            directory.CheckPermissions();
+        }
+        else
+        {
+            LayoutStartCheck.Check(directory, directory.Layout, role);
+        }
+
+        return directory;
+    }
+
+    /// <summary>
+    /// The data directory at <paramref name="path"/> with none of <see cref="Open(string, ServiceRole)"/>'s refusals,
+    /// for the self-audit, which reports what Open would refuse.
+    /// </summary>
+    public static DataDirectory ForAudit(string path)
+    {
+        var directory = new DataDirectory(Path.GetFullPath(path));
+        directory.Layout = !OperatingSystem.IsWindows() && File.Exists(directory.InstanceFile) ? MultiUserLayout.Read(directory) : null;
         return directory;
     }
 
@@ -89,7 +135,49 @@ public sealed class DataDirectory
     /// Writes a file readable by the owner only, flushed to disk before it appears under its name. With
     /// <paramref name="replace"/>, an existing file is replaced in one rename: readers see the old or the new one.
     /// </summary>
-    public static void WriteOwnerOnlyFile(string path, ReadOnlySpan<byte> content, bool replace = false)
+    public static void WriteOwnerOnlyFile(string path, ReadOnlySpan<byte> content, bool replace = false) =>
+        Write(path, content, replace, LayoutSharing.None);
+
+    /// <summary>
+    /// Like <see cref="WriteOwnerOnlyFile"/> for public material (settings, public keys): owner-only in the
+    /// single-user layout, readable by the directory's group (the three service users) in the multi-user layout.
+    /// </summary>
+    public static void WritePublicFile(string path, ReadOnlySpan<byte> content, bool replace = false) =>
+        Write(path, content, replace, LayoutSharing.GroupRead);
+
+    /// <summary>
+    /// Fits a file just created in a directory of the multi-user layout (a setgid directory) to that layout: its mode
+    /// from <paramref name="sharing"/>, whatever the umask, and, when root (the operator's sdnet) created it, the
+    /// directory's owner, so the console can read a key that 'sdnet keys rotate' wrote. Nothing changes in the
+    /// single-user layout, where files stay owner-only.
+    /// </summary>
+    public static void FitToLayout(SafeFileHandle file, string path, LayoutSharing sharing)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var directory = UnixFiles.Stat(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if ((directory.Mode & UnixFileMode.SetGroup) == 0)
+        {
+            return;
+        }
+
+        File.SetUnixFileMode(file, sharing switch
+        {
+            LayoutSharing.GroupRead => LayoutRules.PublicFile,
+            LayoutSharing.GroupReadWrite => LayoutRules.ItemFile,
+            _ => LayoutRules.PrivateFile,
+        });
+        if (UnixFiles.EffectiveUserId == 0 && directory.Uid != 0)
+        {
+            UnixFiles.GiveTo(file, directory.Uid);
+        }
+    }
+
+    private static void Write(string path, ReadOnlySpan<byte> content, bool replace, LayoutSharing sharing)
     {
         var temporary = path + ".tmp";
         if (replace)
@@ -105,6 +193,7 @@ public sealed class DataDirectory
 
         using (var stream = new FileStream(temporary, options))
         {
+            FitToLayout(stream.SafeFileHandle, temporary, sharing);
             stream.Write(content);
             stream.Flush(flushToDisk: true);
         }

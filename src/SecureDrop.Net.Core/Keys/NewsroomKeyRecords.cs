@@ -69,6 +69,6 @@ internal static class NewsroomKeyRecords
     public static void Write(DataDirectory data, IReadOnlyList<NewsroomKeyRecord> records)
     {
         var file = FileOf(data);
-        DataDirectory.WriteOwnerOnlyFile(file, JsonSerializer.SerializeToUtf8Bytes(records, Json), replace: true);
+        DataDirectory.WritePublicFile(file, JsonSerializer.SerializeToUtf8Bytes(records, Json), replace: true);
     }
 }

@@ -239,7 +239,7 @@ public sealed class NewsroomKeys
         }
 
         // The public key file first: it is what the front end encrypts to, and the records follow it (Records()).
-        DataDirectory.WriteOwnerOnlyFile(_data.ActivePublicKeyFile, Encoding.ASCII.GetBytes(record.ArmoredPublicKey), replace: true);
+        DataDirectory.WritePublicFile(_data.ActivePublicKeyFile, Encoding.ASCII.GetBytes(record.ArmoredPublicKey), replace: true);
         NewsroomKeyRecords.Write(_data, records);
     }
 

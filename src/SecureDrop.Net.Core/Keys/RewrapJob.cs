@@ -1,5 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Logging;
+using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -159,6 +160,7 @@ public sealed partial class RewrapJob
             using (var input = _files.OpenVaultItem(itemId))
             using (var output = new FileStream(temporary, options))
             {
+                DataDirectory.FitToLayout(output.SafeFileHandle, temporary, LayoutSharing.GroupReadWrite);
                 MessageRewrapper.Rewrap(input, oldKey, newKey, output);
                 output.Flush(flushToDisk: true);
             }

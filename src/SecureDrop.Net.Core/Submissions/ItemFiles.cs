@@ -37,7 +37,9 @@ public sealed class ItemFiles
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        return new IntakeItemWriter(new FileStream(partial, options), partial, IntakePath(itemId));
+        var stream = new FileStream(partial, options);
+        DataDirectory.FitToLayout(stream.SafeFileHandle, partial, LayoutSharing.GroupReadWrite);
+        return new IntakeItemWriter(stream, partial, IntakePath(itemId));
     }
 
     /// <summary>Moves an item from intake to the vault. Safe to repeat: an item already in the vault is left alone.</summary>
@@ -67,6 +69,7 @@ public sealed class ItemFiles
 
         using (var stream = new FileStream(partial, options))
         {
+            DataDirectory.FitToLayout(stream.SafeFileHandle, partial, LayoutSharing.GroupReadWrite);
             stream.Write(ciphertext);
             stream.Flush(flushToDisk: true);
         }

@@ -1,0 +1,72 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace SecureDrop.Net.Core.Data;
+
+/// <summary>Owner, group and mode bits (setuid, setgid and sticky included) of one path.</summary>
+public readonly record struct UnixFileStatus(uint Uid, uint Gid, UnixFileMode Mode)
+{
+    /// <summary>The mode as chmod takes it, e.g. 2750.</summary>
+    public string Octal => Convert.ToString((int)Mode, 8).PadLeft(4, '0');
+}
+
+/// <summary>
+/// What .NET has no API for: a path's owner and group, the effective user id, and giving a file to another user.
+/// Linux only (statx(2) has the same layout on every architecture).
+/// </summary>
+public static partial class UnixFiles
+{
+    private const int AtFdCwd = -100;
+    private const uint StatxMode = 0x2;
+    private const uint StatxUid = 0x8;
+    private const uint StatxGid = 0x10;
+    private const uint Unchanged = uint.MaxValue;
+
+    /// <summary>Owner, group and mode of <paramref name="path"/> (of a symbolic link's target).</summary>
+    public static unsafe UnixFileStatus Stat(string path)
+    {
+        var buffer = stackalloc byte[256];
+        if (Statx(AtFdCwd, path, 0, StatxMode | StatxUid | StatxGid, buffer) != 0)
+        {
+            throw new IOException($"Cannot read the owner and mode of '{path}' (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        var uid = *(uint*)(buffer + 20);
+        var gid = *(uint*)(buffer + 24);
+        var mode = *(ushort*)(buffer + 28);
+        return new UnixFileStatus(uid, gid, (UnixFileMode)(mode & 0xFFF));
+    }
+
+    public static uint EffectiveUserId => GetEffectiveUserId();
+
+    /// <summary>Gives an open file to <paramref name="uid"/>, keeping its group. Needs root.</summary>
+    public static void GiveTo(SafeFileHandle file, uint uid)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (FileChown((int)file.DangerousGetHandle(), uid, Unchanged) != 0)
+        {
+            throw new IOException($"Cannot give a new file to uid {uid} (errno {Marshal.GetLastPInvokeError()}).");
+        }
+    }
+
+    /// <summary>Sets owner and group of <paramref name="path"/> without following a symbolic link. Needs root.</summary>
+    public static void SetOwner(string path, uint uid, uint gid)
+    {
+        if (LinkChown(path, uid, gid) != 0)
+        {
+            throw new IOException($"Cannot chown '{path}' to {uid}:{gid} (errno {Marshal.GetLastPInvokeError()}); run this as root.");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    private static partial int FileChown(int descriptor, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int LinkChown(string path, uint uid, uint gid);
+}
