@@ -37,15 +37,21 @@ public sealed class SdnetProcess : IAsyncDisposable
         }
     }
 
-    public static SdnetProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? standardInput = null)
+    /// <summary>Starts sdnet; with <paramref name="runAs"/>, under those ids (through setpriv; the test must run as root).</summary>
+    public static SdnetProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? standardInput = null, RunAs? runAs = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(runAs is null ? "dotnet" : "setpriv")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        foreach (var argument in runAs?.SetprivArguments.Append("dotnet") ?? Enumerable.Empty<string>())
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sdnet.dll"));
         foreach (var argument in arguments)
         {
@@ -68,9 +74,9 @@ public sealed class SdnetProcess : IAsyncDisposable
     }
 
     /// <summary>Runs sdnet to completion and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? standardInput = null)
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? standardInput = null, RunAs? runAs = null)
     {
-        await using var process = Start(arguments, environment, standardInput);
+        await using var process = Start(arguments, environment, standardInput, runAs);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process._process.WaitForExitAsync(timeout.Token);
         process._process.WaitForExit();

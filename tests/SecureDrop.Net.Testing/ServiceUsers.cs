@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SecureDrop.Net.Testing;
+
+/// <summary>A uid, primary gid and supplementary groups a child process runs under (setpriv from util-linux, as root).</summary>
+public sealed record RunAs(uint Uid, uint Gid, IReadOnlyList<uint> Groups)
+{
+    /// <summary>setpriv's arguments before the command: the ids, and no capabilities inherited.</summary>
+    public IEnumerable<string> SetprivArguments =>
+    [
+        $"--reuid={Uid}",
+        $"--regid={Gid}",
+        "--groups=" + string.Join(',', Groups.Select(group => group.ToString(CultureInfo.InvariantCulture))),
+        "--inh-caps=-all",
+    ];
+
+    /// <summary>Runs a command under these ids; returns its exit code and stderr (e.g. cat's "Permission denied").</summary>
+    public async Task<(int ExitCode, string Error)> RunAsync(params string[] command)
+    {
+        var start = new ProcessStartInfo("setpriv") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in SetprivArguments.Concat(command))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start setpriv.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await output;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, error);
+    }
+}
+
+/// <summary>
+/// The three service users and two groups of the multi-user layout, as bare ids: the kernel needs no /etc/passwd
+/// entry to run a process as a uid, so a test (run as root, as CI is) makes no users and leaves none behind.
+/// </summary>
+public sealed record ServiceUsers(uint FrontEnd, uint Worker, uint Console, uint SharedGroup, uint BackendGroup)
+{
+    /// <summary>Ids far above what Debian hands out to system or login users.</summary>
+    public static ServiceUsers Throwaway { get; } = new(61001, 61002, 61003, 61010, 61011);
+
+    public RunAs FrontEndProcess => new(FrontEnd, FrontEnd, [SharedGroup]);
+
+    public RunAs WorkerProcess => new(Worker, Worker, [SharedGroup, BackendGroup]);
+
+    public RunAs ConsoleProcess => new(Console, Console, [SharedGroup, BackendGroup]);
+
+    /// <summary>The arguments of sdnet init for this layout.</summary>
+    public string[] InitArguments =>
+    [
+        "--layout", "multi-user",
+        "--users", string.Create(CultureInfo.InvariantCulture, $"{FrontEnd},{Worker},{Console}"),
+        "--groups", string.Create(CultureInfo.InvariantCulture, $"{SharedGroup},{BackendGroup}"),
+    ];
+}
