@@ -47,7 +47,11 @@ internal static class RunCommand
                     """);
             }
 
-            DataDirectory.Open(directory);
+            if (DataDirectory.Open(directory).Layout is not null)
+            {
+                throw new DataDirectoryException($"'{directory}' has the multi-user layout: each role runs as its own user, so start the three units (ops/systemd) instead of 'sdnet run'.");
+            }
+
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
