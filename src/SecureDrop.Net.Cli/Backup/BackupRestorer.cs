@@ -126,6 +126,7 @@ internal static class BackupRestorer
             }
 
             OwnerOnly.Tree(staged);
+            Init.MultiUserInit.Restore(DataDirectory.ForAudit(staged));
             if (onPostgres)
             {
                 await PostgresTools.RestoreAsync(postgres!, Path.Combine(staging, BackupArchive.PostgresDumpName), cancellationToken);
@@ -139,7 +140,7 @@ internal static class BackupRestorer
 
             Directory.Move(staged, target);
             return string.Create(CultureInfo.InvariantCulture,
-                $"Restored {contents.Manifest.Files.Count} file(s) from the backup taken {contents.Header.Created:yyyy-MM-dd HH:mm} UTC into {target} ({database}).\nStart it with: sdnet run --data {target}");
+                $"Restored {contents.Manifest.Files.Count} file(s) from the backup taken {contents.Header.Created:yyyy-MM-dd HH:mm} UTC into {target} ({database}).\n{(DataDirectory.ForAudit(target).Layout is null ? $"Start it with: sdnet run --data {target}" : "Multi-user layout restored with this machine's users and groups: start the three units (ops/systemd).")}");
         }
         finally
         {

@@ -84,19 +84,41 @@ internal static class MultiUserInit
         LayoutRules.Apply(LayoutRules.Fixed(data, layout).Concat(LayoutRules.Items(data, layout)));
     }
 
+    /// <summary>
+    /// A restored multi-user instance gets its layout back, with the ids its users and groups have on this machine
+    /// (looked up by name; the recorded id where there is no such name). Nothing happens for a single-user instance.
+    /// </summary>
+    public static void Restore(DataDirectory data)
+    {
+        if (data.Layout is not { } recorded)
+        {
+            return;
+        }
+
+        if (UnixFiles.EffectiveUserId != 0)
+        {
+            throw new DataDirectoryException("This backup is of a multi-user instance, whose files belong to three users: restore it as root. Nothing was changed.");
+        }
+
+        UnixAccount Here(UnixAccount account, string database) => Lookup(account.Name, database) ?? account;
+        Apply(data, new MultiUserLayout(
+            Here(recorded.FrontEnd, "/etc/passwd"), Here(recorded.Worker, "/etc/passwd"), Here(recorded.Console, "/etc/passwd"),
+            Here(recorded.SharedGroup, "/etc/group"), Here(recorded.BackendGroup, "/etc/group")));
+    }
+
     // A name from /etc/passwd or /etc/group, or a number (an id with no entry there, as in tests and containers).
     private static UnixAccount Resolve(string nameOrId, string database, string kind, string create)
     {
+        return Lookup(nameOrId, database) ?? (uint.TryParse(nameOrId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? new UnixAccount(nameOrId, id)
+            : throw new DataDirectoryException($"There is no {kind} '{nameOrId}'. Create it first ({create} {nameOrId}; see ops/guides/install.md) or give its id. Nothing was created."));
+    }
+
+    private static UnixAccount? Lookup(string nameOrId, string database)
+    {
         var entry = File.ReadLines(database).Select(line => line.Split(':'))
             .FirstOrDefault(fields => fields.Length >= 3 && (fields[0] == nameOrId || fields[2] == nameOrId));
-        if (entry is not null)
-        {
-            return new UnixAccount(entry[0], uint.Parse(entry[2], CultureInfo.InvariantCulture));
-        }
-
-        return uint.TryParse(nameOrId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? new UnixAccount(nameOrId, id)
-            : throw new DataDirectoryException($"There is no {kind} '{nameOrId}'. Create it first ({create} {nameOrId}; see ops/guides/install.md) or give its id. Nothing was created.");
+        return entry is null ? null : new UnixAccount(entry[0], uint.Parse(entry[2], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The front end's user as the self-audit sees it: its groups from /etc/group, or the layout's shared group.</summary>

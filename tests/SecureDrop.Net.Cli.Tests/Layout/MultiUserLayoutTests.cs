@@ -111,6 +111,33 @@ public sealed class MultiUserLayoutTests
         Assert.Contains("The multi-user layout needs PostgreSQL", sqliteOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Backup_OfAMultiUserInstance_RestoresWithTheLayout()
+    {
+        await using var instance = await MultiUserInstance.CreateAsync();
+        var backup = Path.Combine(instance.Work, "instance.backup");
+        const string Passphrase = "correct horse battery staple multi-user backup";
+        var (backupCode, backupOutput) = await SdnetProcess.RunAsync(["backup", "create", "--data", instance.Data, "--out", backup, "--passphrase-stdin"], instance.Environment, Passphrase);
+        Assert.True(backupCode == 0, backupOutput);
+        var database = await TestPostgres.CreateDatabaseAsync();
+        try
+        {
+            var restored = Path.Combine(instance.Work, "restored");
+            var (restoreCode, restoreOutput) = await SdnetProcess.RunAsync(
+                ["backup", "restore", "--in", backup, "--data", restored, "--passphrase-stdin"], new Dictionary<string, string> { ["Database__PostgreSql"] = database }, Passphrase);
+            Assert.True(restoreCode == 0, restoreOutput);
+
+            var (_, check) = await SdnetProcess.RunAsync(["check", "--data", restored], new Dictionary<string, string> { ["Database__PostgreSql"] = database });
+            Assert.Contains("ok    data directory permissions:", check, StringComparison.Ordinal);
+            var salt = UnixFiles.Stat(Path.Combine(restored, "keys", "source-salt.bin"));
+            Assert.Equal((Users.FrontEnd, Users.SharedGroup, PrivateFile), (salt.Uid, salt.Gid, salt.Mode));
+        }
+        finally
+        {
+            TestPostgres.DropDatabase(database);
+        }
+    }
+
     /// <summary>A multi-user instance on a PostgreSQL database of its own, in a folder the service uids can search.</summary>
     private sealed class MultiUserInstance : IAsyncDisposable
     {
@@ -122,6 +149,8 @@ public sealed class MultiUserLayoutTests
             _work = work;
             _postgres = postgres;
         }
+
+        public string Work => _work.Path;
 
         public string Data => _work.Combine("data");
 
