@@ -3,8 +3,11 @@ using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
 
 namespace SecureDrop.Net.Core.Secrets;
@@ -29,9 +32,38 @@ public static class DataProtectionAtRest
         var encryptionKey = DataProtectionKeyEncryptionKey.OpenOrCreate(data.DataProtectionKeyFile(role));
         services.AddSingleton(encryptionKey);
         services.Configure<KeyManagementOptions>(options => options.XmlEncryptor = new AesGcmXmlEncryptor(encryptionKey));
-        return services.AddDataProtection()
-            .SetApplicationName(applicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(data.DataProtectionDirectory(role)));
+        var ring = new DirectoryInfo(data.DataProtectionDirectory(role));
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(provider => new ConfigureOptions<KeyManagementOptions>(
+            options => options.XmlRepository = new RingRepository(ring, provider.GetRequiredService<ILoggerFactory>())));
+        return services.AddDataProtection().SetApplicationName(applicationName);
+    }
+}
+
+/// <summary>
+/// DataProtection's file-system ring, except that a key the operator's sdnet makes as root ('sdnet secrets
+/// rotate-dataprotection') is given to the ring directory's owner, so the role's own user can still read it.
+/// </summary>
+internal sealed class RingRepository : FileSystemXmlRepository
+{
+    public RingRepository(DirectoryInfo directory, ILoggerFactory loggerFactory)
+        : base(directory, loggerFactory)
+    {
+    }
+
+    public override void StoreElement(XElement element, string friendlyName)
+    {
+        base.StoreElement(element, friendlyName);
+        if (OperatingSystem.IsWindows() || UnixFiles.EffectiveUserId != 0)
+        {
+            return;
+        }
+
+        var owner = UnixFiles.Stat(Directory.FullName).Uid;
+        var stored = Path.Combine(Directory.FullName, friendlyName + ".xml");
+        if (owner != 0 && File.Exists(stored))
+        {
+            UnixFiles.SetOwner(stored, owner, uint.MaxValue);
+        }
     }
 }
 

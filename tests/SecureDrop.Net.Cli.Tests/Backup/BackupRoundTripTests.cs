@@ -127,7 +127,7 @@ public sealed partial class BackupRoundTripTests
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
             }
 

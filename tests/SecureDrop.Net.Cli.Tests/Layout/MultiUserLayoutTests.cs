@@ -138,6 +138,22 @@ public sealed class MultiUserLayoutTests
         }
     }
 
+    [Fact]
+    public async Task RotatingDataProtectionKeysAsRoot_GivesEachNewKeyToItsRolesUser()
+    {
+        await using var instance = await MultiUserInstance.CreateAsync();
+
+        var (code, output) = await SdnetProcess.RunAsync(["secrets", "rotate-dataprotection", "--data", instance.Data], instance.Environment);
+
+        Assert.True(code == 0, output);
+        foreach (var (role, owner) in new[] { ("submission", Users.FrontEnd), ("reviewer", Users.Console) })
+        {
+            var keys = Directory.GetFiles(Path.Combine(instance.Data, "dataprotection", role), "*.xml");
+            Assert.NotEmpty(keys);
+            Assert.All(keys, key => Assert.Equal((owner, PrivateFile), (UnixFiles.Stat(key).Uid, UnixFiles.Stat(key).Mode)));
+        }
+    }
+
     /// <summary>A multi-user instance on a PostgreSQL database of its own, in a folder the service uids can search.</summary>
     private sealed class MultiUserInstance : IAsyncDisposable
     {
