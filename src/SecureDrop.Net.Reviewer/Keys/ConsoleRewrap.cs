@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Hangfire;
 using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
@@ -39,10 +41,14 @@ internal sealed partial class ConsoleRewrap : IDisposable
     private Run? _run;
 
     public ConsoleRewrap(
-        JobStorage storage, NewsroomKeys keys, SubmissionStore submissions, ReplyStore replies, ItemFiles files,
+        MetadataDatabase database, NewsroomKeys keys, SubmissionStore submissions, ReplyStore replies, ItemFiles files,
         JournalistSessions sessions, AuditLog audit, TimeProvider time, ILoggerFactory loggers)
     {
-        _storage = storage;
+        // This instance's storage by name, not Hangfire's process-wide JobStorage.Current (which is whichever app
+        // configured Hangfire last when one process hosts several, as tests do).
+        _storage = HangfireStorage.Open(database);
+        GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
         _keys = keys;
         _submissions = submissions;
         _replies = replies;
@@ -53,6 +59,9 @@ internal sealed partial class ConsoleRewrap : IDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<ConsoleRewrap>();
     }
+
+    /// <summary>The instance's Hangfire storage, where re-wrap jobs and their progress are.</summary>
+    public JobStorage Storage => _storage;
 
     /// <summary>The session serving a re-wrap in this console now, if any.</summary>
     public string? ServingSession

@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Keys;
 
@@ -18,17 +17,12 @@ internal sealed record RewrapPanel(KeyUsageCount OnOlderKeys, RewrapStatus Statu
 /// <remarks>Public because MVC discovers public view components only.</remarks>
 public sealed class RewrapViewComponent : ViewComponent
 {
-    private readonly JobStorage _jobs;
-
-    public RewrapViewComponent(JobStorage jobs)
-    {
-        _jobs = jobs;
-    }
-
     public IViewComponentResult Invoke(KeyUsageCount onOlderKeys)
     {
-        var status = RewrapRuns.ReadStatus(_jobs);
+        // Resolved here: the class is public for MVC's discovery, the service internal.
+        var rewrap = HttpContext.RequestServices.GetRequiredService<ConsoleRewrap>();
+        var status = RewrapRuns.ReadStatus(rewrap.Storage);
         var started = HttpContext.Request.Query["rewrap"] == "started";
-        return View(new RewrapPanel(onOlderKeys, status, HttpContext.RequestServices.GetRequiredService<ConsoleRewrap>().ServingSession is not null, started));
+        return View(new RewrapPanel(onOlderKeys, status, rewrap.ServingSession is not null, started));
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Hangfire;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -25,11 +24,9 @@ internal sealed class RewrapModel : PageModel
     private readonly SignInThrottle _throttle;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
-    private readonly JobStorage _jobs;
 
-    public RewrapModel(ConsoleRewrap rewrap, JournalistStore journalists, SignInThrottle throttle, AuditLog audit, TimeProvider time, JobStorage jobs)
+    public RewrapModel(ConsoleRewrap rewrap, JournalistStore journalists, SignInThrottle throttle, AuditLog audit, TimeProvider time)
     {
-        _jobs = jobs;
         _rewrap = rewrap;
         _journalists = journalists;
         _throttle = throttle;
@@ -52,7 +49,7 @@ internal sealed class RewrapModel : PageModel
             return Show(StatusCodes.Status429TooManyRequests, "Too many attempts. Wait a minute, then try again. No re-wrap was started.");
         }
 
-        if (_rewrap.ServingSession is not null || RewrapRuns.ReadStatus(_jobs).Running)
+        if (_rewrap.ServingSession is not null || RewrapRuns.ReadStatus(_rewrap.Storage).Running)
         {
             return Show(StatusCodes.Status409Conflict, "A re-wrap is already running (in this console or with sdnet keys rewrap); its progress is on the Keys page. Nothing else was started.");
         }
