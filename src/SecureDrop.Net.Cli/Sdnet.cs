@@ -38,7 +38,7 @@ internal static class Sdnet
             MigrateCommand.Create(),
             KeysCommand.Create(terminal),
             JournalistCommand.Create(terminal),
-            SecretsCommand.Create(),
+            SecretsCommand.Create(terminal),
             BackupCommand.Create(),
             CheckCommand.Create(),
             PurgeCommand.Create(),
