@@ -28,21 +28,7 @@ internal static class Sdnet
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Terminal? terminal = null)
     {
-        terminal ??= Terminal.Console();
-        var root = new RootCommand("sdnet: install, run and look after a SecureDrop.Net instance.")
-        {
-            InitCommand.Create(),
-            RunCommand.Create(),
-            ServeCommand.Create(),
-            ExportCommand.Create(),
-            MigrateCommand.Create(),
-            KeysCommand.Create(terminal),
-            JournalistCommand.Create(terminal),
-            SecretsCommand.Create(),
-            BackupCommand.Create(),
-            CheckCommand.Create(),
-            PurgeCommand.Create(),
-        };
+        var root = Root(terminal ?? Terminal.Console());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -58,6 +44,22 @@ internal static class Sdnet
         // Commands handle SIGINT/SIGTERM themselves (run stops its children cleanly), so no forced exit timer.
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null });
     }
+
+    /// <summary>Every command sdnet has.</summary>
+    public static RootCommand Root(Terminal terminal) => new("sdnet: install, run and look after a SecureDrop.Net instance.")
+    {
+        InitCommand.Create(),
+        RunCommand.Create(),
+        ServeCommand.Create(),
+        ExportCommand.Create(),
+        MigrateCommand.Create(),
+        KeysCommand.Create(terminal),
+        JournalistCommand.Create(terminal),
+        SecretsCommand.Create(terminal),
+        BackupCommand.Create(),
+        CheckCommand.Create(),
+        PurgeCommand.Create(),
+    };
 
     public static Option<DirectoryInfo> DataOption() => new("--data")
     {
@@ -78,6 +80,11 @@ internal static class Sdnet
         catch (Exception exception) when (exception is DataDirectoryException or CryptoException or IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync("sdnet: " + exception.Message);
+            return Refused;
+        }
+        catch (System.Data.Common.DbException exception)
+        {
+            await error.WriteLineAsync($"sdnet: the database could not be used: {exception.Message} Check that it is running and that Database__PostgreSql (if set) names it; nothing was changed by this command.");
             return Refused;
         }
         catch (OptionsValidationException exception)

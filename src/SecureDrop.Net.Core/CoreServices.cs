@@ -38,6 +38,7 @@ public static class CoreServices
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>, NotificationOptionsValidator>();
+        services.AddSingleton(new SmtpPasswordStore(data));
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<Audit.AuditLog>();
         services.AddSingleton<Settings.InstanceSettingsStore>();

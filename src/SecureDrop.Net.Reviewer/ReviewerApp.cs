@@ -50,6 +50,7 @@ public static class ReviewerApp
         services.AddSingleton<ItemDownloads>();
         services.AddSingleton<Sources.Conversation>();
         services.AddSingleton<Sources.SourceActions>();
+        services.AddSingleton<Keys.ConsoleRewrap>();
         services.AddSecureDropDataProtection(data, "reviewer", ApplicationName);
         services.AddAntiforgery(options =>
         {

@@ -20,7 +20,36 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<SmtpSink> StartAsync()
+    public static Task<SmtpSink> StartAsync() =>
+        StartAsync(maildir => ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{maildir.Port}", "-c", "aiosmtpd.handlers.Mailbox", maildir.Path], null);
+
+    /// <summary>
+    /// A relay that requires AUTH (PLAIN or LOGIN, over plain text: loopback only) as <paramref name="username"/>
+    /// with the password currently in <paramref name="passwordFile"/>, read at each attempt, so a test can change
+    /// the relay's password as a provider would.
+    /// </summary>
+    public static Task<SmtpSink> StartWithLoginAsync(string username, string passwordFile) =>
+        StartAsync(maildir => ["-c", LoginRelayScript, maildir.Path, maildir.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            new Dictionary<string, string> { ["SINK_USER"] = username, ["SINK_PASSWORD_FILE"] = passwordFile });
+
+    private const string LoginRelayScript = """
+        import os, sys, threading
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Mailbox
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+        user = os.environ["SINK_USER"].encode()
+        def check(server, session, envelope, mechanism, data):
+            if not isinstance(data, LoginPassword):
+                return AuthResult(success=False, handled=False)
+            with open(os.environ["SINK_PASSWORD_FILE"], "rb") as f:
+                expected = f.read()
+            return AuthResult(success=data.login == user and data.password == expected, handled=False)
+        Controller(Mailbox(sys.argv[1]), hostname="127.0.0.1", port=int(sys.argv[2]), server_hostname="localhost", authenticator=check,
+                   auth_required=True, auth_require_tls=False).start()
+        threading.Event().wait()
+        """;
+
+    private static async Task<SmtpSink> StartAsync(Func<(int Port, string Path), string[]> arguments, IReadOnlyDictionary<string, string>? environment)
     {
         if (!File.Exists("/usr/bin/python3"))
         {
@@ -29,12 +58,17 @@ public sealed class SmtpSink : IAsyncDisposable
 
         var port = Ports.FreeLoopbackPort();
         var maildir = new TempDirectory("sdnet-maildir");
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir.Combine("mail")])
+        var start = new ProcessStartInfo("/usr/bin/python3", arguments((port, maildir.Combine("mail"))))
         {
             UseShellExecute = false,
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start aiosmtpd.");
         var clock = Stopwatch.StartNew();
         while (true)

@@ -1,8 +1,5 @@
 using System.CommandLine;
 using Hangfire;
-using Hangfire.Common;
-using Hangfire.States;
-using Hangfire.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Data;
@@ -17,13 +14,11 @@ namespace SecureDrop.Net.Cli.Keys;
 /// sdnet keys rewrap: one Hangfire job per stored item whose file or metadata header is not yet on the active key,
 /// and one per reply not yet on it (ids only), on the "rewrap" queue,
 /// served by a Hangfire server inside this command while it holds the unlocked keys; the worker never serves that
-/// queue. Interrupted, it is run again: jobs left from the earlier run are replaced, and items already on the
-/// active key are skipped.
+/// queue. Interrupted, it is run again (or started from the console's Keys page): jobs left from the earlier run
+/// are replaced, and items already on the active key are skipped.
 /// </summary>
 internal static class RewrapCommand
 {
-    private static readonly string[] Finished = [SucceededState.StateName, FailedState.StateName, DeletedState.StateName];
-
     public static Command Create(Terminal terminal)
     {
         var data = Sdnet.DataOption();
@@ -42,56 +37,40 @@ internal static class RewrapCommand
             using var unlocked = new NewsroomKeys(instance.Data).Unlock(vaultKey);
             var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
             var replies = new ReplyStore(instance.Database, TimeProvider.System);
-            var activeKeyId = unlocked.Ring.Active.PublicKey.EncryptionKeyId;
-            var files = await submissions.ReadyItemsNotOnKeyAsync(unlocked.Ring.Active.Fingerprint, cancellationToken);
-            var headers = (await submissions.MetadataHeadersAsync(cancellationToken))
-                .Where(header => !KeyUsage.RecipientsOf(header.Metadata).Contains(activeKeyId)).Select(header => header.ItemId).ToList();
-            var items = files.Union(headers, StringComparer.Ordinal).ToList();
-            var replyIds = await replies.NotOnKeyAsync(unlocked.Ring.Active.Fingerprint, cancellationToken);
             // Job serialisation settings are process-wide in Hangfire; the storage is this instance's alone.
             GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
             var storage = HangfireStorage.Open(instance.Database);
-            var replaced = DeleteLeftoverJobs(storage);
-            var client = new BackgroundJobClient(storage);
-            var jobIds = new Queue<string>(
-                items.Select(id => client.Create(Job.FromExpression<RewrapJob>(job => job.RunAsync(id)), new EnqueuedState(RewrapJob.Queue)))
-                .Concat(replyIds.Select(id => client.Create(Job.FromExpression<RewrapJob>(job => job.RunReplyAsync(id)), new EnqueuedState(RewrapJob.Queue))))
-                .ToList());
-            var total = jobIds.Count;
+            var plan = await RewrapRuns.EnqueueAsync(storage, unlocked.Ring.Active.PublicKey, submissions, replies, RewrapRuns.ByCommand, TimeProvider.System, cancellationToken);
+            var jobs = new RewrapJobs(plan.JobIds);
             await KeysCommand.AuditAsync(instance, actor, "re-wrap items", unlocked.Ring.Active.Fingerprint, cancellationToken);
             await output.WriteLineAsync(
-                $"Re-wrapping {total} item(s) to {unlocked.Ring.Active.PublicKey.DisplayFingerprint}: {files.Count} item file(s), {headers.Count} metadata header(s), {replyIds.Count} reply(ies)"
-                + (replaced > 0 ? $" ({replaced} job(s) left by an interrupted run replaced)." : "."));
+                $"Re-wrapping {jobs.Total} item(s) to {unlocked.Ring.Active.PublicKey.DisplayFingerprint}: {plan.ItemFiles} item file(s), {plan.MetadataHeaders} metadata header(s), {plan.Replies} reply(ies)"
+                + (plan.Replaced > 0 ? $" ({plan.Replaced} job(s) left by an interrupted run replaced)." : "."));
 
             var job = new RewrapJob(submissions, replies, new ItemFiles(instance.Data), unlocked, NullLogger<RewrapJob>.Instance);
-            var failed = new List<string>();
-            var progress = new Progress(output, terminal.OutputIsTerminal, "re-wrapped", total);
+            var progress = new Progress(output, terminal.OutputIsTerminal, "re-wrapped", jobs.Total);
             await progress.ReportAsync(0);
-            using (new BackgroundJobServer(ServerOptions(job, parse.GetValue(workers)), storage))
+            using (RewrapServer.Start(storage, job, parse.GetValue(workers), RewrapServer.CommandServerName))
             {
-                using var connection = storage.GetConnection();
-                var done = 0;
-                while (jobIds.Count > 0)
+                while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    while (jobIds.Count > 0 && connection.GetJobData(jobIds.Peek()) is { } state && Finished.Contains(state.State))
+                    jobs.Poll(storage);
+                    await progress.ReportAsync(jobs.Done);
+                    if (jobs.AllFinished)
                     {
-                        var id = jobIds.Dequeue();
-                        if (state.State != SucceededState.StateName)
-                        {
-                            failed.Add(id);
-                        }
-
-                        done++;
+                        break;
                     }
 
-                    await progress.ReportAsync(done);
-                    if (jobIds.Count > 0)
-                    {
-                        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-                    }
+                    await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
                 }
+            }
+
+            var failed = jobs.Failed;
+            if (jobs.Replaced > 0)
+            {
+                await output.WriteLineAsync($"{jobs.Replaced} job(s) were taken over by a re-wrap started elsewhere (an admin's console session or another sdnet keys rewrap); its progress is on the console's Keys page.");
             }
 
             var remaining = (await KeyUsage.ReadAsync(new NewsroomKeys(instance.Data), submissions, replies, cancellationToken)).NotOnActive;
@@ -107,43 +86,5 @@ internal static class RewrapCommand
             return Sdnet.Success;
         }, cancellationToken)));
         return command;
-    }
-
-    private static BackgroundJobServerOptions ServerOptions(RewrapJob job, int workers) => new()
-    {
-        ServerName = "sdnet-rewrap",
-        Queues = [RewrapJob.Queue],
-        WorkerCount = workers,
-        SchedulePollingInterval = TimeSpan.FromSeconds(1),
-        ShutdownTimeout = TimeSpan.FromSeconds(30),
-        Activator = new RewrapActivator(job),
-    };
-
-    /// <summary>Removes rewrap jobs an interrupted run left waiting, so the queue holds one job per item left.</summary>
-    private static int DeleteLeftoverJobs(JobStorage storage)
-    {
-        var monitoring = storage.GetMonitoringApi();
-        var client = new BackgroundJobClient(storage);
-        var count = 0;
-        foreach (var (id, _) in monitoring.EnqueuedJobs(RewrapJob.Queue, 0, int.MaxValue))
-        {
-            count += client.Delete(id) ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    /// <summary>Hands Hangfire the one job instance that holds the unlocked keys; nothing else runs here.</summary>
-    private sealed class RewrapActivator : JobActivator
-    {
-        private readonly RewrapJob _job;
-
-        public RewrapActivator(RewrapJob job)
-        {
-            _job = job;
-        }
-
-        public override object ActivateJob(Type jobType) =>
-            jobType == typeof(RewrapJob) ? _job : throw new InvalidOperationException($"sdnet keys rewrap runs re-wrap jobs only, not {jobType.Name}.");
     }
 }

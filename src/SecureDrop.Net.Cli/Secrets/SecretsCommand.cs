@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
+using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Secrets;
 using SecureDrop.Net.Reviewer;
@@ -8,7 +9,7 @@ using SecureDrop.Net.Submission;
 
 namespace SecureDrop.Net.Cli.Secrets;
 
-/// <summary>sdnet secrets: the instance's other secrets. Today: a new DataProtection key ahead of its schedule.</summary>
+/// <summary>sdnet secrets: the instance's other secrets: a new DataProtection key ahead of its schedule, the SMTP password.</summary>
 internal static class SecretsCommand
 {
     private static readonly Dictionary<string, string> Roles = new(StringComparer.Ordinal)
@@ -17,7 +18,7 @@ internal static class SecretsCommand
         ["reviewer"] = ReviewerApp.ApplicationName,
     };
 
-    public static Command Create()
+    public static Command Create(Terminal terminal)
     {
         var data = Sdnet.DataOption();
         var role = new Option<string>("--role")
@@ -45,6 +46,9 @@ internal static class SecretsCommand
             await output.WriteLineAsync("Running processes take the new key as their default at their next key-ring refresh (within 24 hours) or restart; sessions and forms already issued stay valid.");
             return Sdnet.Success;
         }));
-        return new Command("secrets", "Manage the instance's other secrets (DataProtection key rings).") { rotate };
+        return new Command("secrets", "Manage the instance's other secrets (DataProtection key rings, the SMTP password).")
+        {
+            rotate, SmtpPasswordCommands.Set(terminal), SmtpPasswordCommands.Remove(),
+        };
     }
 }

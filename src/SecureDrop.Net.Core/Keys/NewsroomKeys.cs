@@ -107,7 +107,19 @@ public sealed class NewsroomKeys
             foreach (var file in Directory.EnumerateFiles(_data.KeysDirectory, "newsroom-*.secret"))
             {
                 var fingerprint = Path.GetFileNameWithoutExtension(file)["newsroom-".Length..];
-                var plain = SecretBox.Open(vaultKey, File.ReadAllBytes(file), AssociatedData(fingerprint));
+                byte[] plain;
+                try
+                {
+                    plain = SecretBox.Open(vaultKey, File.ReadAllBytes(file), AssociatedData(fingerprint));
+                }
+                catch (CryptoException exception)
+                {
+                    // The vault key came out of an authenticated wrap, so it is right: the file is what is wrong.
+                    throw new CryptoException(
+                        $"The sealed newsroom secret key '{file}' cannot be opened with the vault key: it is damaged or was replaced. Restore it from a backup (sdnet backup restore into an empty directory, then copy that file back); nothing was changed.",
+                        exception);
+                }
+
                 try
                 {
                     keys.Add(NewsroomSecretKey.FromStorageBytes(plain));

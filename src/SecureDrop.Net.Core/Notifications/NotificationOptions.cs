@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace SecureDrop.Net.Core.Notifications;
 
 /// <summary>
-/// Notification e-mail. Off unless Smtp:Host is set. Bound from "Notifications" and "Smtp"; credentials come from
-/// the environment (Smtp__Password), never from arguments.
+/// Notification e-mail. Off unless Smtp:Host is set. Bound from "Notifications" and "Smtp"; the password comes from
+/// <c>sdnet secrets set-smtp-password</c> (<see cref="SmtpPasswordStore"/>) or the environment (Smtp__Password),
+/// never from arguments.
 /// </summary>
 public sealed class NotificationOptions
 {
@@ -45,6 +46,18 @@ public sealed class SmtpOptions
 
 public sealed class NotificationOptionsValidator : IValidateOptions<NotificationOptions>, IValidateOptions<SmtpOptions>
 {
+    private readonly SmtpPasswordStore? _storedPassword;
+
+    public NotificationOptionsValidator()
+    {
+    }
+
+    /// <param name="storedPassword">A password set with sdnet secrets set-smtp-password stands in for Smtp:Password.</param>
+    public NotificationOptionsValidator(SmtpPasswordStore storedPassword)
+    {
+        _storedPassword = storedPassword;
+    }
+
     public ValidateOptionsResult Validate(string? name, NotificationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -72,9 +85,10 @@ public sealed class NotificationOptionsValidator : IValidateOptions<Notification
             failures.Add("Smtp:From must be the sender's e-mail address, e.g. tips-noreply@newsroom.example.");
         }
 
-        if (string.IsNullOrEmpty(options.Username) != string.IsNullOrEmpty(options.Password))
+        var hasPassword = !string.IsNullOrEmpty(options.Password) || _storedPassword?.IsSet == true;
+        if (string.IsNullOrEmpty(options.Username) != !hasPassword)
         {
-            failures.Add("Smtp:Username and Smtp:Password must be set together (or neither, for a relay without authentication).");
+            failures.Add("Smtp:Username and a password (Smtp:Password, or sdnet secrets set-smtp-password) must be set together (or neither, for a relay without authentication).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -18,9 +18,12 @@ public sealed partial class NotifyJob
     private readonly IOptions<SmtpOptions> _smtp;
     private readonly TimeProvider _time;
     private readonly ILogger<NotifyJob> _logger;
+    private readonly SmtpPasswordStore? _storedPassword;
 
-    public NotifyJob(NotificationStore store, IOptions<NotificationOptions> options, IOptions<SmtpOptions> smtp, TimeProvider time, ILogger<NotifyJob> logger)
+    /// <param name="storedPassword">The password set with sdnet secrets set-smtp-password, read at each send; it wins over Smtp:Password.</param>
+    public NotifyJob(NotificationStore store, IOptions<NotificationOptions> options, IOptions<SmtpOptions> smtp, TimeProvider time, ILogger<NotifyJob> logger, SmtpPasswordStore? storedPassword = null)
     {
+        _storedPassword = storedPassword;
         _store = store;
         _options = options;
         _smtp = smtp;
@@ -75,7 +78,7 @@ public sealed partial class NotifyJob
         await client.ConnectAsync(smtp.Host!, smtp.Port, security).ConfigureAwait(false);
         if (!string.IsNullOrEmpty(smtp.Username))
         {
-            await client.AuthenticateAsync(smtp.Username, smtp.Password ?? "").ConfigureAwait(false);
+            await client.AuthenticateAsync(smtp.Username, _storedPassword?.Read() ?? smtp.Password ?? "").ConfigureAwait(false);
         }
 
         await client.SendAsync(message).ConfigureAwait(false);

@@ -60,6 +60,9 @@ internal sealed class JournalistSessions
         return session;
     }
 
+    /// <summary>Whether a session is still signed in, without counting as activity (the idle timeout is not extended).</summary>
+    public bool IsLive(string sessionId) => _sessions.TryGetValue(sessionId, out var session) && !Expired(session, _time.GetUtcNow());
+
     public void End(string? sessionId)
     {
         if (sessionId is not null && _sessions.TryRemove(sessionId, out var session))

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Reviewer.Keys;
+using SecureDrop.Net.Reviewer.Sessions;
+
+namespace SecureDrop.Net.Reviewer.Pages.Admin;
+
+/// <summary>
+/// Starts a re-wrap served by this admin's session (<see cref="ConsoleRewrap"/>). The passphrase is typed again
+/// here: the check is the sign-in's (Argon2id, throttled, failures counted towards the lockout and audit-logged),
+/// and the vault key it opens is the one the re-wrap holds, apart from the session's own copy.
+/// </summary>
+[Authorize(Policy = ConsoleAuthentication.AdminPolicy)]
+[RequestSizeLimit(16 * 1024)]
+internal sealed class RewrapModel : PageModel
+{
+    private readonly ConsoleRewrap _rewrap;
+    private readonly JournalistStore _journalists;
+    private readonly SignInThrottle _throttle;
+    private readonly AuditLog _audit;
+    private readonly TimeProvider _time;
+
+    public RewrapModel(ConsoleRewrap rewrap, JournalistStore journalists, SignInThrottle throttle, AuditLog audit, TimeProvider time)
+    {
+        _rewrap = rewrap;
+        _journalists = journalists;
+        _throttle = throttle;
+        _audit = audit;
+        _time = time;
+    }
+
+    public string Message { get; private set; } = "";
+
+    public bool IsError { get; private set; }
+
+    public IActionResult OnGet() => Redirect("/admin/keys");
+
+    public async Task<IActionResult> OnPostAsync([FromForm(Name = "passphrase")] string? passphrase)
+    {
+        var session = HttpContext.UnlockedSession()!;
+        var sessionId = User.FindFirstValue(ConsoleAuthentication.SessionClaim)!;
+        if (_throttle.MustWait(session.Username))
+        {
+            return Show(StatusCodes.Status429TooManyRequests, "Too many attempts. Wait a minute, then try again. No re-wrap was started.");
+        }
+
+        if (_rewrap.ServingSession is not null || RewrapRuns.ReadStatus(_rewrap.Storage).Running)
+        {
+            return Show(StatusCodes.Status409Conflict, "A re-wrap is already running (in this console or with sdnet keys rewrap); its progress is on the Keys page. Nothing else was started.");
+        }
+
+        var account = await _journalists.FindByUsernameAsync(session.Username, HttpContext.RequestAborted);
+        var vaultKey = account is null || string.IsNullOrEmpty(passphrase) || passphrase.Length > 1024
+            ? null
+            : JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id);
+        if (vaultKey is null)
+        {
+            _throttle.RecordFailure(session.Username);
+            await _journalists.RecordFailedAttemptAsync(session.JournalistId, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
+            await _audit.RecordAsync(session.JournalistId, "failed passphrase re-entry", cancellationToken: HttpContext.RequestAborted);
+            return Show(StatusCodes.Status400BadRequest, "That passphrase is wrong. No re-wrap was started.");
+        }
+
+        session.PassphraseEnteredAt = _time.GetUtcNow();
+        var (result, _) = await _rewrap.StartAsync(sessionId, session.JournalistId, vaultKey, HttpContext.RequestAborted);
+        return result switch
+        {
+            RewrapStart.Started => Redirect("/admin/keys?rewrap=started"),
+            RewrapStart.NothingToDo => Show(StatusCodes.Status200OK, "Nothing to re-wrap: every stored item, metadata header and reply is on the active key."),
+            _ => Show(StatusCodes.Status409Conflict, "A re-wrap is already running in this console; its progress is on the Keys page. Nothing else was started."),
+        };
+    }
+
+    private PageResult Show(int status, string message)
+    {
+        Message = message;
+        IsError = status >= 400;
+        return new PageResult { StatusCode = status };
+    }
+}
