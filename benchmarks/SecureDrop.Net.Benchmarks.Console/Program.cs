@@ -20,7 +20,8 @@ var resultsFile = args.Length > 4 && args[4].Length > 0 ? args[4] : null;
 const int Sampled = 20;
 
 var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-using var instance = await TestInstance.CreateAsync(store);
+using var key = SecureDrop.Net.Crypto.NewsroomSecretKey.Generate("Benchmark newsroom", TimeProvider.System.GetUtcNow());
+using var instance = await TestInstance.CreateAsync(store, key);
 var seeding = Stopwatch.StartNew();
 var sampled = await StoreSeeder.SeedAsync(instance, sourceCount, perSource, Sampled);
 Console.WriteLine($"Seeded {sourceCount:N0} sources and {sourceCount * perSource:N0} submissions ({store}) in {seeding.Elapsed.TotalSeconds:F1} s");
@@ -88,6 +89,7 @@ foreach (var (name, path) in cases)
     lines.Add(line);
 }
 
+var phases = await PhaseProfile.RunAsync(instance, key, sampled[0], requests);
 var loadAfter = File.ReadAllText("/proc/loadavg").Split(' ')[0];
 var report = string.Join('\n', new[]
 {
@@ -96,7 +98,7 @@ var report = string.Join('\n', new[]
     "",
     "| case | requests | server p50 ms | server p95 ms | server max ms | client p50 ms |",
     "|---|---|---|---|---|---|",
-}.Concat(lines));
+}.Concat(lines).Concat(PhaseProfile.Heading).Concat(phases));
 Console.WriteLine(report);
 if (resultsFile is not null)
 {
