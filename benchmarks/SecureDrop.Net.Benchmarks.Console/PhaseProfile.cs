@@ -13,7 +13,14 @@ using SecureDrop.Net.Testing;
 /// </summary>
 internal static class PhaseProfile
 {
-    public static readonly string[] Heading = ["", "The parts of a source's page, each alone in the benchmark process:", "", "| part | rounds | mean ms |", "|---|---|---|"];
+    public static readonly string[] Heading =
+    [
+        "",
+        "The parts of a source's page, each alone in the benchmark process (CPU: the process's CPU time per round; allocated: bytes per round; gen2: full collections during the rounds):",
+        "",
+        "| part | rounds | mean ms | CPU ms | allocated KiB | gen2 |",
+        "|---|---|---|---|---|---|",
+    ];
 
     public static async Task<IReadOnlyList<string>> RunAsync(TestInstance instance, NewsroomSecretKey key, string sourceId, int rounds)
     {
@@ -37,13 +44,18 @@ internal static class PhaseProfile
                 await action();
             }
 
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var gen2 = GC.CollectionCount(2);
             var clock = Stopwatch.StartNew();
             for (var i = 0; i < rounds; i++)
             {
                 await action();
             }
 
-            lines.Add($"| {name} | {rounds} | {clock.Elapsed.TotalMilliseconds / rounds:F3} |");
+            var wall = clock.Elapsed.TotalMilliseconds / rounds;
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / rounds;
+            lines.Add($"| {name} | {rounds} | {wall:F3} | {cpuMs:F3} | {(GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / rounds:F1} | {GC.CollectionCount(2) - gen2} |");
         }
 
         await TimeAsync("read: source row", () => sources.GetAsync(sourceId));

@@ -65,6 +65,8 @@ foreach (var (name, path) in cases)
 
     var server = new List<double>();
     var client = new List<double>();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var gen2Before = GC.CollectionCount(2);
     var budget = Stopwatch.StartNew();
     for (var i = 0; i < requests && budget.Elapsed < TimeSpan.FromMinutes(2); i++)
     {
@@ -82,9 +84,11 @@ foreach (var (name, path) in cases)
         }
     }
 
+    var cpuPerRequest = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / client.Count;
+    var gen2 = GC.CollectionCount(2) - gen2Before;
     server.Sort();
     client.Sort();
-    var line = $"| {name} | {server.Count} | {P(server, 0.5):F1} | {P(server, 0.95):F1} | {server[^1]:F1} | {P(client, 0.5):F1} |";
+    var line = $"| {name} | {server.Count} | {P(server, 0.5):F1} | {P(server, 0.95):F1} | {server[^1]:F1} | {P(client, 0.5):F1} | {cpuPerRequest:F1} | {gen2} |";
     Console.WriteLine(line);
     lines.Add(line);
 }
@@ -96,8 +100,8 @@ var report = string.Join('\n', new[]
     $"Run {TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, {store}, {sourceCount:N0} sources, {sourceCount * perSource:N0} submissions "
         + $"({sourceCount * perSource * 5 / 4:N0} items), {Environment.ProcessorCount} cores, load average {load} before and {loadAfter} after.",
     "",
-    "| case | requests | server p50 ms | server p95 ms | server max ms | client p50 ms |",
-    "|---|---|---|---|---|---|",
+    "| case | requests | server p50 ms | server p95 ms | server max ms | client p50 ms | CPU ms per request | gen2 GCs |",
+    "|---|---|---|---|---|---|---|---|",
 }.Concat(lines).Concat(PhaseProfile.Heading).Concat(phases));
 Console.WriteLine(report);
 if (resultsFile is not null)
