@@ -20,7 +20,8 @@ var resultsFile = args.Length > 4 && args[4].Length > 0 ? args[4] : null;
 const int Sampled = 20;
 
 var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
-using var instance = await TestInstance.CreateAsync(store);
+using var key = SecureDrop.Net.Crypto.NewsroomSecretKey.Generate("Benchmark newsroom", TimeProvider.System.GetUtcNow());
+using var instance = await TestInstance.CreateAsync(store, key);
 var seeding = Stopwatch.StartNew();
 var sampled = await StoreSeeder.SeedAsync(instance, sourceCount, perSource, Sampled);
 Console.WriteLine($"Seeded {sourceCount:N0} sources and {sourceCount * perSource:N0} submissions ({store}) in {seeding.Elapsed.TotalSeconds:F1} s");
@@ -64,6 +65,8 @@ foreach (var (name, path) in cases)
 
     var server = new List<double>();
     var client = new List<double>();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var gen2Before = GC.CollectionCount(2);
     var budget = Stopwatch.StartNew();
     for (var i = 0; i < requests && budget.Elapsed < TimeSpan.FromMinutes(2); i++)
     {
@@ -81,22 +84,25 @@ foreach (var (name, path) in cases)
         }
     }
 
+    var cpuPerRequest = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / client.Count;
+    var gen2 = GC.CollectionCount(2) - gen2Before;
     server.Sort();
     client.Sort();
-    var line = $"| {name} | {server.Count} | {P(server, 0.5):F1} | {P(server, 0.95):F1} | {server[^1]:F1} | {P(client, 0.5):F1} |";
+    var line = $"| {name} | {server.Count} | {P(server, 0.5):F1} | {P(server, 0.95):F1} | {server[^1]:F1} | {P(client, 0.5):F1} | {cpuPerRequest:F1} | {gen2} |";
     Console.WriteLine(line);
     lines.Add(line);
 }
 
+var phases = await PhaseProfile.RunAsync(instance, key, sampled[0], requests);
 var loadAfter = File.ReadAllText("/proc/loadavg").Split(' ')[0];
 var report = string.Join('\n', new[]
 {
     $"Run {TimeProvider.System.GetUtcNow().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, {store}, {sourceCount:N0} sources, {sourceCount * perSource:N0} submissions "
         + $"({sourceCount * perSource * 5 / 4:N0} items), {Environment.ProcessorCount} cores, load average {load} before and {loadAfter} after.",
     "",
-    "| case | requests | server p50 ms | server p95 ms | server max ms | client p50 ms |",
-    "|---|---|---|---|---|---|",
-}.Concat(lines));
+    "| case | requests | server p50 ms | server p95 ms | server max ms | client p50 ms | CPU ms per request | gen2 GCs |",
+    "|---|---|---|---|---|---|---|---|",
+}.Concat(lines).Concat(PhaseProfile.Heading).Concat(phases));
 Console.WriteLine(report);
 if (resultsFile is not null)
 {

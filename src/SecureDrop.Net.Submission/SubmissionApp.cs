@@ -70,11 +70,14 @@ public static class SubmissionApp
         var app = builder.Build();
         app.UseRequestAnonymization();
         app.UseHostPrefixedAntiforgeryCookie();
-        app.UseSecurityHeaders(app.Services.GetRequiredService<IOptions<FrontEndOptions>>().Value.OnionAddress);
+        var effective = app.Services.GetRequiredService<EffectiveSettings>();
+        app.UseSecurityHeaders(context => effective.OnionAddressAsync(context.RequestAborted));
         app.UseFrontEndLocalization();
         app.UsePlainErrors();
         app.UseRateLimiter();
         app.MapEmbeddedStylesheet("/style.css", typeof(SubmissionApp).Assembly, "Assets.style.css");
+        app.MapGet("/logo.png", async (EffectiveSettings settings, CancellationToken cancellationToken) =>
+            await settings.LogoAsync(cancellationToken) is { } png ? Results.File(png, "image/png") : Results.NotFound());
         app.MapGet("/public-key", (Core.Keys.NewsroomKeys keys) =>
             Results.File(System.Text.Encoding.ASCII.GetBytes(keys.LoadActivePublicKey().ToArmored()), "application/pgp-keys", "newsroom-public-key.asc"));
         app.MapRazorPages();

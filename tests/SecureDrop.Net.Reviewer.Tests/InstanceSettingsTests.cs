@@ -61,6 +61,16 @@ public sealed class InstanceSettingsTests : ConsoleTestBase
     [InlineData("max_files", "1001", "Maximum files")]
     [InlineData("text_only", "maybe", "Text-only mode")]
     [InlineData("organisation_name", "NAME_TOO_LONG", "Organisation name")]
+    [InlineData("retention_days", "0", "Retention period")]
+    [InlineData("retention_days", "36501", "Retention period")]
+    [InlineData("retention_days", "a week", "Retention period")]
+    [InlineData("notification_period_minutes", "4", "Notification period")]
+    [InlineData("notification_period_minutes", "44641", "Notification period")]
+    [InlineData("notification_period_minutes", "hourly", "Notification period")]
+    [InlineData("onion_address", "newsroom.example", "Onion address")]
+    [InlineData("onion_address", "http://abcdefghijklmnop.onion", "Onion address")]
+    [InlineData("onion_address", "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczab.onion", "Onion address")]
+    [InlineData("onion_address", "duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczed.onion", "Onion address")]
     public async Task BadValue_IsRefusedNamingTheField_AndNothingIsSaved(string field, string value, string named)
     {
         using var admin = await SignedInAsync();

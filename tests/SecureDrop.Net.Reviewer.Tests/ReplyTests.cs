@@ -59,6 +59,36 @@ public sealed class ReplyTests : ConsoleTestBase
     }
 
     [Fact]
+    public async Task Replies_AreInterleavedWithSubmissions_InTheOrderTheyHappened()
+    {
+        var (sourceId, replyKey) = await Seed.SourceWithReplyKeyAsync(Instance.Database);
+        replyKey.Dispose();
+        await Seed.SubmissionForSourceAsync(Instance.Database, sourceId, "tip one", ("one.txt", [1]));
+        using var journalist = await SignedInAsync();
+        using (await PostReplyAsync(journalist, sourceId, "answer to one"))
+        {
+        }
+
+        await Seed.SubmissionForSourceAsync(Instance.Database, sourceId, "tip two");
+        await Seed.SubmissionForSourceAsync(Instance.Database, sourceId, "tip three");
+        using (await PostReplyAsync(journalist, sourceId, "answer to three"))
+        {
+        }
+
+        using (await PostReplyAsync(journalist, sourceId, "second answer to three"))
+        {
+        }
+
+        var page = await journalist.Http.GetStringAsync(new Uri($"/sources/{sourceId}", UriKind.Relative));
+
+        string[] order = ["tip one", "one.txt", "answer to one", "tip two", "tip three", "answer to three", "second answer to three"];
+        var positions = order.Select(text => page.IndexOf(">" + text, StringComparison.Ordinal)).ToList();
+        Assert.All(positions, position => Assert.True(position > 0));
+        Assert.Equal(positions.Order(), positions);
+        Assert.Equal(3, page.Split("<li class=\"reply\"").Length - 1);
+    }
+
+    [Fact]
     public async Task Reply_WithoutSignIn_IsRefusedAndStoresNothing()
     {
         var (sourceId, replyKey) = await Seed.SourceWithReplyKeyAsync(Instance.Database);

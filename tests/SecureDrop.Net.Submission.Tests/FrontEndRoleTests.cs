@@ -54,10 +54,12 @@ public sealed class FrontEndRoleTests
             await restricted.ExecuteAsync("UPDATE replies SET deleted = true WHERE id = 'none'");
             // Instance settings: read only (the console writes them).
             Assert.Equal(0L, await restricted.ExecuteScalarAsync<long>("SELECT count(*) FROM instance_settings"));
+            Assert.Equal(0L, await restricted.ExecuteScalarAsync<long>("SELECT count(*) FROM instance_logo"));
             foreach (var sql in new[] { "SELECT count(*) FROM journalists", "SELECT count(*) FROM notification_state", "SELECT created_day FROM sources", "SELECT kind FROM items", "DELETE FROM submissions",
                 "DELETE FROM replies", "INSERT INTO replies (id, source_id, number, after_submission, sent_day, ciphertext_bytes, newsroom_key) VALUES ('a', 'b', 1, 0, 'd', 1, 'k')",
                 "UPDATE replies SET newsroom_key = 'x'", "SELECT count(*) FROM audit_events",
-                "INSERT INTO instance_settings (id, organisation_name) VALUES (1, 'x')", "UPDATE instance_settings SET text_only = false" })
+                "INSERT INTO instance_settings (id, organisation_name) VALUES (1, 'x')", "UPDATE instance_settings SET text_only = false",
+                "INSERT INTO instance_logo (id, png) VALUES (1, '\\x00')", "DELETE FROM instance_logo" })
             {
                 var error = await Assert.ThrowsAsync<PostgresException>(() => restricted.ExecuteScalarAsync(sql));
                 Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);

@@ -42,12 +42,13 @@ internal static class PurgeCommand
             var sources = new SourceStore(database, time);
             var submissions = new SubmissionStore(database, time);
             var delete = new DeleteJob(sources, submissions, new ReplyStore(database, time), new ItemFiles(directory), NullLogger<DeleteJob>.Instance);
-            var job = new RetentionJob(sources, submissions, delete, Options.Create(options), time, NullLogger<RetentionJob>.Instance);
+            var job = new RetentionJob(sources, submissions, delete, Options.Create(options), time, NullLogger<RetentionJob>.Instance, new Core.Settings.InstanceSettingsStore(database, time));
+            var days = await job.SubmissionDaysAsync(cancellationToken);
 
             var due = await job.PreviewAsync(cancellationToken);
-            var policy = options.SubmissionDays > 0
-                ? $"submissions older than {options.SubmissionDays} day(s)"
-                : "no submissions (Retention__SubmissionDays is 0: retention is off)";
+            var policy = days > 0
+                ? $"submissions older than {days} day(s)"
+                : "no submissions (retention is off: Retention__SubmissionDays is 0, or off in the console's settings)";
             await output.WriteLineAsync($"Retention deletes {policy}, and sources without submissions after {options.AbandonedSourceDays} day(s).");
             await output.WriteLineAsync($"Due now: {due.Submissions} submission(s), {due.Sources} source(s) without submissions (plus any source the deletions leave empty).");
             if (due.Submissions == 0 && due.Sources == 0)

@@ -9,7 +9,7 @@ namespace SecureDrop.Net.Core.Data;
 /// <list type="bullet">
 /// <item><c>sdnet_frontend</c>: insert sources, submissions and items; read only the source columns a login and a
 /// new designation need (and the reply key columns, to unlock or first create a source's reply key); read replies
-/// and mark them deleted, nothing more; no access at all to journalists or notification state; read the instance settings; Hangfire's tables,
+/// and mark them deleted, nothing more; no access at all to journalists or notification state; read the instance settings and logo; Hangfire's tables,
 /// to enqueue.</item>
 /// <item><c>sdnet_backend</c> (console and worker): everything in the instance's schema and Hangfire's.</item>
 /// </list>
@@ -36,7 +36,7 @@ public static class DatabaseRoles
         GRANT UPDATE (deleted) ON replies TO sdnet_frontend;
         GRANT SELECT (id, source_id, number), INSERT ON submissions TO sdnet_frontend;
         GRANT INSERT ON items TO sdnet_frontend;
-        GRANT SELECT ON instance_settings TO sdnet_frontend;
+        GRANT SELECT ON instance_settings, instance_logo TO sdnet_frontend;
         GRANT USAGE ON SCHEMA hangfire TO sdnet_frontend;
         GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA hangfire TO sdnet_frontend;
         GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA hangfire TO sdnet_frontend;

@@ -11,7 +11,7 @@ namespace SecureDrop.Net.Core.Data;
 public static class SchemaMigrations
 {
     /// <summary>The newest migration this build knows.</summary>
-    public const long CurrentVersion = 7;
+    public const long CurrentVersion = 8;
 
     public static void MigrateUp(MetadataDatabase database)
     {

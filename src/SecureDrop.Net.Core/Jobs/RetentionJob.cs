@@ -10,7 +10,8 @@ namespace SecureDrop.Net.Core.Jobs;
 /// <summary>
 /// Expires what the instance's retention settings say to: submissions older than the retention period, and
 /// sources left with nothing (abandoned after /generate, or emptied by retention). Deletion goes through
-/// <see cref="DeleteJob"/>, so files are erased before rows.
+/// <see cref="DeleteJob"/>, so files are erased before rows. The retention period an admin set in the console
+/// (instance_settings) wins over Retention:SubmissionDays; it is read afresh at every run.
 /// </summary>
 public sealed partial class RetentionJob
 {
@@ -21,9 +22,11 @@ public sealed partial class RetentionJob
     private readonly IOptions<RetentionOptions> _options;
     private readonly TimeProvider _time;
     private readonly ILogger<RetentionJob> _logger;
+    private readonly Settings.InstanceSettingsStore? _settings;
 
-    public RetentionJob(SourceStore sources, SubmissionStore submissions, DeleteJob delete, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger)
+    public RetentionJob(SourceStore sources, SubmissionStore submissions, DeleteJob delete, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionJob> logger, Settings.InstanceSettingsStore? settings = null)
     {
+        _settings = settings;
         _sources = sources;
         _submissions = submissions;
         _delete = delete;
@@ -65,12 +68,20 @@ public sealed partial class RetentionJob
         return new RetentionCounts(expired.Count, empty.Count);
     }
 
+    /// <summary>The retention period in force: the console's setting where an admin set one, else Retention:SubmissionDays; 0 is off.</summary>
+    public async Task<int> SubmissionDaysAsync(CancellationToken cancellationToken = default)
+    {
+        var set = _settings is null ? null : (await _settings.ReadFreshAsync(cancellationToken).ConfigureAwait(false)).RetentionDays;
+        return set ?? _options.Value.SubmissionDays;
+    }
+
     private async Task<(IReadOnlyList<string> Submissions, IReadOnlyList<string> Sources)> DueAsync(CancellationToken cancellationToken)
     {
         var options = _options.Value;
+        var days = await SubmissionDaysAsync(cancellationToken).ConfigureAwait(false);
         var today = _time.GetUtcNow().UtcDateTime.Date;
-        var expired = options.SubmissionDays > 0
-            ? await _submissions.ReceivedBeforeAsync(Day(today.AddDays(-options.SubmissionDays)), cancellationToken).ConfigureAwait(false)
+        var expired = days > 0
+            ? await _submissions.ReceivedBeforeAsync(Day(today.AddDays(-days)), cancellationToken).ConfigureAwait(false)
             : [];
         var empty = await _sources.WithoutSubmissionsSinceAsync(Day(today.AddDays(-options.AbandonedSourceDays)), cancellationToken).ConfigureAwait(false);
         return (expired, empty);

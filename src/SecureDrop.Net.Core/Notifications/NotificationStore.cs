@@ -7,16 +7,19 @@ namespace SecureDrop.Net.Core.Notifications;
 
 /// <summary>
 /// Per-journalist digest state. Time is cut into periods; each journalist has one random send moment per period,
-/// drawn before anything arrives, so a notice's time says only that something arrived before it, never when.
+/// drawn before anything arrives, so a notice's time says only that something arrived before it, never when. The
+/// period an admin set in the console (instance_settings) wins over Notifications:Period.
 /// </summary>
 public sealed class NotificationStore
 {
     private readonly MetadataDatabase _database;
     private readonly IOptions<NotificationOptions> _options;
     private readonly TimeProvider _time;
+    private readonly Settings.InstanceSettingsStore? _settings;
 
-    public NotificationStore(MetadataDatabase database, IOptions<NotificationOptions> options, TimeProvider time)
+    public NotificationStore(MetadataDatabase database, IOptions<NotificationOptions> options, TimeProvider time, Settings.InstanceSettingsStore? settings = null)
     {
+        _settings = settings;
         _database = database;
         _options = options;
         _time = time;
@@ -25,7 +28,7 @@ public sealed class NotificationStore
     /// <summary>Something new arrived: every journalist with an address gets a notice at their next send moment.</summary>
     public async Task MarkPendingAsync(CancellationToken cancellationToken = default)
     {
-        var period = (long)_options.Value.Period.TotalSeconds;
+        var period = (long)(await PeriodAsync(cancellationToken).ConfigureAwait(false)).TotalSeconds;
         var now = _time.GetUtcNow().ToUnixTimeSeconds();
         var current = now / period;
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -71,7 +74,7 @@ public sealed class NotificationStore
 
     public async Task MarkSentAsync(string journalistId, CancellationToken cancellationToken = default)
     {
-        var period = (long)_options.Value.Period.TotalSeconds;
+        var period = (long)(await PeriodAsync(cancellationToken).ConfigureAwait(false)).TotalSeconds;
         var current = _time.GetUtcNow().ToUnixTimeSeconds() / period;
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(
@@ -91,6 +94,13 @@ public sealed class NotificationStore
         await connection.ExecuteAsync(
             "UPDATE notification_state SET failures = failures + 1, last_error = @error, due_at = @retryAt WHERE journalist_id = @journalistId",
             new { journalistId, error = error.Length > 500 ? error[..500] : error, retryAt }).ConfigureAwait(false);
+    }
+
+    /// <summary>The batching period in force: the console's setting where an admin set one, else Notifications:Period.</summary>
+    public async Task<TimeSpan> PeriodAsync(CancellationToken cancellationToken = default)
+    {
+        var minutes = _settings is null ? null : (await _settings.ReadAsync(cancellationToken).ConfigureAwait(false)).NotificationPeriodMinutes;
+        return minutes is { } set ? TimeSpan.FromMinutes(set) : _options.Value.Period;
     }
 
     public async Task<NotificationStatus?> StatusAsync(string journalistId, CancellationToken cancellationToken = default)

@@ -41,6 +41,27 @@ public static class SecurityHeaders
         });
     }
 
+    /// <param name="app">The application.</param>
+    /// <param name="onionAddress">
+    /// The site's onion origin for this request, or null for none: read per request (from a cache), so a change an
+    /// admin makes in the console reaches the header within seconds.
+    /// </param>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app, Func<HttpContext, ValueTask<string?>> onionAddress)
+    {
+        ArgumentNullException.ThrowIfNull(onionAddress);
+        return app.Use(async (context, next) =>
+        {
+            var configured = await onionAddress(context).ConfigureAwait(false);
+            var onion = string.IsNullOrWhiteSpace(configured) ? null : configured.TrimEnd('/');
+            context.Response.OnStarting(() =>
+            {
+                Apply(context, onion);
+                return Task.CompletedTask;
+            });
+            await next(context).ConfigureAwait(false);
+        });
+    }
+
     private static void Apply(HttpContext context, string? onion)
     {
         var headers = context.Response.Headers;

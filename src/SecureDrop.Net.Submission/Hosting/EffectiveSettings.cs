@@ -33,6 +33,36 @@ internal sealed class EffectiveSettings
         };
     }
 
+    /// <summary>The onion origin for <c>Onion-Location</c>: the console's setting, else Submission:OnionAddress; null for none.</summary>
+    public async ValueTask<string?> OnionAddressAsync(CancellationToken cancellationToken)
+    {
+        var environment = string.IsNullOrWhiteSpace(_frontEnd.Value.OnionAddress) ? null : _frontEnd.Value.OnionAddress;
+        try
+        {
+            var set = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+            return set.OnionAddress ?? environment;
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The database is unreachable: the page itself answers "busy"; the header falls back to the environment.
+            return environment;
+        }
+    }
+
+    /// <summary>The organisation's logo (a checked, metadata-free PNG), or null when none is set.</summary>
+    public async Task<byte[]?> LogoAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _store.ReadLogoAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.Data.Common.DbException)
+        {
+            // The database is unreachable: pages go on without the logo rather than fail.
+            return null;
+        }
+    }
+
     public async Task<string> NewsroomNameAsync(CancellationToken cancellationToken)
     {
         var set = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,9 @@ public sealed class JournalistWalkTests : IClassFixture<ChromiumFixture>
     {
         using var instance = await TestInstance.CreateAsync();
         var file = Encoding.UTF8.GetBytes("spreadsheet rows the source sent");
-        var (sourceId, _) = await Seed.SubmissionAsync(instance, "Meet me by the <b>river</b>.", ("ledger.csv", file));
+        var (sourceId, replyKey) = await Seed.SourceWithReplyKeyAsync(instance.Database);
+        replyKey.Dispose();
+        await Seed.SubmissionForSourceAsync(instance.Database, sourceId, "Meet me by the <b>river</b>.", ("ledger.csv", file));
         await using var console = await RunningApp.StartAsync(url => ReviewerApp.Build(instance.Data, url));
         using var worker = Worker.WorkerApp.Build(instance.Data);
         await worker.StartAsync();
@@ -52,6 +54,19 @@ public sealed class JournalistWalkTests : IClassFixture<ChromiumFixture>
             var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("a.file-name"));
             Assert.Equal("ledger.csv", download.SuggestedFilename);
             Assert.Equal(file, await File.ReadAllBytesAsync(await download.PathAsync()));
+
+            // A reply appears in the conversation after the submission it answers, and before the next one.
+            await page.FillAsync("#reply", "Thank you: which <i>river</i>?");
+            await page.ClickAsync("#send-reply");
+            Assert.Equal("Thank you: which <i>river</i>?", (await page.InnerTextAsync("pre.reply-text")).Trim());
+            await Seed.SubmissionForSourceAsync(instance.Database, sourceId, "The one by the old mill.");
+            await page.GotoAsync($"/sources/{sourceId}");
+            var steps = await page.Locator("ol.conversation > li").AllInnerTextsAsync();
+            Assert.Equal(4, steps.Count);
+            Assert.Contains("Meet me by the <b>river</b>.", steps[0], StringComparison.Ordinal);
+            Assert.Contains("ledger.csv", steps[1], StringComparison.Ordinal);
+            Assert.Contains("Thank you: which <i>river</i>?", steps[2], StringComparison.Ordinal);
+            Assert.Contains("The one by the old mill.", steps[3], StringComparison.Ordinal);
 
             await page.FillAsync("#label", "Water board");
             await page.ClickAsync("form[action$='handler=label'] button");

@@ -9,9 +9,11 @@ using SecureDrop.Net.Reviewer.Sessions;
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
 
 /// <summary>
-/// Instance settings the front end applies within seconds: the organisation name on the landing page, the
-/// submission limits and text-only mode. An empty field falls back to the environment setting. Saving needs the
-/// admin's passphrase typed within the last few minutes and is written to the audit log.
+/// Instance settings applied within seconds without a restart: by the front end the organisation name, the
+/// submission limits, text-only mode and the onion address (<c>Onion-Location</c>); by the worker the retention period
+/// and the notification period. An empty field falls back to the environment setting. Saving needs the admin's
+/// passphrase typed within the last few minutes and is written to the audit log with the names of the fields changed.
+/// The logo is uploaded and removed on <see cref="LogoModel"/>.
 /// </summary>
 [Authorize(Policy = ConsoleAuthentication.AdminPolicy)]
 [RecentPassphrase]
@@ -33,17 +35,23 @@ internal sealed class SettingsModel : PageModel
 
     public bool Saved { get; private set; }
 
+    /// <summary>The stored logo's size and dimensions, or null when none is set.</summary>
+    public PngCheck? Logo { get; private set; }
+
     public async Task OnGetAsync([FromQuery(Name = "saved")] int? saved)
     {
         Saved = saved == 1;
-        Current = await _store.ReadFreshAsync(HttpContext.RequestAborted);
+        await LoadAsync();
     }
 
     public async Task<IActionResult> OnPostAsync(
         [FromForm(Name = "organisation_name")] string? organisationName,
         [FromForm(Name = "max_submission_bytes")] string? maxSubmissionBytes,
         [FromForm(Name = "max_files")] string? maxFiles,
-        [FromForm(Name = "text_only")] string? textOnly)
+        [FromForm(Name = "text_only")] string? textOnly,
+        [FromForm(Name = "retention_days")] string? retentionDays,
+        [FromForm(Name = "notification_period_minutes")] string? notificationMinutes,
+        [FromForm(Name = "onion_address")] string? onionAddress)
     {
         var name = string.IsNullOrWhiteSpace(organisationName) ? null : organisationName.Trim();
         if (!TryParse(maxSubmissionBytes, out long? bytes))
@@ -72,15 +80,77 @@ internal sealed class SettingsModel : PageModel
                 return await RefuseAsync("Text-only mode must be on, off or empty.");
         }
 
-        var settings = new InstanceSettings(name, bytes, (int?)files, text);
+        long? retention;
+        if (string.Equals(retentionDays?.Trim(), "off", StringComparison.OrdinalIgnoreCase))
+        {
+            retention = 0;
+        }
+        else if (!TryParse(retentionDays, out retention) || retention is 0 or > int.MaxValue)
+        {
+            return await RefuseAsync($"Retention period must be a whole number of days between {InstanceSettings.MinRetentionDays} and {InstanceSettings.MaxRetentionDays}, off, or empty.");
+        }
+
+        if (!TryParse(notificationMinutes, out long? minutes) || minutes is > int.MaxValue)
+        {
+            return await RefuseAsync($"Notification period must be a whole number of minutes between {InstanceSettings.MinNotificationPeriodMinutes} and {InstanceSettings.MaxNotificationPeriodMinutes}, or empty.");
+        }
+
+        string? onion = null;
+        if (!string.IsNullOrWhiteSpace(onionAddress))
+        {
+            if (OnionAddresses.Problem(onionAddress) is { } onionProblem)
+            {
+                return await RefuseAsync("Onion address: " + onionProblem);
+            }
+
+            onion = OnionAddresses.Normalize(onionAddress);
+        }
+
+        var settings = new InstanceSettings(name, bytes, (int?)files, text)
+        {
+            RetentionDays = (int?)retention,
+            NotificationPeriodMinutes = (int?)minutes,
+            OnionAddress = onion,
+        };
         if (settings.Problem() is { } problem)
         {
             return await RefuseAsync(problem);
         }
 
+        var before = await _store.ReadFreshAsync(HttpContext.RequestAborted);
         await _store.SaveAsync(settings, HttpContext.RequestAborted);
-        await _audit.RecordAsync(HttpContext.UnlockedSession()!.JournalistId, "settings changed", null, HttpContext.RequestAborted);
+        await _audit.RecordAsync(HttpContext.UnlockedSession()!.JournalistId, "settings changed", Changed(before, settings), HttpContext.RequestAborted);
         return Redirect("/admin/settings?saved=1");
+    }
+
+    /// <summary>What "Retention period" shows: empty for the environment setting, "off", or a number of days.</summary>
+    public static string ShowRetention(int? days) => days switch
+    {
+        null => "",
+        0 => "off",
+        _ => days.Value.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The names of the fields that changed, for the audit entry (never their values).</summary>
+    private static string? Changed(InstanceSettings before, InstanceSettings after)
+    {
+        var changed = new List<string>();
+        void Check(bool differs, string field)
+        {
+            if (differs)
+            {
+                changed.Add(field);
+            }
+        }
+
+        Check(before.OrganisationName != after.OrganisationName, "organisation_name");
+        Check(before.MaxSubmissionBytes != after.MaxSubmissionBytes, "max_submission_bytes");
+        Check(before.MaxFiles != after.MaxFiles, "max_files");
+        Check(before.TextOnly != after.TextOnly, "text_only");
+        Check(before.RetentionDays != after.RetentionDays, "retention_days");
+        Check(before.NotificationPeriodMinutes != after.NotificationPeriodMinutes, "notification_period_minutes");
+        Check(before.OnionAddress != after.OnionAddress, "onion_address");
+        return changed.Count == 0 ? "no change" : string.Join(',', changed);
     }
 
     public static string Show(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
@@ -105,7 +175,13 @@ internal sealed class SettingsModel : PageModel
     private async Task<IActionResult> RefuseAsync(string error)
     {
         Error = error + " Nothing was saved.";
-        Current = await _store.ReadFreshAsync(HttpContext.RequestAborted);
+        await LoadAsync();
         return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
+    }
+
+    private async Task LoadAsync()
+    {
+        Current = await _store.ReadFreshAsync(HttpContext.RequestAborted);
+        Logo = await _store.ReadLogoAsync(HttpContext.RequestAborted) is { } png ? PngLogo.Check(png) : null;
     }
 }

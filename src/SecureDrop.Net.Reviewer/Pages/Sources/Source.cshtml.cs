@@ -24,9 +24,12 @@ internal sealed class SourceModel : PageModel
     private readonly Scrubber _scrubber;
     private readonly IOptions<RetentionOptions> _retention;
     private readonly TimeProvider _time;
+    private readonly Core.Settings.InstanceSettingsStore _settings;
+    private RetentionOptions _retentionInForce = new();
 
-    public SourceModel(Conversation conversation, SourceActions actions, Scrubber scrubber, IOptions<RetentionOptions> retention, TimeProvider time)
+    public SourceModel(Conversation conversation, SourceActions actions, Scrubber scrubber, IOptions<RetentionOptions> retention, TimeProvider time, Core.Settings.InstanceSettingsStore settings)
     {
+        _settings = settings;
         _conversation = conversation;
         _actions = actions;
         _scrubber = scrubber;
@@ -39,7 +42,10 @@ internal sealed class SourceModel : PageModel
 
     public SourceSummary Source { get; private set; } = new();
 
-    public IReadOnlyList<ConversationEntry> Entries { get; private set; } = [];
+    /// <summary>Messages, files and replies in the order they happened.</summary>
+    public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+
+    public bool CanReply { get; private set; }
 
     public string? Error { get; private set; }
 
@@ -47,7 +53,7 @@ internal sealed class SourceModel : PageModel
 
     /// <summary>The day a submission expires under retention, when that is near enough to warn about.</summary>
     public string? ExpiryWarning(StoredItem item) =>
-        RetentionNotice.ExpiryWarning(item?.ReceivedDay ?? "", _retention.Value, _time.GetUtcNow());
+        RetentionNotice.ExpiryWarning(item?.ReceivedDay ?? "", _retentionInForce, _time.GetUtcNow());
 
     public static string Size(long bytes) => bytes switch
     {
@@ -66,7 +72,12 @@ internal sealed class SourceModel : PageModel
         }
 
         Source = opened.Source;
-        Entries = opened.Entries;
+        Timeline = opened.Timeline;
+        CanReply = opened.CanReply;
+        // The retention period an admin set in the console wins over the environment's, as in the worker's job.
+        var environment = _retention.Value;
+        var days = (await _settings.ReadAsync(HttpContext.RequestAborted)).RetentionDays ?? environment.SubmissionDays;
+        _retentionInForce = new RetentionOptions { SubmissionDays = days, WarningDays = environment.WarningDays, AbandonedSourceDays = environment.AbandonedSourceDays };
         return Page();
     }
 
