@@ -22,10 +22,11 @@ public static class PlainErrors
         app.UseStatusCodePages(static context => Write(context.HttpContext, context.HttpContext.Response.StatusCode));
         app.Use(static (context, next) =>
         {
-            var method = context.Request.Method;
-            if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method))
+            // Methods are case-sensitive (RFC 9110 section 9.1): a lower-case "get" is another method, not GET, and is
+            // refused rather than routed as GET by a case-insensitive match.
+            if (context.Request.Method is "GET" or "HEAD" or "POST")
             {
-                return next(context);
+                return OversizedForms.IsForm(context.Request) ? OversizedForms.InvokeAsync(context, next) : next(context);
             }
 
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
