@@ -20,16 +20,17 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<SmtpSink> StartAsync()
+    /// <summary>Starts the server, on <paramref name="port"/> if given (a test that brings an unreachable server back).</summary>
+    public static async Task<SmtpSink> StartAsync(int? port = null)
     {
         if (!File.Exists("/usr/bin/python3"))
         {
             throw new InvalidOperationException("The mail tests need Debian's python3 and python3-aiosmtpd (ops/dev/install-test-dependencies.sh installs them).");
         }
 
-        var port = Ports.FreeLoopbackPort();
+        var listening = port ?? Ports.FreeLoopbackPort();
         var maildir = new TempDirectory("sdnet-maildir");
-        var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{port}", "-c", "aiosmtpd.handlers.Mailbox", maildir.Combine("mail")])
+        var start = new ProcessStartInfo("/usr/bin/python3", ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{listening}", "-c", "aiosmtpd.handlers.Mailbox", maildir.Combine("mail")])
         {
             UseShellExecute = false,
             RedirectStandardError = true,
@@ -42,8 +43,8 @@ public sealed class SmtpSink : IAsyncDisposable
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return new SmtpSink(process, port, maildir);
+                await probe.ConnectAsync("127.0.0.1", listening);
+                return new SmtpSink(process, listening, maildir);
             }
             catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(20) && !process.HasExited)
             {
