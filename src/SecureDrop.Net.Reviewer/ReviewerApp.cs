@@ -63,6 +63,7 @@ public static class ReviewerApp
         // A Hangfire client only: deletions are queued for the worker, which erases ciphertext and rows.
         services.AddHangfire((provider, configuration) => configuration.UseSecureDropStorage(provider.GetRequiredService<MetadataDatabase>()));
         services.AddRazorPages()
+            .RefuseUnknownPageHandlers()
             .ConfigureApplicationPartManager(parts => ApplicationParts.OnlyAssembly(parts, typeof(ReviewerApp).Assembly));
         overrides?.Invoke(services);
 

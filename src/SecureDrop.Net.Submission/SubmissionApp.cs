@@ -64,6 +64,7 @@ public static class SubmissionApp
         });
         services.AddHangfire((provider, configuration) => configuration.UseSecureDropStorage(provider.GetRequiredService<MetadataDatabase>()));
         services.AddRazorPages()
+            .RefuseUnknownPageHandlers()
             .ConfigureApplicationPartManager(parts => ApplicationParts.OnlyAssembly(parts, typeof(SubmissionApp).Assembly));
         configure?.Invoke(builder);
 

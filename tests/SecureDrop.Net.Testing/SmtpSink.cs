@@ -20,8 +20,9 @@ public sealed class SmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
-    public static Task<SmtpSink> StartAsync() =>
-        StartAsync(maildir => ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{maildir.Port}", "-c", "aiosmtpd.handlers.Mailbox", maildir.Path], null);
+    /// <summary>Starts the server, on <paramref name="port"/> if given (a test that brings an unreachable server back).</summary>
+    public static Task<SmtpSink> StartAsync(int? port = null) =>
+        StartAsync(port, maildir => ["-m", "aiosmtpd", "-n", "-l", $"127.0.0.1:{maildir.Port}", "-c", "aiosmtpd.handlers.Mailbox", maildir.Path], null);
 
     /// <summary>
     /// A relay that requires AUTH (PLAIN or LOGIN, over plain text: loopback only) as <paramref name="username"/>
@@ -29,7 +30,7 @@ public sealed class SmtpSink : IAsyncDisposable
     /// the relay's password as a provider would.
     /// </summary>
     public static Task<SmtpSink> StartWithLoginAsync(string username, string passwordFile) =>
-        StartAsync(maildir => ["-c", LoginRelayScript, maildir.Path, maildir.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        StartAsync(null, maildir => ["-c", LoginRelayScript, maildir.Path, maildir.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             new Dictionary<string, string> { ["SINK_USER"] = username, ["SINK_PASSWORD_FILE"] = passwordFile });
 
     private const string LoginRelayScript = """
@@ -49,16 +50,16 @@ public sealed class SmtpSink : IAsyncDisposable
         threading.Event().wait()
         """;
 
-    private static async Task<SmtpSink> StartAsync(Func<(int Port, string Path), string[]> arguments, IReadOnlyDictionary<string, string>? environment)
+    private static async Task<SmtpSink> StartAsync(int? port, Func<(int Port, string Path), string[]> arguments, IReadOnlyDictionary<string, string>? environment)
     {
         if (!File.Exists("/usr/bin/python3"))
         {
             throw new InvalidOperationException("The mail tests need Debian's python3 and python3-aiosmtpd (ops/dev/install-test-dependencies.sh installs them).");
         }
 
-        var port = Ports.FreeLoopbackPort();
+        var listening = port ?? Ports.FreeLoopbackPort();
         var maildir = new TempDirectory("sdnet-maildir");
-        var start = new ProcessStartInfo("/usr/bin/python3", arguments((port, maildir.Combine("mail"))))
+        var start = new ProcessStartInfo("/usr/bin/python3", arguments((listening, maildir.Combine("mail"))))
         {
             UseShellExecute = false,
             RedirectStandardError = true,
@@ -76,8 +77,8 @@ public sealed class SmtpSink : IAsyncDisposable
             try
             {
                 using var probe = new TcpClient();
-                await probe.ConnectAsync("127.0.0.1", port);
-                return new SmtpSink(process, port, maildir);
+                await probe.ConnectAsync("127.0.0.1", listening);
+                return new SmtpSink(process, listening, maildir);
             }
             catch (SocketException) when (clock.Elapsed < TimeSpan.FromSeconds(20) && !process.HasExited)
             {

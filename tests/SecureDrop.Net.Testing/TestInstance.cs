@@ -17,11 +17,13 @@ public sealed class TestInstance : IDisposable
 {
     private readonly TempDirectory _directory;
     private readonly string? _postgres;
+    private readonly bool _dropDatabase;
 
-    private TestInstance(TempDirectory directory, InitialSecrets secrets, string? postgres)
+    private TestInstance(TempDirectory directory, InitialSecrets secrets, string? postgres, bool dropDatabase = true)
     {
         _directory = directory;
         _postgres = postgres;
+        _dropDatabase = dropDatabase;
         Secrets = secrets;
         Settings = postgres is null
             ? new Dictionary<string, string?>()
@@ -56,9 +58,21 @@ public sealed class TestInstance : IDisposable
         return new TestInstance(directory, secrets, postgres);
     }
 
+    /// <summary>
+    /// An instance on a PostgreSQL database the caller made on a cluster of its own and removes with it (a test that
+    /// restarts the whole server must not use the shared cluster).
+    /// </summary>
+    public static async Task<TestInstance> CreateOnPostgreSqlAsync(string connectionString, NewsroomSecretKey key)
+    {
+        var directory = new TempDirectory("sdnet-instance");
+        var options = Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PostgreSql = connectionString });
+        var secrets = await InstanceInitializer.InitializeAsync(directory.Combine("data"), key, TimeProvider.System, options);
+        return new TestInstance(directory, secrets, connectionString, dropDatabase: false);
+    }
+
     public void Dispose()
     {
-        if (_postgres is not null)
+        if (_postgres is not null && _dropDatabase)
         {
             TestPostgres.DropDatabase(_postgres);
         }

@@ -17,15 +17,20 @@ public static class PlainErrors
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            ExceptionHandler = static context => Write(context, StatusCodes.Status500InternalServerError),
+            // A database that is restarting or out of reach is "busy, try again", not "something went wrong": the next
+            // request gets a fresh connection (a restarted PostgreSQL breaks every pooled one once).
+            ExceptionHandler = static context => IsDatabaseUnavailable(context.Features.Get<IExceptionHandlerFeature>()?.Error)
+                ? Busy(context)
+                : Write(context, StatusCodes.Status500InternalServerError),
         });
         app.UseStatusCodePages(static context => Write(context.HttpContext, context.HttpContext.Response.StatusCode));
         app.Use(static (context, next) =>
         {
-            var method = context.Request.Method;
-            if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method))
+            // Methods are case-sensitive (RFC 9110 section 9.1): a lower-case "get" is another method, not GET, and is
+            // refused rather than routed as GET by a case-insensitive match.
+            if (context.Request.Method is "GET" or "HEAD" or "POST")
             {
-                return next(context);
+                return OversizedForms.IsForm(context.Request) ? OversizedForms.InvokeAsync(context, next) : next(context);
             }
 
             context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
@@ -52,6 +57,25 @@ public static class PlainErrors
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "text/plain; charset=utf-8";
         return context.Response.WriteAsync(text + "\n");
+    }
+
+    private static Task Busy(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "30";
+        return Write(context, StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static bool IsDatabaseUnavailable(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is System.Data.Common.DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string DefaultText(int statusCode) => statusCode switch

@@ -31,6 +31,9 @@ internal sealed class GenerateModel : PageModel
 
     public bool Expired { get; private set; }
 
+    /// <summary>The ticket was used before: its source exists.</summary>
+    public bool Spent { get; private set; }
+
     public void OnGet()
     {
         Codename = Crypto.Codename.Generate();
@@ -50,8 +53,15 @@ internal sealed class GenerateModel : PageModel
             return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
         }
 
-        // A ticket used twice (back button, double click) signs in to the source the first use created.
+        // A ticket starts one source, once. Used again (replayed, back button, double click) it creates nothing and
+        // signs nobody in: the codename it carries is already a source's, and the way back in is /login.
         var result = await _signIn.SignInAsync(HttpContext, codename, create: true);
+        if (result == SourceSignInResult.AlreadyExists)
+        {
+            Spent = true;
+            return new PageResult { StatusCode = StatusCodes.Status409Conflict };
+        }
+
         if (result != SourceSignInResult.SignedIn)
         {
             await AbuseProtection.Busy(HttpContext);

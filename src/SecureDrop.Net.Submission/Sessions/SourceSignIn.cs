@@ -27,7 +27,10 @@ internal sealed partial class SourceSignIn
         _logger = logger;
     }
 
-    /// <summary>Signs in with a well-formed codename; with <paramref name="create"/>, makes the source if it does not exist.</summary>
+    /// <summary>
+    /// Signs in with a well-formed codename; with <paramref name="create"/>, makes the source instead, and refuses
+    /// (<see cref="SourceSignInResult.AlreadyExists"/>) when it exists: a /generate ticket starts one source, once.
+    /// </summary>
     public async Task<SourceSignInResult> SignInAsync(HttpContext context, string codename, bool create)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -39,6 +42,11 @@ internal sealed partial class SourceSignIn
 
         var sourceId = await _sources.FindIdByLookupAsync(secrets.LookupId, context.RequestAborted);
         SourceReplySecretKey replyKey;
+        if (create && sourceId is not null)
+        {
+            return SourceSignInResult.AlreadyExists;
+        }
+
         if (sourceId is null)
         {
             if (!create)
@@ -50,6 +58,17 @@ internal sealed partial class SourceSignIn
             try
             {
                 sourceId = await _sources.CreateAsync(secrets.LookupId, created.PublicKey, created.SealedSecret, context.RequestAborted);
+            }
+            catch (System.Data.Common.DbException)
+            {
+                created.Key.Dispose();
+                // The same ticket sent twice at once: the other request created the source (lookup_id is unique).
+                if (await _sources.FindIdByLookupAsync(secrets.LookupId, CancellationToken.None) is not null)
+                {
+                    return SourceSignInResult.AlreadyExists;
+                }
+
+                throw;
             }
             catch
             {
@@ -87,4 +106,7 @@ internal enum SourceSignInResult
     Unknown,
     Busy,
     KeyUnreadable,
+
+    /// <summary>Asked to create a source that exists already (a spent /generate ticket).</summary>
+    AlreadyExists,
 }

@@ -18,8 +18,8 @@ namespace SecureDrop.Net.Proof.Tests.Faults;
 /// </summary>
 public sealed class FaultTests
 {
-    private const int TipsPerFault = 20;
-    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
+    internal const int TipsPerFault = 20;
+    internal static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
 
     [Theory]
     [InlineData(Store.Sqlite)]
@@ -89,40 +89,6 @@ public sealed class FaultTests
         await AssertEveryAcknowledgedTipStoredOnceAsync(deployment, key, load);
     }
 
-    [Fact]
-    public async Task SmtpUnreachable_SubmissionsAreUnaffected_AndEveryTipIsIngested()
-    {
-        using var key = NewsroomSecretKey.Generate("Fault newsroom", TimeProvider.System.GetUtcNow());
-        using var instance = await TestInstance.CreateAsync(Store.Sqlite, key);
-        // A port nothing listens on, on loopback: every connection attempt of the notifier is refused.
-        var closedPort = Ports.FreeLoopbackPort();
-        var smtp = new Dictionary<string, string>
-        {
-            ["Smtp__Host"] = "127.0.0.1",
-            ["Smtp__Port"] = closedPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Smtp__Security"] = "None",
-            ["Smtp__From"] = "tips-noreply@newsroom.example",
-        };
-        await using var deployment = await Deployment.StartAsync(instance, smtp);
-        // A journalist who wants notifications, so the notifier has someone to (fail to) write to.
-        await using (var connection = await instance.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync(
-                "UPDATE journalists SET notify_email = @email, notify_public_key = @key",
-                new { email = "desk@newsroom.example", key = key.PublicKey.ToArmored() });
-        }
-
-        using var load = await TipLoad.SignedInAsync(deployment.FrontEnd, Marker());
-        await load.RunAsync("smtp unreachable", TipsPerFault, Pause);
-
-        Assert.Empty(load.Unexpected);
-        Assert.Empty(load.Busy);
-        Assert.Empty(load.Unanswered);
-        Assert.Equal(TipsPerFault, load.Acknowledged.Count);
-        await AssertEveryAcknowledgedTipStoredOnceAsync(deployment, key, load);
-        Assert.False(deployment["worker"].HasExited, "The worker died when SMTP was unreachable:\n" + deployment["worker"].Output);
-    }
-
     [TmpfsFact]
     public async Task DiskFullUnderLoad_SourceIsToldBusyNeverReceived_AndAfterSpaceIsFreedTheServiceRecovers()
     {
@@ -166,7 +132,7 @@ public sealed class FaultTests
         }
     }
 
-    private static async Task AssertEveryAcknowledgedTipStoredOnceAsync(Deployment deployment, NewsroomSecretKey key, TipLoad load)
+    internal static async Task AssertEveryAcknowledgedTipStoredOnceAsync(Deployment deployment, NewsroomSecretKey key, TipLoad load)
     {
         var instance = deployment.Instance;
         // Caught up: every recorded submission ingested. A process killed mid-upload, or between renaming its intake
@@ -209,7 +175,7 @@ public sealed class FaultTests
         }
     }
 
-    private static async Task WaitForAttemptsAsync(TipLoad load, int attempts, Task running)
+    internal static async Task WaitForAttemptsAsync(TipLoad load, int attempts, Task running)
     {
         var clock = Stopwatch.StartNew();
         while (load.Attempts < attempts)
@@ -265,5 +231,5 @@ public sealed class FaultTests
         return (process.ExitCode == 0, error);
     }
 
-    private static string Marker() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+    internal static string Marker() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 }
