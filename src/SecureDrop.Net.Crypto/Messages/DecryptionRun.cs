@@ -134,14 +134,26 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string Copy(PgpLiteralData literal, byte[] buffer)
     {
+        // Whole buffers to the sink: the payload hands out a segment at a time, which rarely fills the buffer.
         Stream source = literal.GetInputStream();
-        int read;
-        while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+        int filled;
+        do
         {
-            _writingToSink = true;
-            sink.Write(buffer, 0, read);
-            _writingToSink = false;
+            filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = source.Read(buffer, filled, buffer.Length - filled)) > 0)
+            {
+                filled += read;
+            }
+
+            if (filled > 0)
+            {
+                _writingToSink = true;
+                sink.Write(buffer, 0, filled);
+                _writingToSink = false;
+            }
         }
+        while (filled == buffer.Length);
 
         return literal.FileName;
     }

@@ -12,12 +12,14 @@ namespace SecureDrop.Net.Crypto;
 /// The prefix's "quick check" octets are deliberately not checked: answering differently for them is the
 /// Mister–Zuccherato oracle; only the MDC decides. Why not BouncyCastle: see <see cref="SeipdWriter"/>.
 /// <para>
-/// Plaintext is decrypted into segments of 256 KiB; each starts with the 22 octets held back from the one before.
-/// Once a message outgrows its first segment, SHA-1 runs on a <see cref="BackgroundStage"/> thread over each
-/// segment the reader has moved past, while this thread decrypts (CFB decryption needs no chain: one ECB pass
-/// computes a whole segment's keystream) and the consumer writes the plaintext out. Bytes are handed out before
-/// they are hashed, which changes nothing: the end is reported only after every byte was hashed and the MDC
-/// matched.
+/// Plaintext is decrypted into segments of 256 KiB; each starts with the 22 octets held back from the one before,
+/// and only the rest of it is hashed and read. A short message is read, decrypted and hashed on the caller's
+/// thread. Once a message fills its first segment (and there is a second core), it runs as a pipeline of three
+/// threads: one reads the ciphertext and decrypts it (CFB decryption needs no chain: one ECB pass computes a whole
+/// segment's keystream), one computes the SHA-1 (the costliest pass, so it has a thread to itself), and the
+/// caller's thread parses the inner packets and writes the plaintext to the sink. Six segments circulate, so
+/// memory stays flat whatever the size. Bytes are handed out only after they are hashed, and the end is reported
+/// only after the MDC matched.
 /// </para>
 /// </remarks>
 internal sealed class SeipdReader : ForwardOnlyReadStream
@@ -25,33 +27,47 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
     private const int MdcLength = 22;
     private const int ChunkSize = 256 * 1024;
 
-    // Segments in flight at most: bounds memory whatever the message size.
-    private const int MaxSegments = 4;
+    // Segments circulating through the pipeline: enough that no stage waits for another's hand-over.
+    private const int PipelineSegments = 6;
 
     private readonly Stream _body;
     private readonly CfbCipher _cipher;
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
-    // The ciphertext block before each chunk stays in front of it (the zero IV at first), see DecryptAfterPrevious.
+    // Owned by whoever decrypts. The ciphertext block before each chunk stays in front of it (the zero IV at
+    // first), see DecryptAfterPrevious; the last 22 plaintext octets so far, which the next segment starts with.
     private readonly byte[] _encrypted;
+    private readonly byte[] _carry = new byte[MdcLength];
     private readonly List<Segment> _segments = [];
-    private readonly Stack<Segment> _free = new();
-    private Segment? _current;
-    private BackgroundStage? _hasher;
+    private readonly int _prefix;
+    private Segment _current;
+    private Segment? _spare;
+    private bool _decryptedAny;
     private int _start;
     private bool _verified;
+    private SegmentChannel? _free;
+    private SegmentChannel? _toHash;
+    private SegmentChannel? _toRead;
+    private Thread? _decryptor;
+    private Thread? _hasher;
 
     public SeipdReader(Stream body, CfbCipher cipher)
     {
         _body = body;
         _cipher = cipher;
         _encrypted = new byte[ChunkSize + cipher.BlockSize];
-        int prefix = cipher.BlockSize + 2;
+        _prefix = cipher.BlockSize + 2;
+        _current = NewSegment();
         try
         {
-            Fill();
-            if (_current is null || _current.Length < prefix + MdcLength)
+            if (!Decrypt(_current))
             {
-                throw new CryptoException("The message is truncated: its encrypted data is too short.");
+                throw Truncated();
+            }
+
+            Hash(_current);
+            if (_current.Length == ChunkSize && Environment.ProcessorCount > 1)
+            {
+                StartPipeline();
             }
         }
         catch
@@ -61,7 +77,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             throw;
         }
 
-        _start = prefix;
+        _start = _prefix;
     }
 
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
@@ -73,16 +89,16 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             return 0;
         }
 
-        while (_current!.Length - _start <= MdcLength)
+        while (_current.Length - MdcLength == _start)
         {
-            if (!Fill())
+            if (!Advance())
             {
                 Verify();
                 return 0;
             }
         }
 
-        int count = Math.Min(buffer.Length, _current.Length - _start - MdcLength);
+        int count = Math.Min(buffer.Length, _current.Length - MdcLength - _start);
         _current.Buffer.AsSpan(_start, count).CopyTo(buffer);
         _start += count;
         return count;
@@ -109,26 +125,98 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
     {
         if (disposing)
         {
-            _hasher?.Dispose();
+            // Stop the pipeline (a reader that gave up early, a failure) before clearing what its threads use.
+            _free?.Abandon();
+            _toHash?.Abandon();
+            _toRead?.Abandon();
+            _decryptor?.Join();
+            _hasher?.Join();
             _sha1.Dispose();
             _cipher.Dispose();
             foreach (Segment segment in _segments)
             {
                 CryptographicOperations.ZeroMemory(segment.Buffer);
             }
+
+            CryptographicOperations.ZeroMemory(_carry);
         }
 
         base.Dispose(disposing);
     }
 
+    private static CryptoException Truncated() => new("The message is truncated: its encrypted data is too short.");
+
+    private void StartPipeline()
+    {
+        _free = new SegmentChannel();
+        _toHash = new SegmentChannel();
+        _toRead = new SegmentChannel();
+        for (int i = 1; i < PipelineSegments; i++)
+        {
+            _free.Add(NewSegment());
+        }
+
+        _decryptor = StageThread.Start("SEIPD decrypt", DecryptAll, _toHash);
+        _hasher = StageThread.Start("SEIPD MDC", HashAll, _toRead);
+    }
+
+    private void DecryptAll()
+    {
+        while (_free!.TryTake(out Segment segment) && Decrypt(segment))
+        {
+            _toHash!.Add(segment);
+        }
+    }
+
+    private void HashAll()
+    {
+        while (_toHash!.TryTake(out Segment segment))
+        {
+            Hash(segment);
+            _toRead!.Add(segment);
+        }
+    }
+
     /// <summary>
-    /// Decrypts the next chunk into a new segment behind the 22 octets held back, and sends the segment it
-    /// replaces to be hashed. False at the end of the body. Called only when nothing but the held-back octets is
-    /// left unread.
+    /// Moves the reader to the next segment, decrypted and hashed: from the pipeline, or made here. False at the
+    /// end of the body. Called only when nothing but the held-back octets is left unread.
+    /// </summary>
+    private bool Advance()
+    {
+        Segment next;
+        if (_toRead is null)
+        {
+            next = _spare ??= NewSegment();
+            if (!Decrypt(next))
+            {
+                return false;
+            }
+
+            Hash(next);
+            _spare = _current;
+        }
+        else
+        {
+            // The pipeline may reuse the segment as soon as it is handed back: nothing reads it any more.
+            _free!.Add(_current);
+            if (!_toRead.TryTake(out next))
+            {
+                return false;
+            }
+        }
+
+        _current = next;
+        _start = 0;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the next chunk of ciphertext and decrypts it into <paramref name="segment"/> behind the 22 octets held
+    /// back so far; keeps this segment's last 22 octets back in turn. False at the end of the body.
     /// </summary>
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Fill()
+    private bool Decrypt(Segment segment)
     {
         // Fill whole blocks: the cipher accepts a short block only as the very last piece.
         int read = 0;
@@ -149,87 +237,51 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             return false;
         }
 
-        Segment previous = _current ?? NextSegment();
-        Segment next = _current is null ? previous : NextSegment();
         int carried = 0;
-        if (_current is not null)
+        if (_decryptedAny)
         {
-            carried = _current.Length - _start;
-            previous.Buffer.AsSpan(_start, carried).CopyTo(next.Buffer);
-            previous.Length = _start;
+            _carry.CopyTo(segment.Buffer, 0);
+            carried = MdcLength;
+        }
+        else if (read < _prefix + MdcLength)
+        {
+            throw Truncated();
         }
 
-        _cipher.DecryptAfterPrevious(_encrypted.AsSpan(0, block + read), next.Buffer.AsSpan(carried, read));
+        _cipher.DecryptAfterPrevious(_encrypted.AsSpan(0, block + read), segment.Buffer.AsSpan(carried, read));
         Buffer.BlockCopy(_encrypted, read, _encrypted, 0, block);
-        next.Length = carried + read;
-        _current = next;
-        _start = 0;
-        if (!ReferenceEquals(previous, next))
-        {
-            Hash(previous);
-        }
-
+        segment.Length = carried + read;
+        Buffer.BlockCopy(segment.Buffer, segment.Length - MdcLength, _carry, 0, MdcLength);
+        _decryptedAny = true;
         return true;
     }
 
+    // Everything but the octets held back, which the next segment (or the MDC check) covers.
+    private void Hash(Segment segment) => _sha1.AppendData(segment.Buffer, 0, segment.Length - MdcLength);
+
+    private Segment NewSegment()
+    {
+        var segment = new Segment(MdcLength + ChunkSize);
+        _segments.Add(segment);
+        return segment;
+    }
+
     /// <summary>
-    /// Hashes a segment the reader has moved past: on the background stage once a message has outgrown its first
-    /// segment and there is a second core, inline otherwise (a short message starts no thread).
+    /// Checks the MDC packet, the 22 octets held back at the end: its two header octets are hashed too. Every
+    /// segment before it has been hashed: inline, or by the hashing thread before it passed the segment on.
     /// </summary>
-    private void Hash(Segment segment)
-    {
-        if (_hasher is null && Environment.ProcessorCount > 1)
-        {
-            _hasher = new BackgroundStage(s => _sha1.AppendData(s.Buffer, 0, s.Length), "SEIPD MDC");
-        }
-
-        if (_hasher is null)
-        {
-            _sha1.AppendData(segment.Buffer, 0, segment.Length);
-            _free.Push(segment);
-        }
-        else
-        {
-            _hasher.Submit(segment);
-        }
-    }
-
-    private Segment NextSegment()
-    {
-        if (_free.TryPop(out Segment? free))
-        {
-            return free;
-        }
-
-        if (_hasher is null || _segments.Count < MaxSegments)
-        {
-            var segment = new Segment(MdcLength + ChunkSize);
-            _segments.Add(segment);
-            return segment;
-        }
-
-        return _hasher.TakeCompleted();
-    }
-
     private void Verify()
     {
         const string Failed = "The message failed its integrity check (MDC): it was altered or damaged; discard any output.";
-        while (_hasher is { InFlight: > 0 })
-        {
-            _hasher.TakeCompleted();
-        }
-
-        Segment last = _current!;
-        ReadOnlySpan<byte> mdc = last.Buffer.AsSpan(_start, last.Length - _start);
-        if (mdc.Length != MdcLength || mdc[0] != 0xD3 || mdc[1] != 0x14)
+        if (_carry[0] != 0xD3 || _carry[1] != 0x14)
         {
             throw new CryptoException(Failed);
         }
 
         Span<byte> expected = stackalloc byte[20];
-        _sha1.AppendData(last.Buffer, 0, _start + 2);
+        _sha1.AppendData(_carry, 0, 2);
         _sha1.GetHashAndReset(expected);
-        if (!CryptographicOperations.FixedTimeEquals(expected, mdc[2..]))
+        if (!CryptographicOperations.FixedTimeEquals(expected, _carry.AsSpan(2)))
         {
             throw new CryptoException(Failed);
         }

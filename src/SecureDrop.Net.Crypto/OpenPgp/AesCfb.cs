@@ -50,7 +50,12 @@ internal sealed class AesCfb : CfbCipher
     {
         ReadOnlySpan<byte> ciphertext = previousAndCiphertext[Block..];
         int whole = ciphertext.Length & ~(Block - 1);
-        if (whole > 0)
+        if (whole > 0 && _roundKeys is not null)
+        {
+            AesNiCfb.Decrypt(_roundKeys, previousAndCiphertext[..(Block + whole)], output);
+            ciphertext.Slice(whole - Block, Block).CopyTo(_iv);
+        }
+        else if (whole > 0)
         {
             _aes.EncryptEcb(previousAndCiphertext[..whole], output[..whole], PaddingMode.None);
             Xor(ciphertext[..whole], output[..whole], output);
