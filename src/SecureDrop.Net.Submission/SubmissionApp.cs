@@ -44,6 +44,7 @@ public static class SubmissionApp
         services.AddOptions<FrontEndOptions>().BindConfiguration(FrontEndOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FrontEndOptions>, FrontEndOptionsValidator>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHardening>();
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, TransportBufferPoolFactory>();
         services.AddSingleton<SourceSessions>();
         services.AddScoped<SourceSignIn>();
         services.AddScoped<Replies.SourceReplies>();

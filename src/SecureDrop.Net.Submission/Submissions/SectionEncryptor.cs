@@ -12,8 +12,9 @@ namespace SecureDrop.Net.Submission.Submissions;
 /// </summary>
 internal static class SectionEncryptor
 {
-    private const int ChunkBytes = 64 * 1024;
+    private const int ChunkBytes = 256 * 1024;
     private const long CollectEveryBytes = 8 * 1024 * 1024;
+    private const long FlushEveryBytes = 16 * 1024 * 1024;
 
     /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
     public static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
@@ -49,6 +50,11 @@ internal static class SectionEncryptor
                         // the GC lets a large upload grow the process by ~100 MiB before collecting. A young-
                         // generation collection every few MiB keeps memory flat for a fraction of a millisecond.
                         GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+                    }
+
+                    if (plaintextBytes / FlushEveryBytes != (plaintextBytes - read) / FlushEveryBytes)
+                    {
+                        writer.FlushInBackground();
                     }
 
                     read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
