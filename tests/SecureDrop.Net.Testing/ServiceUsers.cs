@@ -19,7 +19,7 @@ public sealed record RunAs(uint Uid, uint Gid, IReadOnlyList<uint> Groups)
 
     /// <summary>
     /// Where the other uids can run sdnet from: the test's output folder when every directory above it is searchable
-    /// by others, otherwise (a clone under /root) a copy in /tmp, removed when the test process ends.
+    /// by others, otherwise (a clone under /root) one copy of it per build in /tmp.
     /// </summary>
     public static string ApplicationDirectory => Application.Value;
 
@@ -55,32 +55,39 @@ public sealed record RunAs(uint Uid, uint Gid, IReadOnlyList<uint> Groups)
             return directory;
         }
 
-        var copy = Path.Combine(Path.GetTempPath(), $"sdnet-app-{Guid.NewGuid():N}");
+        // One copy per build (named by the folder and sdnet.dll's time), reused by later runs of the same build.
+        var stamp = directory + File.GetLastWriteTimeUtc(Path.Combine(directory, "sdnet.dll")).Ticks.ToString(CultureInfo.InvariantCulture);
+        var copy = Path.Combine(Path.GetTempPath(), "sdnet-app-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stamp)))[..16]);
+        if (Directory.Exists(copy))
+        {
+            return copy;
+        }
+
+        var staging = copy + "." + Guid.NewGuid().ToString("N");
         const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         const UnixFileMode searchable = readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         foreach (var source in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories).Prepend(directory))
         {
-            Directory.CreateDirectory(source.Replace(directory, copy, StringComparison.Ordinal), searchable);
+            Directory.CreateDirectory(source.Replace(directory, staging, StringComparison.Ordinal), searchable);
         }
 
         foreach (var source in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
         {
-            var target = source.Replace(directory, copy, StringComparison.Ordinal);
+            var target = source.Replace(directory, staging, StringComparison.Ordinal);
             File.Copy(source, target);
             File.SetUnixFileMode(target, readable);
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        try
         {
-            try
-            {
-                Directory.Delete(copy, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A child still starting or stopping holds a file; /tmp is cleaned by the OS.
-            }
-        };
+            Directory.Move(staging, copy);
+        }
+        catch (IOException) when (Directory.Exists(copy))
+        {
+            // Another test process of the same build made it first.
+            Directory.Delete(staging, recursive: true);
+        }
+
         return copy;
     }
 }
