@@ -52,7 +52,7 @@ public sealed class SdnetProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "sdnet.dll"));
+        start.ArgumentList.Add(Path.Combine(runAs is null ? AppContext.BaseDirectory : RunAs.ApplicationDirectory, "sdnet.dll"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -15,6 +15,14 @@ public sealed record RunAs(uint Uid, uint Gid, IReadOnlyList<uint> Groups)
         "--inh-caps=-all",
     ];
 
+    private static readonly Lazy<string> Application = new(ReachableApplicationDirectory);
+
+    /// <summary>
+    /// Where the other uids can run sdnet from: the test's output folder when every directory above it is searchable
+    /// by others, otherwise (a clone under /root) one copy of it per build in /tmp.
+    /// </summary>
+    public static string ApplicationDirectory => Application.Value;
+
     /// <summary>Runs a command under these ids; returns its exit code and stderr (e.g. cat's "Permission denied").</summary>
     public async Task<(int ExitCode, string Error)> RunAsync(params string[] command)
     {
@@ -31,6 +39,56 @@ public sealed record RunAs(uint Uid, uint Gid, IReadOnlyList<uint> Groups)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await process.WaitForExitAsync(timeout.Token);
         return (process.ExitCode, error);
+    }
+
+    private static string ReachableApplicationDirectory()
+    {
+        var directory = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+        var reachable = true;
+        for (var ancestor = directory; ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
+        {
+            reachable &= (File.GetUnixFileMode(ancestor) & UnixFileMode.OtherExecute) != 0;
+        }
+
+        if (reachable && (File.GetUnixFileMode(directory) & UnixFileMode.OtherRead) != 0)
+        {
+            return directory;
+        }
+
+        // One copy per build (named by the folder and sdnet.dll's time), reused by later runs of the same build.
+        var stamp = directory + File.GetLastWriteTimeUtc(Path.Combine(directory, "sdnet.dll")).Ticks.ToString(CultureInfo.InvariantCulture);
+        var copy = Path.Combine(Path.GetTempPath(), "sdnet-app-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(stamp)))[..16]);
+        if (Directory.Exists(copy))
+        {
+            return copy;
+        }
+
+        var staging = copy + "." + Guid.NewGuid().ToString("N");
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode searchable = readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var source in Directory.EnumerateDirectories(directory, "*", SearchOption.AllDirectories).Prepend(directory))
+        {
+            Directory.CreateDirectory(source.Replace(directory, staging, StringComparison.Ordinal), searchable);
+        }
+
+        foreach (var source in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            var target = source.Replace(directory, staging, StringComparison.Ordinal);
+            File.Copy(source, target);
+            File.SetUnixFileMode(target, readable);
+        }
+
+        try
+        {
+            Directory.Move(staging, copy);
+        }
+        catch (IOException) when (Directory.Exists(copy))
+        {
+            // Another test process of the same build made it first.
+            Directory.Delete(staging, recursive: true);
+        }
+
+        return copy;
     }
 }
 
