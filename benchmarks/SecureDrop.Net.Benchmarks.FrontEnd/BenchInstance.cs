@@ -79,6 +79,9 @@ internal sealed class BenchInstance : IAsyncDisposable
 
     public Process StartWorker() => StartChild("serve-worker", Data.Root);
 
+    /// <summary>Where a child started for <paramref name="role"/> (serve-worker, ...) writes its <see cref="GcReport"/>.</summary>
+    public string GcReportFile(string role) => Path.Combine(Root, $"gc-{role}.txt");
+
     /// <summary>The peak resident memory (VmHWM) of a child, in MiB.</summary>
     public static double PeakMemoryMiB(Process process)
     {
@@ -114,6 +117,7 @@ internal sealed class BenchInstance : IAsyncDisposable
     private Process StartChild(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment[GcReport.Variable] = GcReportFile(arguments[0]);
         start.ArgumentList.Add(typeof(BenchInstance).Assembly.Location);
         foreach (var argument in arguments)
         {

@@ -55,43 +55,6 @@ internal sealed class Operation
         sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Ceiling(p * sorted.Count) - 1)];
 }
 
-/// <summary>Resident memory of each child process over the run.</summary>
-internal sealed class MemoryLog
-{
-    private readonly (string Name, Process Process)[] _processes;
-    private readonly List<(string When, double[] MiB)> _samples = [];
-    private readonly Lock _gate = new();
-
-    public MemoryLog((string Name, Process Process)[] processes)
-    {
-        _processes = processes;
-    }
-
-    public void Sample(string when)
-    {
-        var values = _processes.Select(p => p.Process.HasExited ? double.NaN : BenchInstance.CurrentMemoryMiB(p.Process)).ToArray();
-        lock (_gate)
-        {
-            _samples.Add((when, values));
-        }
-    }
-
-    public void Print()
-    {
-        lock (_gate)
-        {
-            Console.WriteLine("| RSS (MiB) | " + string.Join(" | ", _processes.Select(p => p.Name)) + " |");
-            Console.WriteLine("|---|" + string.Concat(_processes.Select(_ => "---|")));
-            foreach (var (when, values) in _samples)
-            {
-                Console.WriteLine($"| {when} | " + string.Join(" | ", values.Select(v => v.ToString("0", CultureInfo.InvariantCulture))) + " |");
-            }
-
-            Console.WriteLine("| peak (VmHWM) | " + string.Join(" | ", _processes.Select(p => p.Process.HasExited ? "exited" : BenchInstance.PeakMemoryMiB(p.Process).ToString("0", CultureInfo.InvariantCulture))) + " |");
-        }
-    }
-}
-
 /// <summary>What the numbers were measured on: cores, CPU model, memory, load average.</summary>
 internal static class Machine
 {

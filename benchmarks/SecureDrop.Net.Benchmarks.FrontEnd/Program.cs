@@ -13,6 +13,11 @@ using SecureDrop.Net.Worker;
 //                     process's memory at start, every 30 s and at the end
 // The front end and the worker run as child processes of this tool (serve-submission, serve-worker), so their
 // peak memory is their own.
+if (args.Length > 0 && args[0].StartsWith("serve-", StringComparison.Ordinal))
+{
+    GcReport.StartIfRequested();
+}
+
 switch (args)
 {
     case ["serve-submission", var data, var url]:

@@ -11,8 +11,9 @@ namespace SecureDrop.Net.Benchmarks.FrontEnd;
 /// Load and soak on loopback, on the embedded defaults, with all three processes running as children: sources post
 /// text messages and file uploads, journalists read the sources list and source pages in the console. Closed loop
 /// (each client sends its next request when the last is answered), bounded by time and by a cap on requests.
-/// Reports per operation throughput, p50/p99 latency and errors, and each process's resident memory (RSS) at the
-/// start, every 30 s, and at the end; then waits (bounded) until every acknowledged submission is in the vault.
+/// Reports per operation throughput, p50/p99 latency and errors, and each process's resident memory (RSS) and live
+/// managed heap at the start, every 30 s, and at the end, with a verdict on flatness after the warm-up minute (see
+/// <see cref="MemoryLog"/>); then waits (bounded) until every acknowledged submission is in the vault.
 /// </summary>
 internal static class SoakBenchmark
 {
@@ -46,7 +47,12 @@ internal static class SoakBenchmark
             }
         }
 
-        var processes = new (string Name, Process Process)[] { ("front end", frontEnd), ("worker", worker), ("console", console) };
+        var processes = new (string Name, Process Process, string GcFile)[]
+        {
+            ("front end", frontEnd, instance.GcReportFile("serve-submission")),
+            ("worker", worker, instance.GcReportFile("serve-worker")),
+            ("console", console, instance.GcReportFile("serve-reviewer")),
+        };
         var memory = new MemoryLog(processes);
         var stats = new ConcurrentDictionary<string, Operation>();
         long requests = 0;
@@ -64,7 +70,7 @@ internal static class SoakBenchmark
                 await Task.Delay(TimeSpan.FromSeconds(30), sampling.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 if (!sampling.IsCancellationRequested)
                 {
-                    memory.Sample($"{clock.Elapsed.TotalSeconds:0} s");
+                    memory.Sample($"{clock.Elapsed.TotalSeconds:0} s", clock.Elapsed);
                 }
             }
         });
