@@ -148,7 +148,6 @@ public sealed class IntakeItemWriter : IAsyncDisposable
     private readonly FileStream _stream;
     private readonly string _partialPath;
     private readonly string _finalPath;
-    private Task _flushing = Task.CompletedTask;
     private bool _committed;
 
     internal IntakeItemWriter(FileStream stream, string partialPath, string finalPath)
@@ -163,24 +162,8 @@ public sealed class IntakeItemWriter : IAsyncDisposable
     /// <summary>The ciphertext length, known once the item is committed.</summary>
     public long Length { get; private set; }
 
-    /// <summary>
-    /// Starts flushing what is written so far to disk on another thread, unless a flush is still running. A large
-    /// item otherwise sits in the page cache until <see cref="CommitAsync"/>, whose fsync then writes all of it
-    /// while the source waits: flushing as it streams in leaves the last few MiB for that fsync. Only ciphertext is
-    /// ever written here, so nothing reaches the disk that would not anyway.
-    /// </summary>
-    public void FlushInBackground()
-    {
-        if (_flushing.IsCompleted)
-        {
-            var handle = _stream.SafeFileHandle;
-            _flushing = Task.Run(() => RandomAccess.FlushToDisk(handle));
-        }
-    }
-
     public async Task CommitAsync()
     {
-        await _flushing.ConfigureAwait(false);
         await _stream.FlushAsync().ConfigureAwait(false);
         _stream.Flush(flushToDisk: true);
         Length = _stream.Length;
@@ -197,15 +180,6 @@ public sealed class IntakeItemWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            // A background flush must end before the handle closes; its failure no longer matters to a discarded item.
-            await _flushing.ConfigureAwait(false);
-        }
-        catch (IOException)
-        {
-        }
-
         await _stream.DisposeAsync().ConfigureAwait(false);
         if (!_committed)
         {

@@ -21,9 +21,8 @@ internal sealed class TransportBufferPool : MemoryPool<byte>
 {
     public const int BlockSize = 64 * 1024;
 
-    // Kestrel buffers at most 1 MiB of a request body (KestrelHardening): enough for one busy connection per pool
-    // (one pool per I/O queue), 2 MiB kept at most.
-    private const int MaxKeptBlocks = 32;
+    // Kestrel buffers at most 1 MiB of a request body (KestrelHardening): one busy connection's worth, 1 MiB kept at most.
+    private const int MaxKeptBlocks = 16;
 
     private readonly ConcurrentQueue<byte[]> _free = new();
 

@@ -7,14 +7,13 @@ using SecureDrop.Net.Crypto;
 namespace SecureDrop.Net.Submission.Submissions;
 
 /// <summary>
-/// Streams one multipart part into one OpenPGP message in intake/, 64 KiB at a time: the plaintext is never
+/// Streams one multipart part into one OpenPGP message in intake/, 256 KiB at a time: the plaintext is never
 /// buffered beyond one chunk and never touches disk. On any failure the partial item is deleted.
 /// </summary>
 internal static class SectionEncryptor
 {
     private const int ChunkBytes = 256 * 1024;
     private const long CollectEveryBytes = 8 * 1024 * 1024;
-    private const long FlushEveryBytes = 16 * 1024 * 1024;
 
     /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
     public static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
@@ -50,11 +49,6 @@ internal static class SectionEncryptor
                         // the GC lets a large upload grow the process by ~100 MiB before collecting. A young-
                         // generation collection every few MiB keeps memory flat for a fraction of a millisecond.
                         GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-                    }
-
-                    if (plaintextBytes / FlushEveryBytes != (plaintextBytes - read) / FlushEveryBytes)
-                    {
-                        writer.FlushInBackground();
                     }
 
                     read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
