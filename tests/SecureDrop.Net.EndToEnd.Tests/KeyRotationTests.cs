@@ -227,7 +227,7 @@ public sealed class KeyRotationTests
     }
 
     [Fact]
-    public async Task Worker_NeverServesTheRewrapRuns()
+    public async Task Worker_NeverServesTheRewrapQueue()
     {
         using var instance = await TestInstance.CreateAsync();
         GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();

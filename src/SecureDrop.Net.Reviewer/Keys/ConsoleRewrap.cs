@@ -79,11 +79,21 @@ internal sealed partial class ConsoleRewrap : IDisposable
     public async Task<(RewrapStart Result, RewrapPlan? Plan)> StartAsync(string sessionId, string journalistId, byte[] vaultKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(vaultKey);
-        await _startGate.WaitAsync(cancellationToken);
+        try
+        {
+            await _startGate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            CryptographicOperations.ZeroMemory(vaultKey);
+            throw;
+        }
+
         try
         {
             if (ServingSession is not null)
             {
+                CryptographicOperations.ZeroMemory(vaultKey);
                 return (RewrapStart.AlreadyServing, null);
             }
 
@@ -122,9 +132,10 @@ internal sealed partial class ConsoleRewrap : IDisposable
                 _run = run;
             }
 
-            await _audit.RecordAsync(journalistId, "re-wrap started in the console", unlocked.Ring.Active.Fingerprint, cancellationToken);
-            LogStarted(plan.JobIds.Count);
+            // Watched from the start, so the server stops with the session whatever happens next.
             run.Monitor = Task.Run(() => WatchAsync(run), CancellationToken.None);
+            LogStarted(plan.JobIds.Count);
+            await _audit.RecordAsync(journalistId, "re-wrap started in the console", unlocked.Ring.Active.Fingerprint, cancellationToken);
             return (RewrapStart.Started, plan);
         }
         finally

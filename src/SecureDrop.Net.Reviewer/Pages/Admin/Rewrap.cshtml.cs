@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
 
@@ -67,7 +69,17 @@ internal sealed class RewrapModel : PageModel
         }
 
         session.PassphraseEnteredAt = _time.GetUtcNow();
-        var (result, _) = await _rewrap.StartAsync(sessionId, session.JournalistId, vaultKey, HttpContext.RequestAborted);
+        RewrapStart result;
+        try
+        {
+            (result, _) = await _rewrap.StartAsync(sessionId, session.JournalistId, vaultKey, HttpContext.RequestAborted);
+        }
+        catch (Exception exception) when (exception is CryptoException or DataDirectoryException)
+        {
+            // A damaged or missing sealed key file: the message names it and the fix.
+            return Show(StatusCodes.Status500InternalServerError, exception.Message + " No re-wrap was started.");
+        }
+
         return result switch
         {
             RewrapStart.Started => Redirect("/admin/keys?rewrap=started"),
