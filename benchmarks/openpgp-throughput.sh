@@ -26,6 +26,7 @@ dotnet publish benchmarks/OpenPgpThroughput -c Release -r linux-x64 --self-conta
   -o "$tool" -v q -nologo >/dev/null
 bench=(dotnet "$tool/OpenPgpThroughput.dll")
 
+started="$(date -u +%H:%M) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom > "$work/plain.bin"
 fingerprint="$("${bench[@]}" keygen "$work")"
 gpg --batch --quiet --import "$work/secret.asc" 2>/dev/null
@@ -38,19 +39,35 @@ measure() {
   awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/time" >> "$into"
 }
 
-for ((round = 1; round <= rounds; round++)); do
-  measure "$work/gpg-enc" gpg --batch --yes --trust-model always -z 0 -r "$fingerprint" -o "$work/gpg.gpg" -e "$work/plain.bin"
+# Each output is checked and deleted as soon as it is written, so the page cache does not grow by gigabytes per
+# round (reclaiming it is billed to whichever process writes next). Odd rounds run gpg first, even rounds ours.
+gpg_enc() { measure "$work/gpg-enc" gpg --batch --yes --trust-model always -z 0 -r "$fingerprint" -o "$work/gpg.gpg" -e "$work/plain.bin"; }
+ours_enc() {
   measure "$work/ours-enc" "${bench[@]}" encrypt "$work/public.asc" "$work/plain.bin" "$work/ours.gpg"
   cat "$work/last.log" >> "$work/notes"
-  # Both decrypt the message gpg made: input as a stock tool produces it.
+  timeout "$limit" gpg --batch --yes -o "$work/check.out" -d "$work/ours.gpg" 2>/dev/null
+  cmp -s "$work/plain.bin" "$work/check.out" || { echo "gpg cannot decrypt our message" >&2; exit 1; }
+  rm -f "$work/ours.gpg" "$work/check.out"
+}
+# Both decrypt the message gpg made: input as a stock tool produces it.
+gpg_dec() {
   measure "$work/gpg-dec" gpg --batch --yes -o "$work/gpg.out" -d "$work/gpg.gpg"
+  cmp -s "$work/plain.bin" "$work/gpg.out" || { echo "gpg's decryption differs from the input" >&2; exit 1; }
+  rm -f "$work/gpg.out"
+}
+ours_dec() {
   measure "$work/ours-dec" "${bench[@]}" decrypt "$work/secret.asc" "$work/gpg.gpg" "$work/ours.out"
   cat "$work/last.log" >> "$work/notes"
   cmp -s "$work/plain.bin" "$work/ours.out" || { echo "our decryption differs from the input" >&2; exit 1; }
-  cmp -s "$work/plain.bin" "$work/gpg.out" || { echo "gpg's decryption differs from the input" >&2; exit 1; }
-  timeout "$limit" gpg --batch --yes -o "$work/check.out" -d "$work/ours.gpg" 2>/dev/null
-  cmp -s "$work/plain.bin" "$work/check.out" || { echo "gpg cannot decrypt our message" >&2; exit 1; }
-  rm -f "$work/gpg.out" "$work/ours.out" "$work/check.out"
+  rm -f "$work/ours.out"
+}
+
+for ((round = 1; round <= rounds; round++)); do
+  if ((round % 2 == 1)); then
+    gpg_enc; ours_enc; gpg_dec; ours_dec
+  else
+    ours_enc; gpg_enc; ours_dec; gpg_dec
+  fi
 done
 
 # Best (smallest) of the rounds for a column of a measurement file.
@@ -63,7 +80,7 @@ report() {
     "$op" "$(rate "$gw")" "$(rate "$ow")" "$(echo "$gw / $ow" | bc -l)" "$(rate "$gc")" "$(rate "$oc")" "$(echo "$gc / $oc" | bc -l)" \
     "$(( $(sort -g -k3 "$work/ours-$op" | tail -n 1 | awk '{ print $3 }') / 1024 ))"
 }
-echo "input: ${size_mib} MiB random, ${rounds} rounds, best of each; $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "input: ${size_mib} MiB random, ${rounds} rounds, best of each; $(nproc) cores,$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-); started $started; ended $(date -u +%H:%M) UTC, load $(cut -d' ' -f1-3 /proc/loadavg)"
 report enc
 report dec
 sort "$work/notes" | uniq

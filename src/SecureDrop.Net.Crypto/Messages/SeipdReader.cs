@@ -15,11 +15,11 @@ namespace SecureDrop.Net.Crypto;
 /// Plaintext is decrypted into segments of 256 KiB; each starts with the 22 octets held back from the one before,
 /// and only the rest of it is hashed and read. A short message is read, decrypted and hashed on the caller's
 /// thread. Once a message fills its first segment (and there is a second core), it runs as a pipeline of three
-/// threads: one reads the ciphertext and decrypts it (CFB decryption needs no chain: one ECB pass computes a whole
-/// segment's keystream), one computes the SHA-1 (the costliest pass, so it has a thread to itself), and the
-/// caller's thread parses the inner packets and writes the plaintext to the sink. Six segments circulate, so
-/// memory stays flat whatever the size. Bytes are handed out only after they are hashed, and the end is reported
-/// only after the MDC matched.
+/// threads: one reads the ciphertext and decrypts it (CFB decryption needs no chain, see
+/// <see cref="AesNiCfb.Decrypt"/>), one computes the SHA-1 (the costliest pass, so it has a thread to itself), and the
+/// caller's thread parses the inner packets and writes the plaintext to the sink. Four segments circulate (1 MiB,
+/// which stays in the cores' caches; more measured slower), so memory stays flat whatever the size. Bytes are
+/// handed out only after they are hashed, and the end is reported only after the MDC matched.
 /// </para>
 /// </remarks>
 internal sealed class SeipdReader : ForwardOnlyReadStream
@@ -27,8 +27,9 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
     private const int MdcLength = 22;
     private const int ChunkSize = 256 * 1024;
 
-    // Segments circulating through the pipeline: enough that no stage waits for another's hand-over.
-    private const int PipelineSegments = 6;
+    // Segments circulating through the pipeline: one per stage and one being handed over. Measured on 1 GiB
+    // (benchmarks/RESULTS.md): four beat six, and six beat twenty-four.
+    private const int PipelineSegments = 4;
 
     private readonly Stream _body;
     private readonly CfbCipher _cipher;
