@@ -38,7 +38,10 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
             using (SessionKey session = FindSession(header))
             using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session)))
             {
-                fileName = CopyLiteral(new PgpObjectFactory(payload), buffer, 0);
+                // Straight from the decrypted segments when the payload starts with the literal packet (what every
+                // stock tool sends uncompressed); whatever follows it, and every other shape, goes to BouncyCastle.
+                fileName = LiteralCopy.Applies(payload) ? new LiteralCopy(payload).Copy(WriteToSink) : null;
+                fileName = CopyLiteral(new PgpObjectFactory(payload), buffer, 0, fileName);
                 payload.ReadToEndAndVerify();
             }
 
@@ -106,9 +109,8 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
     }
 
     /// <summary>Streams exactly one literal packet to the sink; signatures are skipped (not verified here).</summary>
-    private string? CopyLiteral(PgpObjectFactory factory, byte[] buffer, int depth)
+    private string? CopyLiteral(PgpObjectFactory factory, byte[] buffer, int depth, string? fileName = null)
     {
-        string? fileName = null;
         while (factory.NextPgpObject() is { } item)
         {
             string? found = item switch
@@ -128,6 +130,13 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
         }
 
         return fileName;
+    }
+
+    private void WriteToSink(ReadOnlySpan<byte> data)
+    {
+        _writingToSink = true;
+        sink.Write(data);
+        _writingToSink = false;
     }
 
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.

@@ -105,6 +105,36 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
         return count;
     }
 
+    /// <summary>
+    /// As <see cref="Read(Span{byte})"/> without the copy: up to <paramref name="max"/> plaintext octets of the
+    /// current segment, valid until the next read. Empty only at the end, after the MDC matched.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public ReadOnlySpan<byte> ReadSpan(int max)
+    {
+        if (max <= 0 || _verified)
+        {
+            return [];
+        }
+
+        while (_current.Length - MdcLength == _start)
+        {
+            if (!Advance())
+            {
+                Verify();
+                return [];
+            }
+        }
+
+        int count = Math.Min(max, _current.Length - MdcLength - _start);
+        var span = new ReadOnlySpan<byte>(_current.Buffer, _start, count);
+        _start += count;
+        return span;
+    }
+
+    /// <summary>The next plaintext octet if the current segment holds it, without consuming it; -1 otherwise.</summary>
+    public int PeekReady() => _current.Length - MdcLength > _start ? _current.Buffer[_start] : -1;
+
     public override int ReadByte()
     {
         Span<byte> one = stackalloc byte[1];
