@@ -12,8 +12,9 @@ namespace SecureDrop.Net.Crypto;
 /// </summary>
 /// <remarks>
 /// The outer packets and the SEIPD payload are ours (<see cref="MessageHeader"/>, <see cref="SeipdReader"/>):
-/// fast AES and SHA-1, and the session key in hand. The inner packets (literal, compressed, signatures) are
-/// BouncyCastle's to parse: they cost little and come in every shape stock tools produce.
+/// fast AES and SHA-1, and the session key in hand. A literal packet at the start of the payload (every stock tool's
+/// uncompressed message) is parsed by <see cref="LiteralCopy"/>, which writes its data straight from the decrypted
+/// segments; everything after it, and every other shape (compressed, signed), is BouncyCastle's to parse.
 /// </remarks>
 internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> keys, Stream sink)
 {

@@ -17,7 +17,8 @@ namespace SecureDrop.Net.Crypto;
 /// thread. Once a message fills its first segment (and there is a second core), it runs as a pipeline of three
 /// threads: one reads the ciphertext and decrypts it (CFB decryption needs no chain, see
 /// <see cref="AesNiCfb.Decrypt"/>), one computes the SHA-1 (the costliest pass, so it has a thread to itself), and the
-/// caller's thread parses the inner packets and writes the plaintext to the sink. Eight segments circulate, so
+/// caller's thread parses the inner packets and writes the plaintext to the sink (straight from the segments, see
+/// <see cref="ReadSpan"/>). Eight segments circulate, so
 /// memory stays flat (~9 MiB) whatever the size. Bytes are handed out only after they are hashed, and the end is
 /// reported only after the MDC matched.
 /// </para>
