@@ -34,7 +34,9 @@ TimeSpan cpuBefore = process.TotalProcessorTime;
 long length = new FileInfo(args[2]).Length;
 var clock = Stopwatch.StartNew();
 using (var input = new FileStream(args[2], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-using (var output = new FileStream(args[3], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+// A new file as gpg makes it (open with O_CREAT): FileMode.Create would also ftruncate it, and on ext4 a truncate to
+// zero makes the close write the whole file back synchronously (auto_da_alloc), billed to the run.
+using (var output = new FileStream(args[3], File.Exists(args[3]) ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
 {
     if (recipient is not null)
     {

@@ -12,8 +12,9 @@ namespace SecureDrop.Net.Crypto;
 /// </summary>
 /// <remarks>
 /// The outer packets and the SEIPD payload are ours (<see cref="MessageHeader"/>, <see cref="SeipdReader"/>):
-/// fast AES and SHA-1, and the session key in hand. The inner packets (literal, compressed, signatures) are
-/// BouncyCastle's to parse: they cost little and come in every shape stock tools produce.
+/// fast AES and SHA-1, and the session key in hand. A literal packet at the start of the payload (every stock tool's
+/// uncompressed message) is parsed by <see cref="LiteralCopy"/>, which writes its data straight from the decrypted
+/// segments; everything after it, and every other shape (compressed, signed), is BouncyCastle's to parse.
 /// </remarks>
 internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> keys, Stream sink)
 {
@@ -38,7 +39,10 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
             using (SessionKey session = FindSession(header))
             using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session)))
             {
-                fileName = CopyLiteral(new PgpObjectFactory(payload), buffer, 0);
+                // Straight from the decrypted segments when the payload starts with the literal packet (what every
+                // stock tool sends uncompressed); whatever follows it, and every other shape, goes to BouncyCastle.
+                fileName = LiteralCopy.Applies(payload) ? new LiteralCopy(payload).Copy(WriteToSink) : null;
+                fileName = CopyLiteral(new PgpObjectFactory(payload), buffer, 0, fileName);
                 payload.ReadToEndAndVerify();
             }
 
@@ -106,9 +110,8 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
     }
 
     /// <summary>Streams exactly one literal packet to the sink; signatures are skipped (not verified here).</summary>
-    private string? CopyLiteral(PgpObjectFactory factory, byte[] buffer, int depth)
+    private string? CopyLiteral(PgpObjectFactory factory, byte[] buffer, int depth, string? fileName = null)
     {
-        string? fileName = null;
         while (factory.NextPgpObject() is { } item)
         {
             string? found = item switch
@@ -128,6 +131,13 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
         }
 
         return fileName;
+    }
+
+    private void WriteToSink(ReadOnlySpan<byte> data)
+    {
+        _writingToSink = true;
+        sink.Write(data);
+        _writingToSink = false;
     }
 
     // Hot loop of a 1 GiB message: compile it optimized at once instead of starting in tier-0 code.

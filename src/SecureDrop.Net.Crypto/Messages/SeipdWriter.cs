@@ -17,7 +17,7 @@ namespace SecureDrop.Net.Crypto;
 /// it is the slowest pass (~900 MiB per CPU second). The MDC's SHA-1 of the plaintext does not depend on it. Once
 /// a message outgrows one segment (and there is a second core), each filled segment goes through two threads in
 /// turn, one hashing it and one running the chain over it in place, while the caller's thread fills the next
-/// segments and writes the encrypted ones out; the chain's thread does nothing else. Six segments of 512 KiB
+/// segments and writes the encrypted ones out; the chain's thread does nothing else. Six segments of 1 MiB
 /// circulate, so memory stays flat whatever the size. A short tip is hashed and encrypted inline.
 /// </para>
 /// </remarks>
@@ -26,10 +26,10 @@ internal sealed class SeipdWriter : IDisposable
     /// <summary>The literal packet hands over pieces of up to 2^18 octets once a message is large.</summary>
     public const int LargePieceBits = 18;
 
-    // A multiple of every block size; big enough that handing a segment over costs nothing measurable.
-    private const int SegmentSize = 512 * 1024;
+    // A multiple of every block size; big enough that the hand-overs (each may wake a thread) cost little.
+    private const int SegmentSize = 1024 * 1024;
 
-    // Segments circulating at most once the pipeline runs: bounds memory (3 MiB) whatever the message size.
+    // Segments circulating at most once the pipeline runs: bounds memory (6 MiB) whatever the message size.
     private const int PipelineSegments = 6;
 
     // Room behind a segment's data for the MDC's digest, which the hashing step appends to the last segment.

@@ -25,10 +25,11 @@ public sealed class GpgInteropTests
     [Theory]
     [InlineData(3 * 1024 * 1024 + 7)]
     [InlineData(4 * 512 * 1024)]
+    [InlineData(9 * 1024 * 1024 + 13)]
     public async Task Gpg_DecryptsOurMultiSegmentMessage_AndWeDecryptItsOwn(int length)
     {
-        // Large enough that our writer encrypts on its background stage and our reader hashes on its own, across
-        // segment boundaries that fall inside literal-packet chunks.
+        // Large enough that our writer and reader run their threads (hashing, the CFB chain, decrypting), across
+        // segment boundaries that fall inside literal-packet chunks; the largest reuses every segment it has.
         using NewsroomSecretKey key = TestData.NewKey();
         await using var gpg = new GnuPg();
         await gpg.ImportAsync(TestData.ArmoredSecret(key));

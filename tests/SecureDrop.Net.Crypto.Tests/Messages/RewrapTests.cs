@@ -175,7 +175,8 @@ public sealed class RewrapTests
         MessageRewrapper.Rewrap(message, oldKey, newKey.PublicKey, output);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.InRange(allocated, 0, 2 * 1024 * 1024);
+        // Fixed buffers only: checking the payload's MDC takes the reader's eight 1 MiB segments and its read buffer.
+        Assert.InRange(allocated, 0, 12 * 1024 * 1024);
         Assert.Equal(message.Length - Payload(message.ToArray()).Length, output.Length - Payload(output.ToArray()).Length);
     }
 

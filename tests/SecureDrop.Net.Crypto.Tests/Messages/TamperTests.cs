@@ -32,7 +32,8 @@ public sealed class TamperTests
     [InlineData(0.99)]
     public void Decrypt_FlippedBitInMultiSegmentMessage_FailsMdcCheck(double where)
     {
-        // 3 MiB: the reader hashes earlier segments on its background stage; a change in any of them must count.
+        // 3 MiB: the reader decrypts and hashes the segments after the first on its own threads; a change in any
+        // of them must count.
         (NewsroomSecretKey key, byte[] message) = EncryptedSample(3 * 1024 * 1024);
         using (key)
         {
