@@ -29,14 +29,15 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
 
     public string Run(Stream ciphertext)
     {
-        byte[] buffer = new byte[BufferSize];
+        int chunk = ChunkFor(ciphertext);
+        byte[] buffer = new byte[chunk];
         try
         {
             Stream input = OpenPgpInput.Unarmor(ciphertext, out bool armored);
             MessageHeader header = ReadHeader(input);
             string? fileName;
             using (SessionKey session = FindSession(header))
-            using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session)))
+            using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session), chunk))
             {
                 fileName = CopyLiteral(new PgpObjectFactory(payload), buffer, 0);
                 payload.ReadToEndAndVerify();
@@ -58,6 +59,22 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
         {
             CryptographicOperations.ZeroMemory(buffer);
         }
+    }
+
+    /// <summary>
+    /// Buffers no larger than the message: a small one (a text, a sealed file header, a reply) needs no 256 KiB
+    /// buffers, and allocating and clearing three of them per message was most of the console's cost of opening a
+    /// conversation, with a full garbage collection about every page. A whole number of 4 KiB, so of any block size.
+    /// </summary>
+    private static int ChunkFor(Stream ciphertext)
+    {
+        if (!ciphertext.CanSeek)
+        {
+            return BufferSize;
+        }
+
+        long remaining = Math.Max(0, ciphertext.Length - ciphertext.Position);
+        return (int)Math.Min(BufferSize, Math.Max(4096, (remaining + 4095) / 4096 * 4096));
     }
 
     /// <summary>The session key of the first packet one of <paramref name="keys"/> opens.</summary>

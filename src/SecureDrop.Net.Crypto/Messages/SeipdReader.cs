@@ -30,6 +30,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
 
     private readonly Stream _body;
     private readonly CfbCipher _cipher;
+    private readonly int _chunkSize;
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     // The ciphertext block before each chunk stays in front of it (the zero IV at first), see DecryptAfterPrevious.
     private readonly byte[] _encrypted;
@@ -40,11 +41,15 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
     private int _start;
     private bool _verified;
 
-    public SeipdReader(Stream body, CfbCipher cipher)
+    /// <param name="body">The SEIPD packet's body.</param>
+    /// <param name="cipher">The cipher keyed with the session key.</param>
+    /// <param name="chunkSize">Octets decrypted at a time, a whole number of blocks; a small message needs a small chunk.</param>
+    public SeipdReader(Stream body, CfbCipher cipher, int chunkSize = ChunkSize)
     {
         _body = body;
         _cipher = cipher;
-        _encrypted = new byte[ChunkSize + cipher.BlockSize];
+        _chunkSize = chunkSize;
+        _encrypted = new byte[chunkSize + cipher.BlockSize];
         int prefix = cipher.BlockSize + 2;
         try
         {
@@ -133,9 +138,9 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
         // Fill whole blocks: the cipher accepts a short block only as the very last piece.
         int read = 0;
         int block = _cipher.BlockSize;
-        while (read < ChunkSize)
+        while (read < _chunkSize)
         {
-            int n = _body.Read(_encrypted, block + read, ChunkSize - read);
+            int n = _body.Read(_encrypted, block + read, _chunkSize - read);
             if (n == 0)
             {
                 break;
@@ -203,7 +208,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
 
         if (_hasher is null || _segments.Count < MaxSegments)
         {
-            var segment = new Segment(MdcLength + ChunkSize);
+            var segment = new Segment(MdcLength + _chunkSize);
             _segments.Add(segment);
             return segment;
         }
