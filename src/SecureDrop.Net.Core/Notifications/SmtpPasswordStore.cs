@@ -1,5 +1,6 @@
 using System.Text;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Data.Layout;
 using SecureDrop.Net.Core.Secrets;
 using SecureDrop.Net.Crypto;
 
@@ -49,6 +50,26 @@ public sealed class SmtpPasswordStore
         finally
         {
             Array.Clear(plaintext);
+        }
+
+        GiveToWorker();
+    }
+
+    /// <summary>
+    /// In the multi-user layout the operator runs sdnet as root and the files land in directories the console's user
+    /// owns: the worker, which reads both at each send, must own them (mode 600) or it could not read its password.
+    /// </summary>
+    private void GiveToWorker()
+    {
+        if (OperatingSystem.IsWindows() || _data.Layout is not { } layout || UnixFiles.EffectiveUserId != 0)
+        {
+            return;
+        }
+
+        foreach (var file in new[] { KeyFile, SealedFile })
+        {
+            UnixFiles.SetOwner(file, layout.Worker.Id, layout.SharedGroup.Id);
+            File.SetUnixFileMode(file, LayoutRules.PrivateFile);
         }
     }
 

@@ -30,14 +30,15 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
 
     public string Run(Stream ciphertext)
     {
-        byte[] buffer = new byte[BufferSize];
+        int chunk = ChunkFor(ciphertext);
+        byte[] buffer = new byte[Math.Min(BufferSize, chunk)];
         try
         {
             Stream input = OpenPgpInput.Unarmor(ciphertext, out bool armored);
             MessageHeader header = ReadHeader(input);
             string? fileName;
             using (SessionKey session = FindSession(header))
-            using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session)))
+            using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session), chunk))
             {
                 // Straight from the decrypted segments when the payload starts with the literal packet (what every
                 // stock tool sends uncompressed); whatever follows it, and every other shape, goes to BouncyCastle.
@@ -62,6 +63,23 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
         {
             CryptographicOperations.ZeroMemory(buffer);
         }
+    }
+
+    /// <summary>
+    /// Buffers no larger than the message: a small one (a text, a sealed file header, a reply) needs no 1 MiB
+    /// segments, and allocating and clearing them per message was most of the console's cost of opening a
+    /// conversation, with a full garbage collection about every page. A whole number of 4 KiB, so of any block size;
+    /// a message larger than the payload reader's chunk (or of unknown length) gets the reader's own size.
+    /// </summary>
+    private static int ChunkFor(Stream ciphertext)
+    {
+        if (!ciphertext.CanSeek)
+        {
+            return SeipdReader.ChunkSize;
+        }
+
+        long remaining = Math.Max(0, ciphertext.Length - ciphertext.Position);
+        return (int)Math.Min(SeipdReader.ChunkSize, Math.Max(4096, (remaining + 4095) / 4096 * 4096));
     }
 
     /// <summary>The session key of the first packet one of <paramref name="keys"/> opens.</summary>

@@ -26,7 +26,7 @@ namespace SecureDrop.Net.Crypto;
 internal sealed class SeipdReader : ForwardOnlyReadStream
 {
     private const int MdcLength = 22;
-    private const int ChunkSize = 1024 * 1024;
+    internal const int ChunkSize = 1024 * 1024;
 
     // Segments circulating through the pipeline (8 MiB). Measured on 1 GiB with two free cores
     // (benchmarks/RESULTS.md): 8 of 1 MiB beat 4 of 1 MiB and 4 or 16 of 256 KiB; every hand-over may wake a thread.
@@ -34,6 +34,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
 
     private readonly Stream _body;
     private readonly CfbCipher _cipher;
+    private readonly int _chunkSize;
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     // Owned by whoever decrypts. The ciphertext block before each chunk stays in front of it (the zero IV at
     // first), see DecryptAfterPrevious; the last 22 plaintext octets so far, which the next segment starts with.
@@ -52,11 +53,18 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
     private Thread? _decryptor;
     private Thread? _hasher;
 
-    public SeipdReader(Stream body, CfbCipher cipher)
+    /// <param name="body">The SEIPD packet's body.</param>
+    /// <param name="cipher">The cipher keyed with the session key.</param>
+    /// <param name="chunkSize">
+    /// Octets decrypted at a time, a whole number of blocks: a small message needs a small chunk, and a pipeline
+    /// starts only when a message fills its first chunk.
+    /// </param>
+    public SeipdReader(Stream body, CfbCipher cipher, int chunkSize = ChunkSize)
     {
         _body = body;
         _cipher = cipher;
-        _encrypted = new byte[ChunkSize + cipher.BlockSize];
+        _chunkSize = chunkSize;
+        _encrypted = new byte[chunkSize + cipher.BlockSize];
         _prefix = cipher.BlockSize + 2;
         _current = NewSegment();
         try
@@ -67,7 +75,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
             }
 
             Hash(_current);
-            if (_current.Length == ChunkSize && Environment.ProcessorCount > 1)
+            if (_current.Length == _chunkSize && Environment.ProcessorCount > 1)
             {
                 StartPipeline();
             }
@@ -253,9 +261,9 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
         // Fill whole blocks: the cipher accepts a short block only as the very last piece.
         int read = 0;
         int block = _cipher.BlockSize;
-        while (read < ChunkSize)
+        while (read < _chunkSize)
         {
-            int n = _body.Read(_encrypted, block + read, ChunkSize - read);
+            int n = _body.Read(_encrypted, block + read, _chunkSize - read);
             if (n == 0)
             {
                 break;
@@ -293,7 +301,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
 
     private Segment NewSegment()
     {
-        var segment = new Segment(MdcLength + ChunkSize);
+        var segment = new Segment(MdcLength + _chunkSize);
         _segments.Add(segment);
         return segment;
     }

@@ -54,6 +54,15 @@ public static class LayoutRules
         yield return new(data.DataProtectionKeyFile(DataProtectionRoles.FrontEnd), layout.FrontEnd, shared, PrivateFile, false);
         yield return new(data.DataProtectionDirectory(DataProtectionRoles.Console), console, shared, PrivateDirectory, true);
         yield return new(data.DataProtectionKeyFile(DataProtectionRoles.Console), console, shared, PrivateFile, false);
+        // The worker's key file and the SMTP password sealed under it ('sdnet secrets set-smtp-password'), when set.
+        foreach (var workerFile in new[] { data.DataProtectionKeyFile("worker"), Path.Combine(data.Root, "smtp-password.sealed") })
+        {
+            if (File.Exists(workerFile))
+            {
+                yield return new(workerFile, layout.Worker, shared, PrivateFile, false);
+            }
+        }
+
         var auditHead = Path.Combine(data.Root, "audit-head");
         if (File.Exists(auditHead))
         {
