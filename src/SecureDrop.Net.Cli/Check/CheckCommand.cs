@@ -37,7 +37,8 @@ internal static class CheckCommand
                 configuration["Ops:ReviewerUrl"] = url;
             }
 
-            var results = new InstanceChecks(root, configuration).Run().ToList();
+            var console = await InstanceChecks.ReadConsoleSettingsAsync(root, configuration);
+            var results = new InstanceChecks(root, configuration, console).Run().ToList();
             foreach (var result in results)
             {
                 var verdict = result.Verdict switch

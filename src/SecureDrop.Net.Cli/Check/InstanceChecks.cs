@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Data.Layout;
 using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Cli.Check;
@@ -31,11 +32,31 @@ internal sealed class InstanceChecks
 
     private readonly string _root;
     private readonly IConfiguration _settings;
+    private readonly InstanceSettings _console;
 
-    public InstanceChecks(string root, IConfiguration settings)
+    /// <param name="root">The data directory.</param>
+    /// <param name="settings">The environment and ops settings files.</param>
+    /// <param name="console">What an admin set on the console's settings page; it wins over the environment, as in the services.</param>
+    public InstanceChecks(string root, IConfiguration settings, InstanceSettings? console = null)
     {
         _root = root;
         _settings = settings;
+        _console = console ?? InstanceSettings.None;
+    }
+
+    /// <summary>The console's settings row, or none when the database cannot be read (the schema check says why).</summary>
+    public static async Task<InstanceSettings> ReadConsoleSettingsAsync(string root, IConfiguration settings)
+    {
+        try
+        {
+            var database = new MetadataDatabase(DataDirectory.Open(root), Core.CoreServices.DatabaseOptionsFrom(settings));
+            database.CheckProvider();
+            return await new InstanceSettingsStore(database, TimeProvider.System).ReadFreshAsync();
+        }
+        catch (Exception exception) when (exception is DataDirectoryException or IOException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            return InstanceSettings.None;
+        }
     }
 
     private string KeysDirectory => Path.Combine(_root, "keys");
@@ -178,7 +199,7 @@ internal sealed class InstanceChecks
     public CheckResult TransportProtection()
     {
         const string Name = "TLS or onion service";
-        var onion = _settings["Submission:OnionAddress"];
+        var onion = _console.OnionAddress ?? _settings["Submission:OnionAddress"];
         var submissionUrl = _settings["Ops:SubmissionUrl"] ?? "";
         var certificate = _settings["Kestrel:Certificates:Default:Path"];
         if (!string.IsNullOrWhiteSpace(onion))
@@ -191,16 +212,16 @@ internal sealed class InstanceChecks
             return new(Verdict.Ok, Name, "TLS configured for the front end (no onion address)");
         }
 
-        return new(Verdict.Weak, Name, "neither an onion address nor TLS is configured for the front end. Fix: publish it as an onion service (ops/torrc) and set Submission__OnionAddress");
+        return new(Verdict.Weak, Name, "neither an onion address nor TLS is configured for the front end. Fix: publish it as an onion service (ops/torrc) and set its address on the console's settings page or in Submission__OnionAddress");
     }
 
     public CheckResult Retention()
     {
         const string Name = "retention";
-        var days = _settings.GetValue<int?>("Retention:SubmissionDays") ?? new RetentionOptions().SubmissionDays;
+        var days = _console.RetentionDays ?? _settings.GetValue<int?>("Retention:SubmissionDays") ?? new RetentionOptions().SubmissionDays;
         return days > 0
             ? new(Verdict.Ok, Name, string.Create(CultureInfo.InvariantCulture, $"submissions are deleted after {days} day(s)"))
-            : new(Verdict.Weak, Name, "retention is off: every submission is kept until a journalist deletes it, so a seizure finds all of them. Fix: set Retention__SubmissionDays (e.g. 90)");
+            : new(Verdict.Weak, Name, "retention is off: every submission is kept until a journalist deletes it, so a seizure finds all of them. Fix: set a retention period on the console's settings page (/admin/settings) or Retention__SubmissionDays (e.g. 90)");
     }
 
     /// <summary>DataProtection key files with a plain masterKey (no encryptedSecret) sit unencrypted on disk.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Check;
@@ -113,6 +114,22 @@ public sealed class CheckTests
 
         Assert.Equal(1, code);
         Assert.Contains("WEAK  retention", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetentionAndOnionSetOnTheConsole_CountOverTheEnvironment()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        await new InstanceSettingsStore(instance.Database, TimeProvider.System).SaveAsync(InstanceSettings.None with
+        {
+            RetentionDays = 45,
+            OnionAddress = "http://duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion",
+        });
+
+        var (_, output) = await CheckWithSettingsAsync(instance, "Retention__SubmissionDays=0\n");
+
+        Assert.Contains("ok    retention: submissions are deleted after 45 day(s)", output, StringComparison.Ordinal);
+        Assert.Contains("ok    TLS or onion service: onion address http://duckduckgogg42xjoc72x3sjasowoarfbgcmvfimaftt6twagswzczad.onion", output, StringComparison.Ordinal);
     }
 
     [Fact]

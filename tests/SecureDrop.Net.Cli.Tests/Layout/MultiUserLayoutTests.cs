@@ -66,6 +66,28 @@ public sealed class MultiUserLayoutTests
     }
 
     [Fact]
+    public async Task SmtpPassword_SetAsRoot_BelongsToTheWorkerWhichCanReadIt()
+    {
+        await using var instance = await MultiUserInstance.CreateAsync();
+
+        var (code, output) = await SdnetProcess.RunAsync(["secrets", "set-smtp-password", "--data", instance.Data], instance.Environment, standardInput: "relay password\n");
+
+        Assert.True(code == 0, output);
+        foreach (var file in new[] { Path.Combine(instance.Data, "smtp-password.sealed"), Path.Combine(instance.Data, "dataprotection", "worker.key") })
+        {
+            var stat = UnixFiles.Stat(file);
+            Assert.Equal((Users.Worker, Users.SharedGroup, PrivateFile), (stat.Uid, stat.Gid, stat.Mode));
+            var (readCode, readError) = await Users.WorkerProcess.RunAsync("/usr/bin/head", "-c", "1", file);
+            Assert.True(readCode == 0, readError);
+            var (frontEndCode, _) = await Users.FrontEndProcess.RunAsync("/usr/bin/head", "-c", "1", file);
+            Assert.NotEqual(0, frontEndCode);
+        }
+
+        var (_, check) = await SdnetProcess.RunAsync(["check", "--data", instance.Data], instance.Environment);
+        Assert.Contains("ok    data directory permissions:", check, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Check_SecretKeyOpenToTheSharedGroup_FailsNamingTheFrontEndUser()
     {
         await using var instance = await MultiUserInstance.CreateAsync();
