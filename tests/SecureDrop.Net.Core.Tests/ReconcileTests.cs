@@ -52,6 +52,30 @@ public sealed class ReconcileTests
         Assert.Equal([fresh + ".gpg"], Directory.GetFiles(instance.Data.IntakeDirectory).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task Reconcile_StalePartialBesideACommittedItem_ErasesOnlyThePartial()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var files = new ItemFiles(instance.Data);
+        var itemId = Ids.New();
+        await using (var writer = files.BeginIntake(itemId))
+        {
+            await writer.Stream.WriteAsync(new byte[10]);
+            await writer.CommitAsync();
+        }
+
+        var sourceId = await new Sources.SourceStore(instance.Database, TimeProvider.System).CreateAsync(Ids.New());
+        await new SubmissionStore(instance.Database, TimeProvider.System).RecordAsync(sourceId, Ids.New(), [new NewItem(itemId, ItemKind.Message, 10, "F")]);
+        var stale = Path.Combine(instance.Data.IntakeDirectory, itemId + ".part");
+        await File.WriteAllBytesAsync(stale, new byte[100]);
+        File.SetLastWriteTimeUtc(stale, TimeProvider.System.GetUtcNow().UtcDateTime - ReconcileJob.OrphanGracePeriod - TimeSpan.FromMinutes(1));
+
+        await Job(instance, HangfireStorage.Open(instance.Database)).RunAsync();
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(files.IntakePath(itemId)), "the acknowledged submission's committed item was erased with the stale .part");
+    }
+
     private static ReconcileJob Job(TestInstance instance, Hangfire.JobStorage storage) =>
         new(new SubmissionStore(instance.Database, TimeProvider.System), new Replies.ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), new BackgroundJobClient(storage),
             TimeProvider.System, NullLogger<ReconcileJob>.Instance);

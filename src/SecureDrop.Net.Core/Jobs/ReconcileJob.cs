@@ -59,7 +59,7 @@ public sealed partial class ReconcileJob
         {
             if ((entry.Partial || !known.Contains(entry.ItemId)) && entry.LastWrite < cutoff)
             {
-                _files.Erase(entry.ItemId);
+                _files.EraseIntakeEntry(entry);
                 erased++;
             }
         }

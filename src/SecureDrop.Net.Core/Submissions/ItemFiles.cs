@@ -90,11 +90,32 @@ public sealed class ItemFiles
         new(IntakePath(itemId), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 64 * 1024);
 
     /// <summary>What lies in intake/: item ids, whether the file is still a partial write, and when it was last written.</summary>
+    /// <summary>
+    /// The files in intake/ with their last write time, each from one stat taken after listing: a file renamed or
+    /// moved away between the listing and the stat (a .part committed by the front end, an item the worker moved to
+    /// the vault) is left out, rather than reported with the year 1601 that an absent file's time reads as.
+    /// </summary>
     public IReadOnlyList<IntakeEntry> IntakeEntries() =>
         [.. new DirectoryInfo(_data.IntakeDirectory).EnumerateFiles()
             .Select(file => (File: file, Id: Path.GetFileNameWithoutExtension(file.Name)))
             .Where(entry => Ids.IsWellFormed(entry.Id) && entry.File.Extension is ItemSuffix or PartialSuffix)
+            .Where(entry =>
+            {
+                entry.File.Refresh();
+                return entry.File.Exists;
+            })
             .Select(entry => new IntakeEntry(entry.Id, entry.File.Extension == PartialSuffix, new DateTimeOffset(entry.File.LastWriteTimeUtc, TimeSpan.Zero)))];
+
+    /// <summary>
+    /// Erases the one intake file an entry names (its .part or its committed file), never another form of the same
+    /// item: a stale .part must not take the committed item of an acknowledged submission with it.
+    /// </summary>
+    public void EraseIntakeEntry(IntakeEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var id = Checked(entry.ItemId);
+        EraseFile(entry.Partial ? Path.Combine(_data.IntakeDirectory, id + PartialSuffix) : IntakePath(id));
+    }
 
     public IReadOnlyList<string> VaultItemIds() =>
         [.. Directory.EnumerateFiles(_data.VaultDirectory, "*" + ItemSuffix).Select(Path.GetFileNameWithoutExtension).Where(Ids.IsWellFormed)!];
