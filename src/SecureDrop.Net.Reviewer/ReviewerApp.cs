@@ -44,6 +44,7 @@ public static class ReviewerApp
         services.AddSingleton<JournalistStore>();
         services.AddSingleton<JournalistSessions>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<PassphraseReentry>();
         services.AddSingleton<ItemReader>();
         services.AddScoped<Replies.ReplyComposer>();
         services.AddSingleton<Scrubber>();

@@ -2,9 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Keys;
@@ -14,7 +12,8 @@ namespace SecureDrop.Net.Reviewer.Pages.Admin;
 
 /// <summary>
 /// Starts a re-wrap served by this admin's session (<see cref="ConsoleRewrap"/>). The passphrase is typed again
-/// here: the check is the sign-in's (Argon2id, throttled, failures counted towards the lockout and audit-logged),
+/// here: the check is the sign-in's (<see cref="PassphraseReentry"/>: Argon2id, throttled, failures counted towards
+/// the lockout and audit-logged),
 /// and the vault key it opens is the one the re-wrap holds, apart from the session's own copy.
 /// </summary>
 [Authorize(Policy = ConsoleAuthentication.AdminPolicy)]
@@ -22,18 +21,12 @@ namespace SecureDrop.Net.Reviewer.Pages.Admin;
 internal sealed class RewrapModel : PageModel
 {
     private readonly ConsoleRewrap _rewrap;
-    private readonly JournalistStore _journalists;
-    private readonly SignInThrottle _throttle;
-    private readonly AuditLog _audit;
-    private readonly TimeProvider _time;
+    private readonly PassphraseReentry _reentry;
 
-    public RewrapModel(ConsoleRewrap rewrap, JournalistStore journalists, SignInThrottle throttle, AuditLog audit, TimeProvider time)
+    public RewrapModel(ConsoleRewrap rewrap, PassphraseReentry reentry)
     {
         _rewrap = rewrap;
-        _journalists = journalists;
-        _throttle = throttle;
-        _audit = audit;
-        _time = time;
+        _reentry = reentry;
     }
 
     public string Message { get; private set; } = "";
@@ -46,7 +39,7 @@ internal sealed class RewrapModel : PageModel
     {
         var session = HttpContext.UnlockedSession()!;
         var sessionId = User.FindFirstValue(ConsoleAuthentication.SessionClaim)!;
-        if (_throttle.MustWait(session.Username))
+        if (_reentry.MustWait(session))
         {
             return Show(StatusCodes.Status429TooManyRequests, "Too many attempts. Wait a minute, then try again. No re-wrap was started.");
         }
@@ -56,19 +49,12 @@ internal sealed class RewrapModel : PageModel
             return Show(StatusCodes.Status409Conflict, "A re-wrap is already running (in this console or with sdnet keys rewrap); its progress is on the Keys page. Nothing else was started.");
         }
 
-        var account = await _journalists.FindByUsernameAsync(session.Username, HttpContext.RequestAborted);
-        var vaultKey = account is null || string.IsNullOrEmpty(passphrase) || passphrase.Length > 1024
-            ? null
-            : JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id);
+        var vaultKey = await _reentry.CheckAsync(session, passphrase, HttpContext.RequestAborted);
         if (vaultKey is null)
         {
-            _throttle.RecordFailure(session.Username);
-            await _journalists.RecordFailedAttemptAsync(session.JournalistId, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
-            await _audit.RecordAsync(session.JournalistId, "failed passphrase re-entry", cancellationToken: HttpContext.RequestAborted);
             return Show(StatusCodes.Status400BadRequest, "That passphrase is wrong. No re-wrap was started.");
         }
 
-        session.PassphraseEnteredAt = _time.GetUtcNow();
         RewrapStart result;
         try
         {
