@@ -118,6 +118,8 @@ internal sealed class BenchInstance : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment[GcReport.Variable] = GcReportFile(arguments[0]);
+        // As sdnet run and the systemd units start the services (malloc arenas, GC young-generation budget).
+        SecureDrop.Net.Core.Setup.ServiceEnvironment.ApplyTo(start);
         start.ArgumentList.Add(typeof(BenchInstance).Assembly.Location);
         foreach (var argument in arguments)
         {

@@ -60,6 +60,7 @@ public sealed partial class SourceToJournalistTests
             environment);
         await WaitUntilServingAsync(run, new Uri(submissionUri, "/"));
         await WaitUntilServingAsync(run, new Uri(reviewerUri, "/login"));
+        AssertChildrenStartedWithServiceEnvironment(run.Id);
 
         var tip = Tip.Create();
         using var source = new SourceClient(submissionUri);
@@ -151,6 +152,41 @@ public sealed partial class SourceToJournalistTests
     }
 
     private static string Spaced(string fingerprint) => string.Join(' ', fingerprint.Chunk(4).Select(c => new string(c)));
+
+    /// <summary>sdnet run starts front end, worker and console with <see cref="Core.Setup.ServiceEnvironment"/>'s variables.</summary>
+    private static void AssertChildrenStartedWithServiceEnvironment(int parent)
+    {
+        var children = Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => name!.All(char.IsAsciiDigit))
+            .Select(name => int.Parse(name!, System.Globalization.CultureInfo.InvariantCulture))
+            .Where(pid => ParentOf(pid) == parent)
+            .ToList();
+        Assert.Equal(3, children.Count);
+        foreach (var child in children)
+        {
+            var environment = File.ReadAllText($"/proc/{child}/environ").Split('\0');
+            foreach (var (name, value) in Core.Setup.ServiceEnvironment.Variables)
+            {
+                Assert.Contains($"{name}={value}", environment);
+            }
+        }
+    }
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after its closing parenthesis.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
 
     internal static async Task WaitUntilServingAsync(SdnetProcess run, Uri address)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using SecureDrop.Net.Core.Setup;
 
 namespace SecureDrop.Net.Cli.Run;
 
@@ -94,6 +95,7 @@ internal sealed partial class Supervisor
             start.ArgumentList.Add(argument);
         }
 
+        ServiceEnvironment.ApplyTo(start);
         return start;
     }
 

@@ -27,6 +27,21 @@ public sealed partial class OpsFilesTests
         Assert.True(score <= documented, $"{unit}: exposure {score}, ops/README.md states {documented}.\n{output}");
     }
 
+    [Theory]
+    [InlineData("sdnet-frontend.service")]
+    [InlineData("sdnet-console.service")]
+    [InlineData("sdnet-worker.service")]
+    public async Task Unit_StartsTheServiceWithTheServiceEnvironment(string unit)
+    {
+        var lines = await File.ReadAllLinesAsync(Path.Combine(Ops, "systemd", unit));
+
+        var assignments = lines.Where(line => line.StartsWith("Environment=", StringComparison.Ordinal))
+            .SelectMany(line => line["Environment=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .ToList();
+        var expected = Core.Setup.ServiceEnvironment.Variables.Select(variable => $"{variable.Key}={variable.Value}").ToList();
+        Assert.Equal(expected, assignments);
+    }
+
     [Fact]
     public async Task Torrc_IsValidForTor()
     {
