@@ -11,7 +11,8 @@ public readonly record struct UnixFileStatus(uint Uid, uint Gid, UnixFileMode Mo
 }
 
 /// <summary>
-/// What .NET has no API for: a path's owner and group, the effective user id, and giving a file to another user.
+/// What .NET has no API for: a path's owner and group, the effective user id, giving a file to another user, and
+/// starting writeback of part of a file.
 /// Linux only (statx(2) has the same layout on every architecture).
 /// </summary>
 public static partial class UnixFiles
@@ -21,6 +22,7 @@ public static partial class UnixFiles
     private const uint StatxUid = 0x8;
     private const uint StatxGid = 0x10;
     private const uint Unchanged = uint.MaxValue;
+    private const uint SyncFileRangeWrite = 0x2;
 
     /// <summary>Owner, group and mode of <paramref name="path"/> (of a symbolic link's target).</summary>
     public static unsafe UnixFileStatus Stat(string path)
@@ -49,6 +51,29 @@ public static partial class UnixFiles
         }
     }
 
+    /// <summary>
+    /// Asks the kernel to start writing a written range of a file to disk and returns without waiting for it
+    /// (sync_file_range(2) with SYNC_FILE_RANGE_WRITE). Only a head start for a later fsync, which alone makes the
+    /// data durable: false, and nothing done, where the call is missing or refused.
+    /// </summary>
+    public static bool StartWriteback(SafeFileHandle file, long offset, long count)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        if (!OperatingSystem.IsLinux())
+        {
+            return false;
+        }
+
+        try
+        {
+            return SyncFileRange((int)file.DangerousGetHandle(), offset, count, SyncFileRangeWrite) == 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sets owner and group of <paramref name="path"/> without following a symbolic link. Needs root.</summary>
     public static void SetOwner(string path, uint uid, uint gid)
     {
@@ -60,6 +85,9 @@ public static partial class UnixFiles
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRange(int descriptor, long offset, long count, uint flags);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();

@@ -167,6 +167,7 @@ public sealed record IntakeEntry(string ItemId, bool Partial, DateTimeOffset Las
 public sealed class IntakeItemWriter : IAsyncDisposable
 {
     private readonly FileStream _stream;
+    private readonly WritebackStream _writeback;
     private readonly string _partialPath;
     private readonly string _finalPath;
     private bool _committed;
@@ -174,11 +175,12 @@ public sealed class IntakeItemWriter : IAsyncDisposable
     internal IntakeItemWriter(FileStream stream, string partialPath, string finalPath)
     {
         _stream = stream;
+        _writeback = new WritebackStream(stream);
         _partialPath = partialPath;
         _finalPath = finalPath;
     }
 
-    public Stream Stream => _stream;
+    public Stream Stream => _writeback;
 
     /// <summary>The ciphertext length, known once the item is committed.</summary>
     public long Length { get; private set; }

@@ -35,6 +35,9 @@ internal sealed class SeipdWriter : IDisposable
     // Room behind a segment's data for the MDC's digest, which the hashing step appends to the last segment.
     private const int DigestRoom = 20;
 
+    // Full-size segments outlive the message: one large message's worth is kept for the next.
+    private static readonly SegmentPool Pool = new(SegmentSize + DigestRoom, PipelineSegments);
+
     private readonly CfbCipher _cipher;
     private readonly IncrementalHash _sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly PartialBodyWriter _body;
@@ -117,8 +120,17 @@ internal sealed class SeipdWriter : IDisposable
         _cipher.Dispose();
         foreach (Segment segment in _segments)
         {
-            CryptographicOperations.ZeroMemory(segment.Buffer);
+            if (segment.Buffer.Length == Pool.Length)
+            {
+                Pool.Return(segment.Buffer);
+            }
+            else
+            {
+                CryptographicOperations.ZeroMemory(segment.Buffer);
+            }
         }
+
+        _segments.Clear();
     }
 
     /// <summary>
@@ -176,7 +188,7 @@ internal sealed class SeipdWriter : IDisposable
 
     private Segment NewSegment(int size)
     {
-        var segment = new Segment(size + DigestRoom);
+        var segment = size == SegmentSize ? new Segment(Pool.Rent()) : new Segment(size + DigestRoom);
         _segments.Add(segment);
         return segment;
     }

@@ -3,9 +3,14 @@ using System.Runtime.ExceptionServices;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>A pooled buffer and how many of its bytes are in use, handed between the threads of one message.</summary>
-internal sealed class Segment(int capacity)
+internal sealed class Segment(byte[] buffer)
 {
-    public byte[] Buffer { get; } = new byte[capacity];
+    public Segment(int capacity)
+        : this(new byte[capacity])
+    {
+    }
+
+    public byte[] Buffer { get; } = buffer;
 
     public int Length { get; set; }
 

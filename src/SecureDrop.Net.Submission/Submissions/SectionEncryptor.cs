@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using SecureDrop.Net.Core.Data;
@@ -18,7 +19,20 @@ internal static class SectionEncryptor
     /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
     public static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
     {
-        var buffer = new byte[ChunkBytes];
+        // Pooled (a new 256 KiB array per part would be large-object garbage) and cleared when it goes back.
+        var rented = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            return await EncryptAsync(files, section, rented.AsMemory(0, ChunkBytes), literalName, isText, budget, recipient, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+        }
+    }
+
+    private static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, Memory<byte> buffer, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
+    {
         var read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
@@ -35,13 +49,13 @@ internal static class SectionEncryptor
             {
                 do
                 {
-                    utf8?.Add(buffer.AsSpan(0, read));
+                    utf8?.Add(buffer.Span[..read]);
                     if (plaintextBytes + read > budget)
                     {
                         throw new BadHttpRequestException("Submission too large.", StatusCodes.Status413PayloadTooLarge);
                     }
 
-                    await encryptor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    await encryptor.WriteAsync(buffer[..read], cancellationToken).ConfigureAwait(false);
                     plaintextBytes += read;
                     if (plaintextBytes / CollectEveryBytes != (plaintextBytes - read) / CollectEveryBytes)
                     {
@@ -64,10 +78,6 @@ internal static class SectionEncryptor
         {
             await writer.DisposeAsync().ConfigureAwait(false);
             throw;
-        }
-        finally
-        {
-            Array.Clear(buffer);
         }
     }
 }

@@ -65,7 +65,7 @@ internal sealed partial class SubmissionReceiver
             return ReceiveResult.Fail(StatusCodes.Status400BadRequest, "ErrorBoundary");
         }
 
-        var reader = new MultipartReader(boundary, context.Request.Body, 256 * 1024)
+        var reader = new MultipartReader(boundary, context.Request.Body, 64 * 1024)
         {
             HeadersCountLimit = 8,
             HeadersLengthLimit = 16 * 1024,
