@@ -95,6 +95,36 @@ internal sealed class BenchInstance : IAsyncDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
+    /// <summary>
+    /// A child's resident memory as /proc/PID/status splits it, in MiB: anonymous (the GC heap, native allocations,
+    /// stacks), shared memory (here the runtime's double-mapped JIT code heap) and file-backed (the runtime's,
+    /// framework's and app's .dll and .so pages, clean, shared with every process mapping the same files).
+    /// </summary>
+    public static (double Anonymous, double Shared, double FileBacked) ResidentMiB(Process process)
+    {
+        double anonymous = 0, shared = 0, file = 0;
+        foreach (var line in File.ReadLines($"/proc/{process.Id}/status"))
+        {
+            var value = line.StartsWith("Rss", StringComparison.Ordinal)
+                ? long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0
+                : 0;
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            {
+                anonymous = value;
+            }
+            else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
+            {
+                shared = value;
+            }
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+            {
+                file = value;
+            }
+        }
+
+        return (anonymous, shared, file);
+    }
+
     /// <summary>Resets a child's VmHWM to its current resident size (Linux: "5" to /proc/PID/clear_refs).</summary>
     public static void ResetPeakMemory(Process process) => File.WriteAllText($"/proc/{process.Id}/clear_refs", "5");
 

@@ -61,6 +61,7 @@ internal static class UploadBenchmark
         Report("first run after start-up", mebibytes, coreCold, uploadCold);
         Report($"steady state (after {WarmUpUploads} uploads of 1 MiB, started once the front end had been idle for 1 s; {settled.TotalSeconds:0.0} s of waiting)", mebibytes, coreWarm, uploadWarm);
         Console.WriteLine($"front end peak memory:     {firstPeakMiB:0} MiB resident during the first upload ({idleMiB:0} MiB before it, after sign-up), {peakMiB:0} MiB during the steady-state one ({steadyIdleMiB:0} MiB before it) (VmHWM, reset before each; target < 150 MiB)");
+        Console.WriteLine($"                           of which private (anonymous + JIT code, sampled every 20 ms): peak {uploadCold.PrivatePeakMiB:0} MiB in the first upload, {uploadWarm.PrivatePeakMiB:0} MiB in the steady-state one; the rest is file-backed .dll/.so pages ({uploadCold.FileBackedMiB:0} / {uploadWarm.FileBackedMiB:0} MiB then)");
         Console.WriteLine($"                           before the steady-state upload: GC-committed {gc?.Committed:0} MiB, heap {gc?.Heap:0} MiB after the last collection, {gc?.LiveAfterGen2:0} MiB after the last full one ({gc?.Gen2Count} full collections)");
         Console.WriteLine($"                           {startMiB:0} MiB peak before the uploads: start-up and one codename derivation (Argon2id, 64 MiB)");
     }
@@ -80,7 +81,7 @@ internal static class UploadBenchmark
         clock.Stop();
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         File.Delete(coreOutput);
-        return new Run(clock.Elapsed, cpu, TimeSpan.Zero);
+        return new Run(clock.Elapsed, cpu, TimeSpan.Zero, 0, 0);
     }
 
     private static async Task<Run> UploadAsync(BenchSource source, Process frontEnd, FileInfo file)
@@ -89,8 +90,28 @@ internal static class UploadBenchmark
         var serverCpu = frontEnd.TotalProcessorTime;
         var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
+        using var done = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            // Every 20 ms: the largest private part (anonymous + JIT code) and the file-backed part at that moment.
+            var peak = (Private: 0.0, FileBacked: 0.0);
+            while (!done.IsCancellationRequested)
+            {
+                var (anonymous, shared, fileBacked) = BenchInstance.ResidentMiB(frontEnd);
+                if (anonymous + shared > peak.Private)
+                {
+                    peak = (anonymous + shared, fileBacked);
+                }
+
+                await Task.Delay(20, CancellationToken.None);
+            }
+
+            return peak;
+        });
         var status = await source.SubmitAsync("", file);
         clock.Stop();
+        await done.CancelAsync();
+        var (privatePeak, fileBackedThen) = await sampler;
         clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
         frontEnd.Refresh();
         serverCpu = frontEnd.TotalProcessorTime - serverCpu;
@@ -99,7 +120,7 @@ internal static class UploadBenchmark
             throw new InvalidOperationException($"The upload was refused: {(int)status}.");
         }
 
-        return new Run(clock.Elapsed, serverCpu, clientCpu);
+        return new Run(clock.Elapsed, serverCpu, clientCpu, privatePeak, fileBackedThen);
     }
 
     // A front end that has served a few dozen requests has tiered up what runs once per request.
@@ -115,7 +136,7 @@ internal static class UploadBenchmark
         Console.WriteLine($"  ratio:                   {uploadRate / coreRate * 100:0}% of the crypto core (target >= 80%)");
     }
 
-    private sealed record Run(TimeSpan Wall, TimeSpan Cpu, TimeSpan ClientCpu);
+    private sealed record Run(TimeSpan Wall, TimeSpan Cpu, TimeSpan ClientCpu, double PrivatePeakMiB, double FileBackedMiB);
 
     /// <summary>
     /// Waits (at most 60 s) until the front end has used under 2 % of a core for a whole second. After start-up

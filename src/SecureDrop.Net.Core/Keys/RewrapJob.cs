@@ -174,7 +174,7 @@ public sealed partial class RewrapJob
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Item {ItemId} re-wrapped to the active newsroom key")]
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Item {ItemId} re-wrapped to the active newsroom key")]
     private partial void LogRewrapped(string itemId);
 
     [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "Metadata header of item {ItemId} re-wrapped to the active newsroom key")]
