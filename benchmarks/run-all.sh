@@ -46,8 +46,8 @@ proof_tests() {
 
 started="$(machine)"
 export SDNET_TEST_POSTGRES="${SDNET_TEST_POSTGRES:-$(ops/dev/postgres.sh start)}"
-dotnet build benchmarks/SecureDrop.Net.Benchmarks.FrontEnd -c Release -v quiet -nologo >/dev/null
-frontend=(dotnet benchmarks/SecureDrop.Net.Benchmarks.FrontEnd/bin/Release/net10.0/SecureDrop.Net.Benchmarks.FrontEnd.dll)
+# Published ReadyToRun, as ops/guides/install.md ships the services (benchmarks/frontend.sh publishes, then runs).
+frontend=(benchmarks/frontend.sh)
 
 part report-names python3 benchmarks/check-report-names.py
 if [ -n "$full_suite" ]; then part tests ./test.sh; else part tests proof_tests; fi

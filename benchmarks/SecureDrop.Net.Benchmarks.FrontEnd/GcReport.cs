@@ -26,15 +26,16 @@ internal static class GcReport
         AppDomain.CurrentDomain.ProcessExit += (_, _) => timer.Dispose();
     }
 
-    /// <summary>The latest report of a child: live MiB after the last gen2, heap MiB after the last GC, committed MiB, gen2 count.</summary>
-    public static (double LiveAfterGen2, double Heap, double Committed, int Gen2Count)? Read(string file)
+    /// <summary>The latest report of a child: live MiB after the last gen2, heap MiB after the last GC, committed MiB, gen2 count, MiB allocated since start.</summary>
+    public static (double LiveAfterGen2, double Heap, double Committed, int Gen2Count, double Allocated)? Read(string file)
     {
         try
         {
             var parts = File.ReadAllText(file).Trim().Split(' ');
-            return parts.Length == 4
+            return parts.Length == 5
                 ? (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture),
-                    double.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture))
+                    double.Parse(parts[2], CultureInfo.InvariantCulture), int.Parse(parts[3], CultureInfo.InvariantCulture),
+                    double.Parse(parts[4], CultureInfo.InvariantCulture))
                 : null;
         }
         catch (Exception exception) when (exception is IOException or FormatException)
@@ -51,7 +52,7 @@ internal static class GcReport
         var gen2 = blocking.Index >= background.Index ? blocking : background;
         var live = gen2.Index == 0 ? double.NaN : gen2.HeapSizeBytes / 1048576.0;
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{live:0.0} {any.HeapSizeBytes / 1048576.0:0.0} {any.TotalCommittedBytes / 1048576.0:0.0} {GC.CollectionCount(2)}");
+            $"{live:0.0} {any.HeapSizeBytes / 1048576.0:0.0} {any.TotalCommittedBytes / 1048576.0:0.0} {GC.CollectionCount(2)} {GC.GetTotalAllocatedBytes() / 1048576.0:0.0}");
         var temporary = file + ".tmp";
         File.WriteAllText(temporary, line);
         File.Move(temporary, file, overwrite: true);

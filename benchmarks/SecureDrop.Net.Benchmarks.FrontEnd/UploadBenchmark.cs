@@ -50,6 +50,8 @@ internal static class UploadBenchmark
         await Task.Delay(TimeSpan.FromSeconds(5.5));
         var gc = GcReport.Read(instance.GcReportFile("serve-submission"));
         var uploadWarm = await UploadAsync(source, frontEnd, file);
+        await Task.Delay(TimeSpan.FromSeconds(5.5));
+        var allocated = GcReport.Read(instance.GcReportFile("serve-submission"))?.Allocated - gc?.Allocated;
         var peakMiB = BenchInstance.PeakMemoryMiB(frontEnd);
         var stored = Directory.GetFiles(instance.Data.IntakeDirectory, "*.gpg").Length;
         if (stored != 2 + WarmUpUploads)
@@ -62,7 +64,7 @@ internal static class UploadBenchmark
         Report($"steady state (after {WarmUpUploads} uploads of 1 MiB, started once the front end had been idle for 1 s; {settled.TotalSeconds:0.0} s of waiting)", mebibytes, coreWarm, uploadWarm);
         Console.WriteLine($"front end peak memory:     {firstPeakMiB:0} MiB resident during the first upload ({idleMiB:0} MiB before it, after sign-up), {peakMiB:0} MiB during the steady-state one ({steadyIdleMiB:0} MiB before it) (VmHWM, reset before each; target < 150 MiB)");
         Console.WriteLine($"                           of which private (anonymous + JIT code, sampled every 20 ms): peak {uploadCold.PrivatePeakMiB:0} MiB in the first upload, {uploadWarm.PrivatePeakMiB:0} MiB in the steady-state one; the rest is file-backed .dll/.so pages ({uploadCold.FileBackedMiB:0} / {uploadWarm.FileBackedMiB:0} MiB then)");
-        Console.WriteLine($"                           before the steady-state upload: GC-committed {gc?.Committed:0} MiB, heap {gc?.Heap:0} MiB after the last collection, {gc?.LiveAfterGen2:0} MiB after the last full one ({gc?.Gen2Count} full collections)");
+        Console.WriteLine($"                           before the steady-state upload: GC-committed {gc?.Committed:0} MiB, heap {gc?.Heap:0} MiB after the last collection, {gc?.LiveAfterGen2:0} MiB after the last full one ({gc?.Gen2Count} full collections); the steady-state upload allocated {allocated:0} MiB of managed objects");
         Console.WriteLine($"                           {startMiB:0} MiB peak before the uploads: start-up and one codename derivation (Argon2id, 64 MiB)");
     }
 

@@ -22,7 +22,7 @@ public sealed partial class SecretComparisonTests
     [InlineData("src/SecureDrop.Net.Core/Audit/AuditLog.cs", "audit chain hashes")]
     public void SecretComparison_UsesFixedTimeEquals(string file, string what)
     {
-        var source = File.ReadAllText(Path.Combine(RepositoryRoot(), file));
+        var source = SourceTree.Read(file);
 
         Assert.True(source.Contains("CryptographicOperations.FixedTimeEquals(", StringComparison.Ordinal), $"{file} compares the {what} without FixedTimeEquals.");
     }
@@ -30,27 +30,11 @@ public sealed partial class SecretComparisonTests
     [Fact]
     public void ByteComparisonsInSource_AreConstantTimeOrNamedAsNotSecret()
     {
-        var root = RepositoryRoot();
-        var offenders = Directory.GetFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Where(f => SequenceEqual().IsMatch(File.ReadAllText(Path.Combine(root, f))) && !AllowedSequenceEqual.ContainsKey(f))
+        var offenders = SourceTree.CSharpFiles()
+            .Where(f => SequenceEqual().IsMatch(SourceTree.Read(f)) && !AllowedSequenceEqual.ContainsKey(f))
             .ToList();
 
         Assert.True(offenders.Count == 0, "SequenceEqual in: " + string.Join(", ", offenders) + ". Use CryptographicOperations.FixedTimeEquals for anything secret, or name the file in AllowedSequenceEqual with why it is not.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SecureDrop.Net.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (SecureDrop.Net.sln) is not above the test's folder.");
     }
 
     [GeneratedRegex(@"\.SequenceEqual\(")]
