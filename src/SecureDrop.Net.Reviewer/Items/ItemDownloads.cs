@@ -65,6 +65,10 @@ internal sealed class ItemDownloads
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "This item cannot be decrypted", exception.Message);
         }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Problem(StatusCodes.Status404NotFound, "This item is no longer stored", "It is being deleted.");
+        }
     }
 
     /// <summary>The vault file as it is, for decryption with the newsroom key on an air-gapped machine.</summary>
@@ -77,7 +81,14 @@ internal sealed class ItemDownloads
         }
 
         await _audit.RecordAsync(session.JournalistId, "download ciphertext", item.Id, cancellationToken);
-        return Results.File(_reader.OpenCiphertext(item), "application/pgp-encrypted", $"{item.Id}.gpg");
+        try
+        {
+            return Results.File(_reader.OpenCiphertext(item), "application/pgp-encrypted", $"{item.Id}.gpg");
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return Problem(StatusCodes.Status404NotFound, "This item is no longer stored", "It is being deleted.");
+        }
     }
 
     /// <summary>Several items of one source in one zip, streamed; each item's integrity is checked before it is added.</summary>

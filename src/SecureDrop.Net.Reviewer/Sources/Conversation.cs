@@ -107,7 +107,15 @@ internal sealed class Conversation
         {
             return new ConversationEntry(item, null, null, "This item cannot be decrypted: " + exception.Message);
         }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // The worker's delete job erases an item's file before its row: a page drawn in between still lists it.
+            return new ConversationEntry(item, null, null, NoLongerStored);
+        }
     }
+
+    /// <summary>What a page says of an item whose file the worker has just erased (its row goes next).</summary>
+    public const string NoLongerStored = "This item is no longer stored: it is being deleted.";
 
     private async Task<ConversationEntry> OpenLegacyFileAsync(StoredItem item, UnlockedSession session, CancellationToken cancellationToken)
     {
@@ -118,6 +126,10 @@ internal sealed class Conversation
         catch (CryptoException exception)
         {
             return new ConversationEntry(item, null, null, "This item cannot be decrypted: " + exception.Message);
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return new ConversationEntry(item, null, null, NoLongerStored);
         }
     }
 
