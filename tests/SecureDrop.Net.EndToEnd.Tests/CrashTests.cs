@@ -20,7 +20,9 @@ public sealed class CrashTests
         await using var submission = await StartFrontEndAsync(instance, frontEnd);
         using var source = new SourceClient(frontEnd);
         await source.GenerateAndContinueAsync();
-        const int Submissions = 40;
+        // Enough that the worker cannot take the whole batch between the first item reaching the vault and the kill:
+        // with 40, a quick worker on PostgreSQL (its jobs run twenty at a time) once finished them all in that gap.
+        const int Submissions = 120;
         for (var i = 0; i < Submissions; i++)
         {
             using var response = await source.SubmitAsync($"tip {i}", ($"file-{i}.bin", new byte[4096 + i]));
@@ -32,11 +34,11 @@ public sealed class CrashTests
             // Killed as soon as the first item reaches the vault: polling for a 'ready' row every 100 ms let a quick
             // worker finish all 40 between two polls on an idle machine.
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            while (Directory.GetFiles(instance.Data.VaultDirectory).Length == 0)
+            while (!Directory.EnumerateFiles(instance.Data.VaultDirectory).Any())
             {
                 Assert.False(doomed.HasExited, "The worker exited early:\n" + doomed.Output);
                 Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "No item reached the vault in 60 s:\n" + doomed.Output);
-                await Task.Delay(5);
+                await Task.Delay(1);
             }
 
             doomed.Kill();
