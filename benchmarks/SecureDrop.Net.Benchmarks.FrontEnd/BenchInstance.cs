@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Data.Layout;
 using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Crypto;
 
@@ -148,8 +149,14 @@ internal sealed class BenchInstance : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment[GcReport.Variable] = GcReportFile(arguments[0]);
-        // As sdnet run and the systemd units start the services (malloc arenas, GC young-generation budget).
-        SecureDrop.Net.Core.Setup.ServiceEnvironment.ApplyTo(start);
+        // As sdnet run and the systemd units start the services (malloc arenas, GC young-generation budget; the front
+        // end also without tiered compilation and ICU).
+        SecureDrop.Net.Core.Setup.ServiceEnvironment.ApplyTo(start, arguments[0] switch
+        {
+            "serve-submission" => ServiceRole.FrontEnd,
+            "serve-reviewer" => ServiceRole.Console,
+            _ => ServiceRole.Worker,
+        });
         start.ArgumentList.Add(typeof(BenchInstance).Assembly.Location);
         foreach (var argument in arguments)
         {

@@ -32,6 +32,23 @@ public sealed class SchemaTests
         Assert.Contains("newer than this build", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(Store.Sqlite)]
+    [InlineData(Store.PostgreSql)]
+    public async Task SchemaOlderThanTheBuild_IsRefusedAtStart_WithTheMigrateCommand(Store store)
+    {
+        using var instance = await TestInstance.CreateAsync(store);
+        await using (var connection = await instance.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync($"""DELETE FROM "VersionInfo" WHERE "Version" = {SchemaMigrations.CurrentVersion}""");
+        }
+
+        var error = await Assert.ThrowsAsync<DataDirectoryException>(() => instance.Database.CheckSchemaAsync());
+        Assert.Equal(SchemaMigrations.CurrentVersion - 1, SchemaMigrations.AppliedVersion(instance.Database));
+        Assert.Contains("older than this build", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sdnet migrate", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PostgreSqlInstance_StartedWithoutItsConnectionString_IsRefused()
     {

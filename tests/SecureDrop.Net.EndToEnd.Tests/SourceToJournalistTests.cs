@@ -153,7 +153,7 @@ public sealed partial class SourceToJournalistTests
 
     private static string Spaced(string fingerprint) => string.Join(' ', fingerprint.Chunk(4).Select(c => new string(c)));
 
-    /// <summary>sdnet run starts front end, worker and console with <see cref="Core.Setup.ServiceEnvironment"/>'s variables.</summary>
+    /// <summary>sdnet run starts front end, worker and console each with its <see cref="Core.Setup.ServiceEnvironment"/> variables.</summary>
     private static void AssertChildrenStartedWithServiceEnvironment(int parent)
     {
         var children = Directory.EnumerateDirectories("/proc")
@@ -163,14 +163,29 @@ public sealed partial class SourceToJournalistTests
             .Where(pid => ParentOf(pid) == parent)
             .ToList();
         Assert.Equal(3, children.Count);
+        var roles = new List<string>();
         foreach (var child in children)
         {
+            var arguments = File.ReadAllText($"/proc/{child}/cmdline").Split('\0');
+            var role = arguments[Array.IndexOf(arguments, "serve") + 1];
+            roles.Add(role);
             var environment = File.ReadAllText($"/proc/{child}/environ").Split('\0');
-            foreach (var (name, value) in Core.Setup.ServiceEnvironment.Variables)
+            var expected = Core.Setup.ServiceEnvironment.For(role switch
+            {
+                "submission" => Core.Data.Layout.ServiceRole.FrontEnd,
+                "reviewer" => Core.Data.Layout.ServiceRole.Console,
+                _ => Core.Data.Layout.ServiceRole.Worker,
+            });
+            foreach (var (name, value) in expected)
             {
                 Assert.Contains($"{name}={value}", environment);
             }
+
+            // The front end's own settings (no tiered compilation, no ICU) stay out of the other two.
+            Assert.Equal(role == "submission", environment.Contains("DOTNET_TieredCompilation=0"));
         }
+
+        Assert.Equal(["reviewer", "submission", "worker"], roles.Order(StringComparer.Ordinal));
     }
 
     private static int ParentOf(int pid)

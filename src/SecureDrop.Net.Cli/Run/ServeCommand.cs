@@ -18,6 +18,14 @@ internal static class ServeCommand
     public const string ReviewerRole = "reviewer";
     public const string WorkerRole = "worker";
 
+    /// <summary>Which service a role name runs, for its data directory checks and its environment.</summary>
+    public static ServiceRole RoleOf(string role) => role switch
+    {
+        SubmissionRole => ServiceRole.FrontEnd,
+        ReviewerRole => ServiceRole.Console,
+        _ => ServiceRole.Worker,
+    };
+
     public static Command Create()
     {
         var role = new Argument<string>("role") { Description = "submission, reviewer or worker." };
@@ -28,12 +36,7 @@ internal static class ServeCommand
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async _ =>
         {
             var which = parse.GetRequiredValue(role);
-            var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName, which switch
-            {
-                SubmissionRole => ServiceRole.FrontEnd,
-                ReviewerRole => ServiceRole.Console,
-                _ => ServiceRole.Worker,
-            });
+            var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName, RoleOf(which));
             var address = parse.GetValue(url) ?? (which == ReviewerRole ? RunCommand.DefaultReviewerUrl : RunCommand.DefaultSubmissionUrl);
             using IHost host = which switch
             {

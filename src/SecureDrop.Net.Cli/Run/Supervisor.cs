@@ -95,7 +95,7 @@ internal sealed partial class Supervisor
             start.ArgumentList.Add(argument);
         }
 
-        ServiceEnvironment.ApplyTo(start);
+        ServiceEnvironment.ApplyTo(start, ServeCommand.RoleOf(role.Name));
         return start;
     }
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -40,9 +41,7 @@ public sealed class MetadataDatabase
     /// </summary>
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
-        DbConnection connection = Provider == DatabaseProvider.PostgreSql
-            ? new NpgsqlConnection(ConnectionString)
-            : new SqliteConnection(ConnectionString);
+        var connection = CreateConnection();
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -59,6 +58,16 @@ public sealed class MetadataDatabase
             throw;
         }
     }
+
+    /// <summary>A new, closed connection to the store.</summary>
+    internal DbConnection CreateConnection() =>
+        Provider == DatabaseProvider.PostgreSql ? NewPostgreSqlConnection(ConnectionString) : new SqliteConnection(ConnectionString);
+
+    // Its own method, never inlined: a process on SQLite then never loads Npgsql's assembly and types at all
+    // (precompiled code loads every type a method names before the method first runs).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The base return type keeps the PostgreSQL types out of the caller.")]
+    private static DbConnection NewPostgreSqlConnection(string connectionString) => new NpgsqlConnection(connectionString);
 
     /// <summary>
     /// For writes of state that can be derived again (a submission turning ready after ingest): on SQLite the commit

@@ -1,5 +1,5 @@
 using FluentMigrator.Runner;
-using FluentMigrator.Runner.VersionTableInfo;
+using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace SecureDrop.Net.Core.Data;
@@ -22,15 +22,25 @@ public static class SchemaMigrations
     }
 
     /// <summary>The newest applied migration, or 0 for an empty database.</summary>
+    /// <remarks>
+    /// Read from FluentMigrator's version table with one query rather than through its runner: every service
+    /// checks the schema at start, and the runner (its own service container, a scan of this assembly for
+    /// migrations, the processors of both stores) stayed loaded in the front end for good, several MiB of types
+    /// and code that the front end's memory target (benchmarks/RESULTS.md) has no room for.
+    /// </remarks>
     public static long AppliedVersion(MetadataDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
-        using var services = Runner(database);
-        using var scope = services.CreateScope();
-        var loader = scope.ServiceProvider.GetRequiredService<IVersionLoader>();
-        loader.LoadVersionInfo();
-        return loader.VersionInfo.Latest();
+        using var connection = database.CreateConnection();
+        connection.Open();
+        var exists = database.Provider == DatabaseProvider.PostgreSql
+            ? connection.ExecuteScalar<bool>($"SELECT to_regclass('\"{VersionTable}\"') IS NOT NULL")
+            : connection.ExecuteScalar<long>($"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{VersionTable}'") > 0;
+        return exists ? connection.ExecuteScalar<long?>($"SELECT MAX(\"Version\") FROM \"{VersionTable}\"") ?? 0 : 0;
     }
+
+    // FluentMigrator's default version table, in the connection's default schema.
+    private const string VersionTable = "VersionInfo";
 
     public static void EnsureCurrent(MetadataDatabase database)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hangfire;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -39,9 +40,15 @@ public static class HangfireStorage
     {
         ArgumentNullException.ThrowIfNull(database);
         return database.Provider == DatabaseProvider.PostgreSql
-            ? new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, PostgreSqlOptions(prepareSchema: false)), PostgreSqlOptions(prepareSchema: false))
+            ? OpenPostgreSql(database.ConnectionString)
             : new SQLiteStorage(new SQLiteDbConnectionFactory(() => OpenJobDatabase(database.Data.JobDatabase)), new SQLiteStorageOptions { QueuePollInterval = QueuePollInterval });
     }
+
+    // Its own method, never inlined, so that a process on SQLite never loads Hangfire.PostgreSql and Npgsql.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "The base return type keeps the PostgreSQL types out of the caller.")]
+    private static Hangfire.JobStorage OpenPostgreSql(string connectionString) =>
+        new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, PostgreSqlOptions(prepareSchema: false)), PostgreSqlOptions(prepareSchema: false));
 
     /// <summary>
     /// A connection to the SQLite job database (WAL, set at init) with <c>synchronous = NORMAL</c>: a commit is

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// Segment buffers of one size kept from one message to the next. A 1 MiB array lands on the large object heap,
+/// Segment buffers of one size kept from one message to the next. A 512 KiB array lands on the large object heap,
 /// which only a full collection frees: a front end taking one upload after another piled up megabytes of them
 /// between full collections (199 MiB resident after forty 1 MiB uploads, against 135 MiB before them). Buffers
 /// hold plaintext, so each is zeroed when it comes back; at most <c>maxKept</c> are kept, the rest are left to

@@ -47,22 +47,15 @@ internal sealed class KeyDerivationPool : IDisposable
         }
         finally
         {
+            // Each derivation leaves a 64 MiB block that the GC would otherwise keep committed for the next one.
+            // When the last derivation in flight ends, a compacting collection gives it back, so the front end
+            // idles small and an upload that follows a sign-in does not stack on top of it. It costs milliseconds
+            // against ~0.8 s of Argon2id.
             if (_slots.Release() == _maxSlots - 1)
             {
-                ReturnMemory();
+                Hosting.IdleMemoryTrim.ReturnMemory();
             }
         }
-    }
-
-    /// <summary>
-    /// Each derivation leaves a 64 MiB block that the GC would otherwise keep committed for the next one. When the
-    /// last derivation in flight ends, a compacting collection gives it back, so the front end idles small and an
-    /// upload that follows a sign-in does not stack on top of it. It costs milliseconds against ~0.8 s of Argon2id.
-    /// </summary>
-    private static void ReturnMemory()
-    {
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     public void Dispose() => _slots.Dispose();

@@ -28,17 +28,17 @@ public sealed partial class OpsFilesTests
     }
 
     [Theory]
-    [InlineData("sdnet-frontend.service")]
-    [InlineData("sdnet-console.service")]
-    [InlineData("sdnet-worker.service")]
-    public async Task Unit_StartsTheServiceWithTheServiceEnvironment(string unit)
+    [InlineData("sdnet-frontend.service", Core.Data.Layout.ServiceRole.FrontEnd)]
+    [InlineData("sdnet-console.service", Core.Data.Layout.ServiceRole.Console)]
+    [InlineData("sdnet-worker.service", Core.Data.Layout.ServiceRole.Worker)]
+    public async Task Unit_StartsTheServiceWithTheServiceEnvironment(string unit, Core.Data.Layout.ServiceRole role)
     {
         var lines = await File.ReadAllLinesAsync(Path.Combine(Ops, "systemd", unit));
 
         var assignments = lines.Where(line => line.StartsWith("Environment=", StringComparison.Ordinal))
             .SelectMany(line => line["Environment=".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToList();
-        var expected = Core.Setup.ServiceEnvironment.Variables.Select(variable => $"{variable.Key}={variable.Value}").ToList();
+        var expected = Core.Setup.ServiceEnvironment.For(role).Select(variable => $"{variable.Key}={variable.Value}").ToList();
         Assert.Equal(expected, assignments);
     }
 
