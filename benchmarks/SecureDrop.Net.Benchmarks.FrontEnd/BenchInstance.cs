@@ -150,7 +150,7 @@ internal sealed class BenchInstance : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment[GcReport.Variable] = GcReportFile(arguments[0]);
         // As sdnet run and the systemd units start the services (malloc arenas, GC young-generation budget; the front
-        // end also without tiered compilation and ICU).
+        // end also with less recompilation and without ICU).
         SecureDrop.Net.Core.Setup.ServiceEnvironment.ApplyTo(start, arguments[0] switch
         {
             "serve-submission" => ServiceRole.FrontEnd,

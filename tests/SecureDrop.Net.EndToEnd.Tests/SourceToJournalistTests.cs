@@ -181,8 +181,8 @@ public sealed partial class SourceToJournalistTests
                 Assert.Contains($"{name}={value}", environment);
             }
 
-            // The front end's own settings (no tiered compilation, no ICU) stay out of the other two.
-            Assert.Equal(role == "submission", environment.Contains("DOTNET_TieredCompilation=0"));
+            // The front end's own settings (recompilation only where hot, no ICU) stay out of the other two.
+            Assert.Equal(role == "submission", environment.Contains("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1"));
         }
 
         Assert.Equal(["reviewer", "submission", "worker"], roles.Order(StringComparer.Ordinal));
