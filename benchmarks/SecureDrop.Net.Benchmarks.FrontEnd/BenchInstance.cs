@@ -151,12 +151,7 @@ internal sealed class BenchInstance : IAsyncDisposable
         start.Environment[GcReport.Variable] = GcReportFile(arguments[0]);
         // As sdnet run and the systemd units start the services (malloc arenas, GC young-generation budget; the front
         // end also with less recompilation and without ICU).
-        SecureDrop.Net.Core.Setup.ServiceEnvironment.ApplyTo(start, arguments[0] switch
-        {
-            "serve-submission" => ServiceRole.FrontEnd,
-            "serve-reviewer" => ServiceRole.Console,
-            _ => ServiceRole.Worker,
-        });
+        SecureDrop.Net.Core.Setup.ServiceEnvironment.ApplyTo(start, ServiceRoleNames.Parse(arguments[0]["serve-".Length..]));
         start.ArgumentList.Add(typeof(BenchInstance).Assembly.Location);
         foreach (var argument in arguments)
         {

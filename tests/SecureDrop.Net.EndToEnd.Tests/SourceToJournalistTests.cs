@@ -170,13 +170,7 @@ public sealed partial class SourceToJournalistTests
             var role = arguments[Array.IndexOf(arguments, "serve") + 1];
             roles.Add(role);
             var environment = File.ReadAllText($"/proc/{child}/environ").Split('\0');
-            var expected = Core.Setup.ServiceEnvironment.For(role switch
-            {
-                "submission" => Core.Data.Layout.ServiceRole.FrontEnd,
-                "reviewer" => Core.Data.Layout.ServiceRole.Console,
-                _ => Core.Data.Layout.ServiceRole.Worker,
-            });
-            foreach (var (name, value) in expected)
+            foreach (var (name, value) in Core.Setup.ServiceEnvironment.For(Core.Data.Layout.ServiceRoleNames.Parse(role)))
             {
                 Assert.Contains($"{name}={value}", environment);
             }

@@ -14,17 +14,9 @@ namespace SecureDrop.Net.Cli.Run;
 /// </summary>
 internal static class ServeCommand
 {
-    public const string SubmissionRole = "submission";
-    public const string ReviewerRole = "reviewer";
-    public const string WorkerRole = "worker";
-
-    /// <summary>Which service a role name runs, for its data directory checks and its environment.</summary>
-    public static ServiceRole RoleOf(string role) => role switch
-    {
-        SubmissionRole => ServiceRole.FrontEnd,
-        ReviewerRole => ServiceRole.Console,
-        _ => ServiceRole.Worker,
-    };
+    public const string SubmissionRole = ServiceRoleNames.Submission;
+    public const string ReviewerRole = ServiceRoleNames.Reviewer;
+    public const string WorkerRole = ServiceRoleNames.Worker;
 
     public static Command Create()
     {
@@ -36,7 +28,7 @@ internal static class ServeCommand
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async _ =>
         {
             var which = parse.GetRequiredValue(role);
-            var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName, RoleOf(which));
+            var directory = DataDirectory.Open(parse.GetRequiredValue(data).FullName, ServiceRoleNames.Parse(which));
             var address = parse.GetValue(url) ?? (which == ReviewerRole ? RunCommand.DefaultReviewerUrl : RunCommand.DefaultSubmissionUrl);
             using IHost host = which switch
             {

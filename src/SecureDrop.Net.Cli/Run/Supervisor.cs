@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using SecureDrop.Net.Core.Data.Layout;
 using SecureDrop.Net.Core.Setup;
 
 namespace SecureDrop.Net.Cli.Run;
@@ -95,7 +96,7 @@ internal sealed partial class Supervisor
             start.ArgumentList.Add(argument);
         }
 
-        ServiceEnvironment.ApplyTo(start, ServeCommand.RoleOf(role.Name));
+        ServiceEnvironment.ApplyTo(start, ServiceRoleNames.Parse(role.Name));
         return start;
     }
 
