@@ -25,6 +25,23 @@ internal sealed class SessionKey : IDisposable
     /// <summary>A fresh random AES-256 key: the only algorithm we encrypt with.</summary>
     public static SessionKey NewAes256() => new(SymmetricKeyAlgorithmTag.Aes256, RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>
+    /// A session key whose algorithm travels outside it: in the clear before an X25519, X448 or ML-KEM key in a v3
+    /// packet, or in the SEIPD v2 packet for a v6 packet (RFC 9580 §5.1). The length must fit the algorithm.
+    /// </summary>
+    public static SessionKey FromKey(int algorithm, ReadOnlySpan<byte> key)
+    {
+        if (algorithm == 0)
+        {
+            throw new CryptoException("The message is not encrypted (null cipher); it is refused.");
+        }
+
+        int keyBytes = SymmetricAlgorithms.KeySize(algorithm);
+        return keyBytes == key.Length
+            ? new SessionKey((SymmetricKeyAlgorithmTag)algorithm, key.ToArray())
+            : throw new CryptoException("The message's session key is damaged or was not encrypted to this key.");
+    }
+
     /// <summary>Reads session info after unwrapping, checking its checksum and that the key fits the algorithm.</summary>
     public static SessionKey FromSessionInfo(ReadOnlySpan<byte> info)
     {
