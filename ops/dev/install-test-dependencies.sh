@@ -2,8 +2,9 @@
 # Installs what the test suite needs beyond the .NET SDK: stock OpenPGP tools for interoperability tests
 # (GnuPG, Sequoia's sqop and sq, GopenPGP's gosop), PostgreSQL 15 for the storage tests (ops/dev/postgres.sh
 # runs a throwaway cluster), aiosmtpd, the SMTP server the notification tests send to, Debian's chromium for the
-# browser tests (driven by Playwright, which never downloads a browser), and axe-core from npm for the
-# accessibility check, into the git-ignored .tools/; systemd-analyze and tor check the production files in ops/.
+# browser tests (driven by Playwright, which never downloads a browser), and from npm axe-core for the
+# accessibility check and OpenPGP.js 6.3.2 for the OpenPGP interoperability tests, into the git-ignored .tools/;
+# systemd-analyze and tor check the production files in ops/.
 # Debian packages and npm only; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,6 +40,12 @@ fi
 # The accessibility tests inject axe-core into headless chromium; version 4, from the npm registry.
 if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
   npm install --prefix .tools --no-audit --no-fund --silent axe-core@4 >/dev/null
+fi
+
+# OpenPGP.js 6.3.2 (Proton, Mailvelope, FlowCrypt): the interoperability tests generate RFC 9580 keys with it (v6,
+# Ed448/X448, NIST and brainpool curves, Argon2 + AEAD protection) and exchange SEIPD v1 and v2 messages with it.
+if ! grep -qs '"version": "6.3.2"' .tools/node_modules/openpgp/package.json; then
+  npm install --prefix .tools --no-audit --no-fund --silent openpgp@6.3.2 >/dev/null
 fi
 
 # Playwright drives the chromium installed above; it must never fetch a browser of its own.
