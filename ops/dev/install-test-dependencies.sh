@@ -44,8 +44,9 @@ fi
 
 # OpenPGP.js 6.3.2 (Proton, Mailvelope, FlowCrypt): the interoperability tests generate RFC 9580 keys with it (v6,
 # Ed448/X448, NIST and brainpool curves, Argon2 + AEAD protection) and exchange SEIPD v1 and v2 messages with it.
-if ! grep -qs '"version": "6.3.2"' .tools/node_modules/openpgp/package.json; then
-  npm install --prefix .tools --no-audit --no-fund --silent openpgp@6.3.2 >/dev/null
+# It makes brainpool keys through the optional package eckey-utils (node's crypto cannot export them).
+if ! grep -qs '"version": "6.3.2"' .tools/node_modules/openpgp/package.json || [ ! -d .tools/node_modules/eckey-utils ]; then
+  npm install --prefix .tools --no-audit --no-fund --silent openpgp@6.3.2 eckey-utils@0.7.14 >/dev/null
 fi
 
 # Playwright drives the chromium installed above; it must never fetch a browser of its own.
