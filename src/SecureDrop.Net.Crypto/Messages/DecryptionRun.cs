@@ -14,7 +14,8 @@ namespace SecureDrop.Net.Crypto;
 /// The outer packets and the SEIPD payload are ours (<see cref="MessageHeader"/>, <see cref="SeipdReader"/>):
 /// fast AES and SHA-1, and the session key in hand. A literal packet at the start of the payload (every stock tool's
 /// uncompressed message) is parsed by <see cref="LiteralCopy"/>, which writes its data straight from the decrypted
-/// segments; everything after it, and every other shape (compressed, signed), is BouncyCastle's to parse.
+/// segments, and the padding after it (<see cref="TrailingPadding"/>) is skipped there too; anything else after it,
+/// and every other shape (compressed, signed), is BouncyCastle's to parse.
 /// </remarks>
 internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> keys, Stream sink)
 {
@@ -40,10 +41,26 @@ internal sealed class DecryptionRun(IReadOnlyDictionary<long, PgpPrivateKey> key
             using (SessionKey session = FindSession(header))
             using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session), chunk))
             {
-                // Straight from the decrypted segments when the payload starts with the literal packet (what every
-                // stock tool sends uncompressed); whatever follows it, and every other shape, goes to BouncyCastle.
-                fileName = LiteralCopy.Applies(payload) ? new LiteralCopy(payload).Copy(WriteToSink) : null;
-                fileName = CopyLiteral(new PgpObjectFactory(payload), buffer, 0, fileName);
+                try
+                {
+                    // Straight from the decrypted segments when the payload starts with the literal packet (what every
+                    // stock tool sends uncompressed), then its padding; whatever else follows it, and every other
+                    // shape, goes to BouncyCastle.
+                    fileName = LiteralCopy.Applies(payload) ? new LiteralCopy(payload).Copy(WriteToSink) : null;
+                    if (fileName is not null)
+                    {
+                        TrailingPadding.Skip(payload);
+                    }
+
+                    fileName = CopyLiteral(new PgpObjectFactory(payload), buffer, 0, fileName);
+                }
+                catch (Exception e) when (!_writingToSink && (e is CryptoException || OpenPgpInput.IsLibraryFailure(e)))
+                {
+                    // Packets that do not parse are most often altered ones: the MDC, if it fails, says so.
+                    payload.ReadToEndAndVerify();
+                    throw;
+                }
+
                 payload.ReadToEndAndVerify();
             }
 

@@ -7,20 +7,22 @@ namespace SecureDrop.Net.Crypto;
 
 /// <summary>
 /// The write side of <see cref="MessageEncryptor"/>: one public-key packet per recipient around a fresh AES-256
-/// session key, then a SEIPD v1 packet (<see cref="SeipdWriter"/>) holding a binary literal packet, both written
-/// with partial body lengths from bounded buffers (64 KiB, the literal one growing once to 256 KiB for a large
-/// message), so nothing grows with the input.
+/// session key, then a SEIPD v1 packet (<see cref="SeipdWriter"/>) holding a binary literal packet and the padding
+/// (<see cref="MessagePadding"/>, marker packets), both written with partial body lengths from bounded buffers
+/// (64 KiB, the literal one growing once to 256 KiB for a large message), so nothing grows with the input.
 /// </summary>
 internal sealed class EncryptingStream : Stream
 {
     private readonly Stream _output;
     private SeipdWriter? _seipd;
+    private MessagePadding? _padding;
     private PartialBodyWriter? _literal;
 
-    private EncryptingStream(Stream output, SeipdWriter seipd, PartialBodyWriter literal)
+    private EncryptingStream(Stream output, SeipdWriter seipd, MessagePadding padding, PartialBodyWriter literal)
     {
         _output = output;
         _seipd = seipd;
+        _padding = padding;
         _literal = literal;
     }
 
@@ -44,8 +46,12 @@ internal sealed class EncryptingStream : Stream
         return Open(output, recipients, fileName, session);
     }
 
-    /// <summary>With a given session key: a seam for tests that hand the key to gpg --override-session-key.</summary>
-    internal static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName, SessionKey session)
+    /// <summary>
+    /// With a given session key (a seam for tests that hand the key to gpg --override-session-key) and padding
+    /// encoding (for tests of what each tool accepts).
+    /// </summary>
+    internal static EncryptingStream Open(
+        Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName, SessionKey session, PaddingEncoding padding = PaddingEncoding.Markers)
     {
         var random = new SecureRandom();
         var packets = new List<byte[]>(recipients.Count);
@@ -64,12 +70,13 @@ internal sealed class EncryptingStream : Stream
         }
 
         var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes));
-        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, seipd.Write, SeipdWriter.LargePieceBits);
+        var padder = new MessagePadding(seipd.Write, padding);
+        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, padder.Write, SeipdWriter.LargePieceBits);
 
         // Binary format, the name, modification time 0: the real time would be metadata about the source.
         byte[] name = Encoding.UTF8.GetBytes(fileName);
         literal.Write([(byte)PgpLiteralData.Binary, (byte)name.Length, .. name, 0, 0, 0, 0]);
-        return new EncryptingStream(output, seipd, literal);
+        return new EncryptingStream(output, seipd, padder, literal);
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -108,12 +115,13 @@ internal sealed class EncryptingStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _literal is not null && _seipd is not null)
+        if (disposing && _literal is not null && _seipd is not null && _padding is not null)
         {
             try
             {
-                // Order matters: closing the literal packet, then the encrypted packet, which appends the MDC.
+                // Order matters: closing the literal packet, padding, then the encrypted packet, which appends the MDC.
                 _literal.Finish();
+                _padding.Finish();
                 _seipd.Finish();
                 _output.Flush();
             }
@@ -121,6 +129,7 @@ internal sealed class EncryptingStream : Stream
             {
                 _seipd.Dispose();
                 _literal = null;
+                _padding = null;
                 _seipd = null;
             }
         }

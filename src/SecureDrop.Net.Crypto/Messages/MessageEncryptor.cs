@@ -5,8 +5,9 @@ namespace SecureDrop.Net.Crypto;
 /// <summary>
 /// Streams a submission into one OpenPGP message to the newsroom key: a public-key encrypted session key, then a
 /// SEIPD v1 packet (tag 18, with MDC) under AES-256 holding a binary literal data packet with the original file
-/// name and modification time 0. No compression: compressing before encrypting leaks content through length
-/// (CRIME-style), and gpg, sq and gosop all read uncompressed messages.
+/// name and modification time 0, then padding (<see cref="MessagePadding"/>: Padmé above a 3.5 KiB floor, in marker
+/// packets), so the stored length tells little about the true one. No compression: compressing before encrypting
+/// leaks content through length (CRIME-style), and gpg, sq and gosop all read uncompressed messages.
 /// </summary>
 /// <remarks>
 /// Plaintext is never buffered beyond two fixed 64 KiB buffers, whatever the input size, and never touches disk here.

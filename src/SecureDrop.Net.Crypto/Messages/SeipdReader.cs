@@ -144,6 +144,30 @@ internal sealed class SeipdReader : ForwardOnlyReadStream
     /// <summary>The next plaintext octet if the current segment holds it, without consuming it; -1 otherwise.</summary>
     public int PeekReady() => _current.Length - MdcLength > _start ? _current.Buffer[_start] : -1;
 
+    /// <summary>
+    /// The plaintext octets ready in the current segment, moving on to the next segment when it is used up, without
+    /// consuming them (<see cref="ReadSpan"/> does): valid until the next read. Empty only at the end, after the MDC
+    /// matched.
+    /// </summary>
+    public ReadOnlySpan<byte> PeekSpan()
+    {
+        if (_verified)
+        {
+            return [];
+        }
+
+        while (_current.Length - MdcLength == _start)
+        {
+            if (!Advance())
+            {
+                Verify();
+                return [];
+            }
+        }
+
+        return new ReadOnlySpan<byte>(_current.Buffer, _start, _current.Length - MdcLength - _start);
+    }
+
     public override int ReadByte()
     {
         Span<byte> one = stackalloc byte[1];

@@ -101,7 +101,7 @@ public sealed class InnerPacketTests
     }
 
     /// <summary>A message to <paramref name="recipient"/> whose decrypted payload (before the MDC) is <paramref name="inner"/>.</summary>
-    private static byte[] EncryptInner(NewsroomPublicKey recipient, byte[] inner)
+    internal static byte[] EncryptInner(NewsroomPublicKey recipient, byte[] inner)
     {
         using SessionKey session = SessionKey.NewAes256();
         using var output = new MemoryStream();

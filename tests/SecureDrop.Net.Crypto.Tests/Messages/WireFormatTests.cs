@@ -5,7 +5,7 @@ namespace SecureDrop.Net.Crypto.Tests.Messages;
 public sealed class WireFormatTests
 {
     [Fact]
-    public void Encrypt_WritesPkeskThenSeipdV1_Aes256_NoCompression_BinaryLiteralWithName()
+    public void Encrypt_WritesPkeskThenSeipdV1_Aes256_NoCompression_BinaryLiteralWithName_ThenMarkerPadding()
     {
         using NewsroomSecretKey key = TestData.NewKey();
         byte[] message = TestData.Encrypt(key.PublicKey, TestData.RandomBytes(150_000), "leak.docx");
@@ -15,7 +15,8 @@ public sealed class WireFormatTests
         Assert.Equal([PacketTag.PublicKeyEncryptedSession, PacketTag.SymmetricEncryptedIntegrityProtected], shape.OuterPackets);
         Assert.Equal(1, shape.SeipdVersion);
         Assert.Equal(SymmetricKeyAlgorithmTag.Aes256, shape.SessionAlgorithm);
-        Assert.Equal(["PgpLiteralData"], shape.InnerObjects);
+        Assert.Equal("PgpLiteralData", shape.InnerObjects[0]);
+        Assert.All(shape.InnerObjects.Skip(1), name => Assert.Equal("PgpMarker", name));
         Assert.Equal('b', shape.LiteralFormat);
         Assert.Equal("leak.docx", shape.FileName);
         Assert.Equal(DateTime.UnixEpoch, shape.ModificationTime);
