@@ -38,7 +38,7 @@ internal enum PaddingEncoding
 /// (5, 6, 8 and 9 octets), and a message of exactly a Padmé length would otherwise stand out as unpadded.
 /// </para>
 /// </remarks>
-internal sealed class MessagePadding(ByteSink inner, PaddingEncoding encoding)
+public sealed class MessagePadding
 {
     /// <summary>
     /// Every message's inner packets are at least this long (3.5 KiB): a message up to about 3,500 characters has
@@ -61,10 +61,18 @@ internal sealed class MessagePadding(ByteSink inner, PaddingEncoding encoding)
     // 64 KiB of 5-octet markers, written as whole runs: a 1 GiB file may need up to 32 MiB of them.
     internal static readonly byte[] MarkerRun = [.. Enumerable.Repeat(Marker5, 64 * 1024 / 5).SelectMany(m => m)];
 
+    private readonly ByteSink _inner;
+    private readonly PaddingEncoding _encoding;
     private long _written;
 
+    internal MessagePadding(ByteSink inner, PaddingEncoding encoding)
+    {
+        _inner = inner;
+        _encoding = encoding;
+    }
+
     /// <summary>Inner packet octets written so far.</summary>
-    public long Written => _written;
+    internal long Written => _written;
 
     /// <summary>
     /// Padmé's length for <paramref name="length"/>: the length with all but its top ⌊log2 E⌋ + 1 bits rounded up,
@@ -93,17 +101,17 @@ internal sealed class MessagePadding(ByteSink inner, PaddingEncoding encoding)
     }
 
     /// <summary>Passes inner packet octets on, counting them.</summary>
-    public void Write(ReadOnlySpan<byte> bytes)
+    internal void Write(ReadOnlySpan<byte> bytes)
     {
         _written += bytes.Length;
-        inner(bytes);
+        _inner(bytes);
     }
 
     /// <summary>Appends the padding: afterwards exactly <see cref="PaddedLength"/> of what was written has gone through.</summary>
-    public void Finish()
+    internal void Finish()
     {
         long padding = PaddedLength(_written) - _written;
-        if (encoding == PaddingEncoding.Markers)
+        if (_encoding == PaddingEncoding.Markers)
         {
             WriteMarkers(padding);
         }
@@ -128,14 +136,14 @@ internal sealed class MessagePadding(ByteSink inner, PaddingEncoding encoding)
         };
         foreach (byte[] marker in head)
         {
-            inner(marker);
+            _inner(marker);
             total -= marker.Length;
         }
 
         while (total > 0)
         {
             int take = (int)Math.Min(total, MarkerRun.Length);
-            inner(MarkerRun.AsSpan(0, take));
+            _inner(MarkerRun.AsSpan(0, take));
             total -= take;
         }
     }
@@ -170,7 +178,7 @@ internal sealed class MessagePadding(ByteSink inner, PaddingEncoding encoding)
         Span<byte> header = stackalloc byte[6];
         header[0] = 0xC0 | 21;
         int headerLength = 1 + PacketHeader.WriteNewLength(header[1..], checked((int)body));
-        inner(header[..headerLength]);
+        _inner(header[..headerLength]);
 
         // Random octets, as RFC 9580 §5.14 recommends: nothing predictable inside the encryption.
         byte[] chunk = new byte[(int)Math.Min(body, 64 * 1024)];
@@ -178,7 +186,7 @@ internal sealed class MessagePadding(ByteSink inner, PaddingEncoding encoding)
         {
             int take = (int)Math.Min(body, chunk.Length);
             RandomNumberGenerator.Fill(chunk.AsSpan(0, take));
-            inner(chunk.AsSpan(0, take));
+            _inner(chunk.AsSpan(0, take));
             body -= take;
         }
     }
