@@ -131,8 +131,30 @@ public sealed class AdminJournalistsTests : ConsoleTestBase
         var page = await admin.Http.GetStringAsync(new Uri("/admin/audit", UriKind.Relative));
 
         Assert.Contains("is intact", HtmlForms.ElementText(page, "chain"), StringComparison.Ordinal);
-        Assert.Contains("<td>sign-in</td>", page, StringComparison.Ordinal);
-        Assert.Contains("<td>add journalist</td>", page, StringComparison.Ordinal);
+        var text = System.Net.WebUtility.HtmlDecode(page);
+        Assert.Contains($"<td>{Instance.Secrets.AdminUsername} signed in.</td>", text, StringComparison.Ordinal);
+        Assert.Contains($"<td>{Instance.Secrets.AdminUsername} added the journalist reporter.audit.</td>", text, StringComparison.Ordinal);
+        // Sentences name people and sources, never raw ids; times are shown to the minute, the stamp only in datetime="".
+        var table = text[text.IndexOf("<tbody>", StringComparison.Ordinal)..];
+        Assert.DoesNotMatch(">[^<]*[0-9a-f]{32}", table);
+        Assert.Matches("<time datetime=\"[^\"]+\">\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}</time>", table);
+    }
+
+    [Fact]
+    public async Task AuditLog_ShowsTimesInTheZoneTheReaderChose_ToTheMinute()
+    {
+        using var admin = await SignedInAsync();
+
+        using var chosen = await admin.Http.GetAsync(new Uri("/admin/audit?zone=Asia/Seoul", UriKind.Relative));
+        var page = System.Net.WebUtility.HtmlDecode(await chosen.Content.ReadAsStringAsync());
+        using var unknown = await admin.Http.GetAsync(new Uri("/admin/audit?zone=Mars/Olympus", UriKind.Relative));
+
+        Assert.Equal("/admin/audit", chosen.RequestMessage?.RequestUri?.AbsolutePath);
+        Assert.Contains("times in Asia/Seoul (UTC+09:00)", page, StringComparison.Ordinal);
+        var stamp = System.Text.RegularExpressions.Regex.Match(page, "<time datetime=\"([^\"]+)\">([^<]+)</time>");
+        var stored = DateTimeOffset.Parse(stamp.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(stored.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), stamp.Groups[2].Value);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, unknown.StatusCode);
     }
 
 

@@ -85,7 +85,8 @@ public sealed class ReplyTests : ConsoleTestBase
         var positions = order.Select(text => page.IndexOf(">" + text, StringComparison.Ordinal)).ToList();
         Assert.All(positions, position => Assert.True(position > 0));
         Assert.Equal(positions.Order(), positions);
-        Assert.Equal(3, page.Split("<li class=\"reply\"").Length - 1);
+        Assert.Equal(3, page.Split("<li class=\"card reply\"").Length - 1);
+        Assert.Equal(3, page.Split("<li class=\"card submission").Length - 1);
     }
 
     [Fact]

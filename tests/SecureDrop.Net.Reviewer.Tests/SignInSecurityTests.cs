@@ -27,7 +27,7 @@ public sealed class SignInSecurityTests : ConsoleTestBase
             // The QR code is inline SVG drawn on the server: no script, no remote image, nothing the CSP blocks.
             Assert.Contains("<svg", enrolment, StringComparison.Ordinal);
             Assert.DoesNotContain("style=", enrolment, StringComparison.Ordinal);
-            Assert.Matches("^[A-Z2-7]{32}$", HtmlForms.ElementText(enrolment, "totp-secret"));
+            Assert.Matches("^[A-Z2-7]{4}( [A-Z2-7]{4}){7}$", HtmlForms.ElementText(enrolment, "totp-secret"));
         }
 
         foreach (var path in new[] { "/", "/sources/0123456789abcdef0123456789abcdef", "/items/0123456789abcdef0123456789abcdef/download" })

@@ -35,7 +35,7 @@ public sealed class JournalistClient : IDisposable
         response.Dispose();
         if (page.Contains("id=\"totp-secret\"", StringComparison.Ordinal))
         {
-            TotpSecret = HtmlForms.ElementText(page, "totp-secret");
+            TotpSecret = HtmlForms.ElementText(page, "totp-secret").Replace(" ", "", StringComparison.Ordinal);
         }
 
         return await SecondFactorAsync(page, CurrentCode());

@@ -103,7 +103,8 @@ internal sealed partial class SecondFactorModel : PageModel
         }
 
         session.PendingTotpSecret ??= TotpCodes.NewSecret();
-        SecretText = TotpCodes.Display(session.PendingTotpSecret);
+        // Groups of four, as authenticator apps and password managers show keys: easier to type and to check.
+        SecretText = string.Join(' ', TotpCodes.Display(session.PendingTotpSecret).Chunk(4).Select(group => new string(group)));
         using var generator = new QRCodeGenerator();
         using var data = generator.CreateQrCode(TotpCodes.ProvisioningUri(session.PendingTotpSecret, session.Username).ToString(), QRCodeGenerator.ECCLevel.M);
         QrSvg = new SvgQRCode(data).GetGraphic(4);

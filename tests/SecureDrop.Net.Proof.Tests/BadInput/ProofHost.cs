@@ -133,7 +133,7 @@ public sealed class ProofHost : IAsyncLifetime
         using (var passed = await admin.PassphraseAsync(username, passphrase))
         {
             var page = await passed.Content.ReadAsStringAsync();
-            admin.TotpSecret = HtmlForms.ElementText(page, "totp-secret");
+            admin.TotpSecret = HtmlForms.ElementText(page, "totp-secret").Replace(" ", "", StringComparison.Ordinal);
             context["used_code"] = admin.CurrentCode();
             using var signedIn = await admin.SecondFactorAsync(page, context["used_code"]);
             Assert.Equal("/", signedIn.RequestMessage?.RequestUri?.AbsolutePath);

@@ -45,6 +45,9 @@ internal sealed class SourceModel : PageModel
     /// <summary>Messages, files and replies in the order they happened.</summary>
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
+    /// <summary>The timeline as the journalist reads it: one card per submission (its message and files), one per reply.</summary>
+    public IReadOnlyList<ConversationCard> Cards { get; private set; } = [];
+
     public bool CanReply { get; private set; }
 
     public string? Error { get; private set; }
@@ -73,6 +76,7 @@ internal sealed class SourceModel : PageModel
 
         Source = opened.Source;
         Timeline = opened.Timeline;
+        Cards = ConversationCard.Group(opened.Timeline);
         CanReply = opened.CanReply;
         // The retention period an admin set in the console wins over the environment's, as in the worker's job.
         var environment = _retention.Value;
@@ -132,5 +136,36 @@ internal sealed class SourceModel : PageModel
         }
 
         return Redirect($"/sources/{Id}");
+    }
+}
+
+/// <summary>A submission with its items (the message first, then the files, as the source sent them), or a reply.</summary>
+internal sealed record ConversationCard(ReplyEntry? Reply, IReadOnlyList<ConversationEntry> Items)
+{
+    public StoredItem First => Items[0].Item;
+
+    public int Unread => Items.Count(i => !i.Item.IsRead);
+
+    public static IReadOnlyList<ConversationCard> Group(IReadOnlyList<TimelineEntry> timeline)
+    {
+        ArgumentNullException.ThrowIfNull(timeline);
+        var cards = new List<ConversationCard>();
+        foreach (var step in timeline)
+        {
+            if (step.Reply is { } reply)
+            {
+                cards.Add(new ConversationCard(reply, []));
+            }
+            else if (cards.Count > 0 && cards[^1].Reply is null && cards[^1].First.SubmissionId == step.Item!.Item.SubmissionId)
+            {
+                ((List<ConversationEntry>)cards[^1].Items).Add(step.Item);
+            }
+            else
+            {
+                cards.Add(new ConversationCard(null, new List<ConversationEntry> { step.Item! }));
+            }
+        }
+
+        return cards;
     }
 }
