@@ -24,12 +24,13 @@ internal static class InitCommand
             Description = "The newsroom name in a generated key's user id.",
             DefaultValueFactory = _ => "SecureDrop.Net newsroom",
         };
+        var newsroomName = NewsroomNameOption.Create();
         var layout = MultiUserInit.LayoutOption();
         var users = MultiUserInit.UsersOption();
         var groups = MultiUserInit.GroupsOption();
         var command = new Command("init", "Create a new instance: data directory, newsroom key and first admin.")
         {
-            data, importKey, passphraseFromStdin, name, layout, users, groups,
+            data, importKey, passphraseFromStdin, name, newsroomName, layout, users, groups,
         };
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
         {
@@ -40,6 +41,7 @@ internal static class InitCommand
                 : null;
             using var key = LoadOrGenerate(parse.GetValue(importKey), parse.GetValue(passphraseFromStdin), parse.GetValue(name)!);
             var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(settings), cancellationToken);
+            await NewsroomNameOption.SaveAsync(secrets.Data, parse.GetValue(newsroomName), settings, cancellationToken);
             if (multiUser is not null)
             {
                 MultiUserInit.Apply(secrets.Data, multiUser);

@@ -26,9 +26,10 @@ internal static class RunCommand
             Description = "Where the journalists' console listens (keep it on loopback or behind an authenticated onion service).",
             DefaultValueFactory = _ => DefaultReviewerUrl,
         };
-        var command = new Command("run", "Start the front end, the console and the worker, each in its own process; Ctrl-C stops all three.")
+        var newsroomName = Init.NewsroomNameOption.Create();
+        var command = new Command("run", "Start the front end, the console and the worker, each in its own process, and start again any that dies; Ctrl-C stops all three.")
         {
-            data, init, submissionUrl, reviewerUrl,
+            data, init, newsroomName, submissionUrl, reviewerUrl,
         };
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
         {
@@ -36,7 +37,8 @@ internal static class RunCommand
             if (parse.GetValue(init) && !Directory.Exists(directory))
             {
                 using var key = Crypto.NewsroomSecretKey.Generate("SecureDrop.Net newsroom", TimeProvider.System.GetUtcNow());
-                var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(CoreServices.EnvironmentConfiguration()), cancellationToken);
+                var configuration = CoreServices.EnvironmentConfiguration();
+                var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(configuration), cancellationToken);
                 await output.WriteLineAsync($"""
                     Initialised {secrets.Data.Root}
                     First admin user name:  {secrets.AdminUsername}
@@ -47,10 +49,13 @@ internal static class RunCommand
                     """);
             }
 
-            if (DataDirectory.Open(directory).Layout is not null)
+            var opened = DataDirectory.Open(directory);
+            if (opened.Layout is not null)
             {
                 throw new DataDirectoryException($"'{directory}' has the multi-user layout: each role runs as its own user, so start the three units (ops/systemd) instead of 'sdnet run'.");
             }
+
+            await Init.NewsroomNameOption.SaveAsync(opened, parse.GetValue(newsroomName), CoreServices.EnvironmentConfiguration(), cancellationToken);
 
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
