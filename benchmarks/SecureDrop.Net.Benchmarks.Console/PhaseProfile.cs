@@ -1,10 +1,12 @@
 using System.Diagnostics;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Submissions;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 /// <summary>
 /// What a source's page is made of, each part timed alone in this process (no HTTP, no Razor): the reads it runs,
@@ -25,9 +27,9 @@ internal static class PhaseProfile
     public static async Task<IReadOnlyList<string>> RunAsync(TestInstance instance, NewsroomSecretKey key, string sourceId, int rounds)
     {
         var time = TimeProvider.System;
-        var sources = new SourceStore(instance.Database, time);
+        var sources = new SourceRecords(instance.Database);
         var triage = new SourceTriage(instance.Database);
-        var submissions = new SubmissionStore(instance.Database, time);
+        var submissions = new ItemStore(instance.Database);
         var replies = new ReplyStore(instance.Database, time);
         var audit = new AuditLog(instance.Database, time);
         var ring = new NewsroomKeyRing(key);

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using SecureDrop.Net.Core.Data;
+using System.Net;
 using SecureDrop.Net.Core.Data.Layout;
+using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Setup;
 
 namespace SecureDrop.Net.Benchmarks.FrontEnd;
 

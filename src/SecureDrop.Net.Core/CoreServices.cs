@@ -1,61 +1,65 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Core.Notifications;
+using SecureDrop.Net.Core.Replies;
+using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 
 namespace SecureDrop.Net.Core;
 
+/// <summary>
+/// Registration of what every process shares, per feature. Each host adds only the features it uses (the front end:
+/// <see cref="AddSecureDropCore"/> and <see cref="AddIntake"/>); the vault side and custody register theirs from
+/// SecureDrop.Net.Vault (VaultServices) and SecureDrop.Net.Custody (CustodyServices). Every method may be combined
+/// with the others: a service two features share is registered once.
+/// </summary>
 public static class CoreServices
 {
-    /// <summary>The storage every process shares: metadata, ciphertext files and the newsroom public key.</summary>
+    /// <summary>
+    /// What every process needs: the data directory, the clock, the metadata database (its settings validated and
+    /// its schema checked at start), the instance settings and the newsroom public keys.
+    /// </summary>
     public static IServiceCollection AddSecureDropCore(this IServiceCollection services, DataDirectory data, IConfiguration configuration)
     {
-        services.AddSingleton(data);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(data);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section));
-        services.AddSingleton<MetadataDatabase>();
-        services.AddHostedService<SchemaCheck>();
-        services.AddSingleton<NewsroomKeys>();
-        services.AddSingleton<ItemFiles>();
-        services.AddSingleton<SourceStore>();
-        services.AddSingleton<SubmissionStore>();
-        services.AddSingleton<Replies.ReplyStore>();
-        services.AddSingleton<Replies.SourceReplyKeys>();
-        services.AddSingleton<SourceList>();
-        services.AddSingleton<SourceTriage>();
-        services.AddTransient<IngestJob>();
-        services.AddTransient<ReconcileJob>();
-        services.AddTransient<DeleteJob>();
-        services.AddTransient<RetentionJob>();
-        services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<RetentionOptions>, RetentionOptionsValidator>();
-        services.AddOptions<NotificationOptions>().Bind(configuration.GetSection(NotificationOptions.Section)).ValidateOnStart();
-        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section)).ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<NotificationOptions>, NotificationOptionsValidator>();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SmtpOptions>, NotificationOptionsValidator>();
-        services.AddSingleton(new SmtpPasswordStore(data));
-        services.AddSingleton<NotificationStore>();
-        services.AddSingleton<Audit.AuditLog>();
-        services.AddSingleton<Settings.InstanceSettingsStore>();
-        services.AddTransient<NotifyJob>();
+        services.TryAddSingleton<MetadataDatabase>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaCheck>());
+        services.TryAddSingleton<NewsroomKeys>();
+        services.TryAddSingleton<InstanceSettingsStore>();
         return services;
     }
 
-    /// <summary>Source identity needs the instance salt; only the front end has a use for it.</summary>
-    public static IServiceCollection AddSourceIdentity(this IServiceCollection services)
+    /// <summary>
+    /// The submission front end's feature: sources (created and found by their codename's derivation), the writer of
+    /// submission rows, intake files, and the replies a source reads and deletes.
+    /// </summary>
+    public static IServiceCollection AddIntake(this IServiceCollection services)
     {
-        services.AddSingleton<SourceIdentity>();
+        services.TryAddSingleton<SourceIdentity>();
+        services.TryAddSingleton<SourceStore>();
+        services.TryAddSingleton<SubmissionStore>();
+        return services.AddReplies();
+    }
+
+    /// <summary>Replies: their rows, their files in the vault directory, and sources' reply keys.</summary>
+    public static IServiceCollection AddReplies(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ItemFiles>();
+        services.TryAddSingleton<ReplyStore>();
+        services.TryAddSingleton<SourceReplyKeys>();
         return services;
     }
 
     /// <summary>Reads settings the way the services do: environment variables (Database__PostgreSql, ...).</summary>
     public static IConfiguration EnvironmentConfiguration() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
 
-    public static Microsoft.Extensions.Options.IOptions<DatabaseOptions> DatabaseOptionsFrom(IConfiguration configuration) =>
-        Microsoft.Extensions.Options.Options.Create(configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions());
+    public static IOptions<DatabaseOptions> DatabaseOptionsFrom(IConfiguration configuration) =>
+        Options.Create(configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions());
 }

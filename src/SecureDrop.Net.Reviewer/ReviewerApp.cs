@@ -4,13 +4,13 @@ using SecureDrop.Net.Core.Secrets;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Web;
+using SecureDrop.Net.Custody;
 using SecureDrop.Net.Reviewer.Admin;
 using SecureDrop.Net.Reviewer.Api;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
-
+using SecureDrop.Net.Vault;
 
 namespace SecureDrop.Net.Reviewer;
 
@@ -40,8 +40,9 @@ public static class ReviewerApp
         builder.Logging.AddQuietWebLogging();
 
         var services = builder.Services;
-        services.AddSecureDropCore(data, builder.Configuration).AddUnicodeHtmlEncoding();
-        services.AddSingleton<JournalistStore>();
+        services.AddSecureDropCore(data, builder.Configuration).AddReplies().AddUnicodeHtmlEncoding();
+        services.AddVault(builder.Configuration).AddAudit().AddSourceTriage();
+        services.AddCustody().AddJournalists();
         services.AddSingleton<JournalistSessions>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<PassphraseReentry>();

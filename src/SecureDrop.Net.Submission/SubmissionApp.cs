@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Submission.Abuse;
 using SecureDrop.Net.Submission.Hosting;
@@ -17,7 +18,8 @@ namespace SecureDrop.Net.Submission;
 
 /// <summary>
 /// The source-facing front end. It holds the newsroom public key only: no route returns a submission, and it
-/// registers nothing that could read the journalists' data or open a secret key.
+/// registers nothing that could read the journalists' data or open a secret key. Its project references
+/// SecureDrop.Net.Core and SecureDrop.Net.Crypto only, so it cannot even compile a call that opens a newsroom key.
 /// </summary>
 public static class SubmissionApp
 {
@@ -44,7 +46,7 @@ public static class SubmissionApp
         builder.Logging.AddQuietWebLogging();
 
         var services = builder.Services;
-        services.AddSecureDropCore(data, builder.Configuration).AddSourceIdentity().AddUnicodeHtmlEncoding();
+        services.AddSecureDropCore(data, builder.Configuration).AddIntake().AddUnicodeHtmlEncoding();
         services.AddOptions<FrontEndOptions>().BindConfiguration(FrontEndOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<FrontEndOptions>, FrontEndOptionsValidator>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, KestrelHardening>();
@@ -85,7 +87,7 @@ public static class SubmissionApp
         app.MapEmbeddedStylesheet("/style.css", typeof(SubmissionApp).Assembly, "Assets.style.css");
         app.MapGet("/logo.png", async (EffectiveSettings settings, CancellationToken cancellationToken) =>
             await settings.LogoAsync(cancellationToken) is { } png ? Results.File(png, "image/png") : Results.NotFound());
-        app.MapGet("/public-key", (Core.Keys.NewsroomKeys keys) =>
+        app.MapGet("/public-key", (NewsroomKeys keys) =>
             Results.File(System.Text.Encoding.ASCII.GetBytes(keys.LoadActivePublicKey().ToArmored()), "application/pgp-keys", "newsroom-public-key.asc"));
         app.MapRazorPages();
         return app;

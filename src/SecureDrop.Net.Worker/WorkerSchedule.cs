@@ -1,7 +1,7 @@
 using Hangfire;
 using Microsoft.Extensions.Hosting;
-using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Notifications;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Worker;
 

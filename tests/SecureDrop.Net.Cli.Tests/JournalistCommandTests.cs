@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Core.Audit;
-using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Testing;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 

@@ -3,6 +3,8 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Keys;
+using SecureDrop.Net.Custody.Submissions;
 using SecureDrop.Net.Testing;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
@@ -30,7 +32,7 @@ public sealed class KeysCommandTests
         Assert.Equal(active.Fingerprint, NewsroomPublicKey.Parse(Encoding.ASCII.GetBytes(armored)).Fingerprint);
         var (_, listing, _) = await RunAsync(null, "keys", "list", "--data", instance.Data.Root);
         Assert.Matches(@"retired\s+\d{4}-\d\d-\d\d\s+1\b", listing);
-        Assert.Contains(await new Core.Audit.AuditLog(instance.Database, TimeProvider.System).RecentAsync(10), e => e.Action == "rotate newsroom key" && e.Subject == active.Fingerprint);
+        Assert.Contains(await new Vault.Audit.AuditLog(instance.Database, TimeProvider.System).RecentAsync(10), e => e.Action == "rotate newsroom key" && e.Subject == active.Fingerprint);
     }
 
     [Fact]
@@ -204,7 +206,7 @@ public sealed class KeysCommandTests
         var (_, listing, _) = await RunAsync(null, "keys", "list", "--data", instance.Data.Root);
         Assert.Matches(@"retired\s+\d{4}-\d\d-\d\d\s+2\s+2\s+1\b", listing);
         await Seed.SubmissionForSourceAsync(instance.Database, sourceId, "after rotation");
-        var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
+        var submissions = new Vault.Submissions.ItemStore(instance.Database);
         var files = new ItemFiles(instance.Data);
         var items = await submissions.ItemsOfSourceAsync(sourceId);
         var before = items.ToDictionary(i => i.Id, i => File.ReadAllBytes(files.VaultPath(i.Id)));
@@ -230,10 +232,10 @@ public sealed class KeysCommandTests
         Assert.False(File.Exists(instance.Data.SealedSecretKeyFile(old)));
         Assert.DoesNotContain(new NewsroomKeys(instance.Data).Records(), r => r.Fingerprint == old);
 
-        var vaultKey = Core.Journalists.JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase,
-            (await new Core.Journalists.JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!.Secrets,
-            (await new Core.Journalists.JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!.Id)!;
-        var remaining = Assert.Single(new NewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey));
+        var vaultKey = Custody.Journalists.JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase,
+            (await new Custody.Journalists.JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!.Secrets,
+            (await new Custody.Journalists.JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!.Id)!;
+        var remaining = Assert.Single(new SealedNewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey));
         using var plaintext = new MemoryStream();
         using (var stream = files.OpenVaultItem(file.Id))
         {
@@ -263,7 +265,7 @@ public sealed class KeysCommandTests
         var (sourceId, _) = await Seed.SubmissionAsync(instance, "intact", ("damaged.bin", new byte[5000]));
         Assert.Equal(0, (await AsAdminAsync(instance, "keys", "rotate")).Code);
         var files = new ItemFiles(instance.Data);
-        var damaged = (await new SubmissionStore(instance.Database, TimeProvider.System).ItemsOfSourceAsync(sourceId)).Single(i => i.Kind == "file");
+        var damaged = (await new Vault.Submissions.ItemStore(instance.Database).ItemsOfSourceAsync(sourceId)).Single(i => i.Kind == "file");
         var bytes = await File.ReadAllBytesAsync(files.VaultPath(damaged.Id));
         bytes[^100] ^= 0x01;
         await File.WriteAllBytesAsync(files.VaultPath(damaged.Id), bytes);

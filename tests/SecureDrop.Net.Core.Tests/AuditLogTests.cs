@@ -1,5 +1,5 @@
 using Dapper;
-using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Core.Tests;

@@ -6,6 +6,9 @@ using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Notifications;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Core.Tests;
 
@@ -21,7 +24,7 @@ public sealed class IngestTests
 
         await Job(instance.Database).RunAsync(submissionId);
 
-        var items = await new SubmissionStore(instance.Database, TimeProvider.System).ItemsOfSourceAsync(sourceId);
+        var items = await new ItemStore(instance.Database).ItemsOfSourceAsync(sourceId);
         Assert.Equal(2, items.Count);
         Assert.All(items, item => Assert.True(File.Exists(new ItemFiles(instance.Data).VaultPath(item.Id))));
         Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
@@ -72,6 +75,6 @@ public sealed class IngestTests
     }
 
     private static IngestJob Job(MetadataDatabase database) =>
-        new(new SubmissionStore(database, TimeProvider.System), new ItemFiles(database.Data), new NewsroomKeys(database.Data),
-            new Notifications.NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new Notifications.NotificationOptions()), TimeProvider.System), NullLogger<IngestJob>.Instance);
+        new(new ItemStore(database), new ItemFiles(database.Data), new NewsroomKeys(database.Data),
+            new NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new NotificationOptions()), TimeProvider.System), NullLogger<IngestJob>.Instance);
 }

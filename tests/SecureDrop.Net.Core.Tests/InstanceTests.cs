@@ -1,7 +1,8 @@
 using System.Text;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Custody.Journalists;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Core.Tests;
@@ -34,7 +35,7 @@ public sealed class InstanceTests
         var vaultKey = JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase, admin!.Secrets, admin.Id);
 
         Assert.NotNull(vaultKey);
-        var keys = new NewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey);
+        var keys = new SealedNewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey);
         Assert.Equal(new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint, Assert.Single(keys).Fingerprint);
     }
 
@@ -56,7 +57,7 @@ public sealed class InstanceTests
         var wrapped = await File.ReadAllBytesAsync(instance.Data.RecoveryWrapFile);
 
         var vaultKey = VaultKey.UnwrapWithRecovery(wrapped, VaultKey.ParseRecoveryKey(instance.Secrets.RecoveryKey));
-        Assert.Single(new NewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey));
+        Assert.Single(new SealedNewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey));
 
         var wrong = VaultKey.ParseRecoveryKey(instance.Secrets.RecoveryKey);
         wrong[0] ^= 1;
@@ -89,7 +90,7 @@ public sealed class InstanceTests
         await File.WriteAllTextAsync(temp.Combine("something"), "keep me");
         using var key = Crypto.NewsroomSecretKey.Generate("x", TimeProvider.System.GetUtcNow());
 
-        await Assert.ThrowsAsync<DataDirectoryException>(() => Setup.InstanceInitializer.InitializeAsync(temp.Path, key, TimeProvider.System));
+        await Assert.ThrowsAsync<DataDirectoryException>(() => Custody.Setup.InstanceInitializer.InitializeAsync(temp.Path, key, TimeProvider.System));
         Assert.Equal("keep me", await File.ReadAllTextAsync(temp.Combine("something")));
     }
 
@@ -99,7 +100,7 @@ public sealed class InstanceTests
         using var instance = await TestInstance.CreateAsync();
         var admin = await new JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin");
         var vaultKey = JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase, admin!.Secrets, admin.Id)!;
-        var clear = new NewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey).Single().ExportForStorage();
+        var clear = new SealedNewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey).Single().ExportForStorage();
 
         foreach (var file in Directory.EnumerateFiles(instance.Data.Root, "*", SearchOption.AllDirectories))
         {

@@ -4,6 +4,8 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Core.Tests;
 
@@ -77,6 +79,6 @@ public sealed class ReconcileTests
     }
 
     private static ReconcileJob Job(TestInstance instance, Hangfire.JobStorage storage) =>
-        new(new SubmissionStore(instance.Database, TimeProvider.System), new Replies.ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), new BackgroundJobClient(storage),
+        new(new ItemStore(instance.Database), new Replies.ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), new BackgroundJobClient(storage),
             TimeProvider.System, NullLogger<ReconcileJob>.Instance);
 }

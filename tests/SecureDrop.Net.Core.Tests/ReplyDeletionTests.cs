@@ -6,6 +6,9 @@ using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Core.Tests;
 
@@ -60,7 +63,7 @@ public sealed class ReplyDeletionTests
         var storage = HangfireStorage.Open(instance.Database);
         var logs = new LogCapture();
 
-        await new ReconcileJob(new SubmissionStore(instance.Database, TimeProvider.System), replies, new ItemFiles(instance.Data),
+        await new ReconcileJob(new ItemStore(instance.Database), replies, new ItemFiles(instance.Data),
             new BackgroundJobClient(storage), TimeProvider.System, new Microsoft.Extensions.Logging.Logger<ReconcileJob>(new Microsoft.Extensions.Logging.LoggerFactory([logs]))).RunAsync();
 
         Assert.Equal(1, storage.GetMonitoringApi().EnqueuedCount("default"));
@@ -68,6 +71,6 @@ public sealed class ReplyDeletionTests
     }
 
     private static DeleteJob Delete(TestInstance instance) =>
-        new(new SourceStore(instance.Database, TimeProvider.System), new SubmissionStore(instance.Database, TimeProvider.System),
+        new(new SourceRecords(instance.Database), new ItemStore(instance.Database),
             new ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
 }

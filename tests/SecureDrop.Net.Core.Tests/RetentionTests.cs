@@ -7,6 +7,9 @@ using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Core.Tests;
 
@@ -77,7 +80,7 @@ public sealed class RetentionTests
     {
         using var instance = await TestInstance.CreateAsync();
         var (sourceId, _) = await Seed.SubmissionAsync(instance, "one", ("a.bin", [1, 2]));
-        var delete = new DeleteJob(new SourceStore(instance.Database, TimeProvider.System), new SubmissionStore(instance.Database, TimeProvider.System), new Core.Replies.ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
+        var delete = new DeleteJob(new SourceRecords(instance.Database), new ItemStore(instance.Database), new Core.Replies.ReplyStore(instance.Database, TimeProvider.System), new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
 
         await delete.DeleteSourceAsync(sourceId);
         await delete.DeleteSourceAsync(sourceId);
@@ -100,12 +103,12 @@ public sealed class RetentionTests
         Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
     }
 
-    private static (SourceStore Sources, SubmissionStore Submissions) Stores(TestInstance instance, TimeProvider clock) =>
-        (new SourceStore(instance.Database, clock), new SubmissionStore(instance.Database, clock));
+    private static (SourceStore Sources, ItemStore Submissions) Stores(TestInstance instance, TimeProvider clock) =>
+        (new SourceStore(instance.Database, clock), new ItemStore(instance.Database));
 
     private static RetentionJob Job(TestInstance instance, TimeProvider clock, RetentionOptions options)
     {
-        var (sources, submissions) = Stores(instance, clock);
+        var (sources, submissions) = (new SourceRecords(instance.Database), new ItemStore(instance.Database));
         var delete = new DeleteJob(sources, submissions, new Core.Replies.ReplyStore(instance.Database, clock), new ItemFiles(instance.Data), NullLogger<DeleteJob>.Instance);
         return new RetentionJob(sources, submissions, delete, Options.Create(options), clock, NullLogger<RetentionJob>.Instance);
     }

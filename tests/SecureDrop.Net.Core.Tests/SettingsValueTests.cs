@@ -1,4 +1,5 @@
 using SecureDrop.Net.Core.Settings;
+using SecureDrop.Net.Vault.Settings;
 
 namespace SecureDrop.Net.Core.Tests;
 

@@ -6,6 +6,7 @@ using Hangfire;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests;
@@ -230,7 +231,7 @@ public sealed class ConsoleRewrapTests
     }
 
     private static async Task<IReadOnlyList<string>> AuditActionsAsync(TestInstance instance) =>
-        (await new Core.Audit.AuditLog(instance.Database, TimeProvider.System).RecentAsync(100)).Select(entry => entry.Action).ToList();
+        (await new Vault.Audit.AuditLog(instance.Database, TimeProvider.System).RecentAsync(100)).Select(entry => entry.Action).ToList();
 
     private static async Task<long> CountAsync(TestInstance instance, string sql)
     {

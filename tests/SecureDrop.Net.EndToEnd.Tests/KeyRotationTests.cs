@@ -1,14 +1,15 @@
 using System.Net;
 using System.Text;
 using Dapper;
-using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
+using Hangfire;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests;
@@ -221,7 +222,7 @@ public sealed class KeyRotationTests
             }
         }
 
-        var headers = await new SubmissionStore(instance.Database, TimeProvider.System).MetadataHeadersAsync();
+        var headers = await new ItemKeyStore(instance.Database).MetadataHeadersAsync();
         Assert.Equal(Items, headers.Count);
         Assert.All(headers, header => Assert.Equal([active.EncryptionKeyId], KeyUsage.RecipientsOf(header.Metadata)));
     }

@@ -93,9 +93,9 @@ public sealed class AdminJournalistsTests : ConsoleTestBase
             Assert.Equal("/login", refused.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
-        Hangfire.RecurringJobManagerExtensions.AddOrUpdate<Core.Jobs.ReconcileJob>(
+        Hangfire.RecurringJobManagerExtensions.AddOrUpdate<Vault.Jobs.ReconcileJob>(
             new Hangfire.RecurringJobManager(Core.Jobs.HangfireStorage.Open(Instance.Database)),
-            Core.Jobs.ReconcileJob.RecurringId, job => job.RunAsync(), Hangfire.Cron.Minutely());
+            Vault.Jobs.ReconcileJob.RecurringId, job => job.RunAsync(), Hangfire.Cron.Minutely());
         using var admin = await SignedInAsync();
         using (var dashboard = await admin.Http.GetAsync(new Uri("/admin/jobs/recurring", UriKind.Relative)))
         {

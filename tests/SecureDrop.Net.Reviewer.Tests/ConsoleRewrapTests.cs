@@ -1,12 +1,13 @@
 using System.Net;
 using Dapper;
 using Hangfire;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
@@ -89,12 +90,12 @@ public sealed class ConsoleRewrapTests : ConsoleTestBase
     {
         var vaultKey = VaultKey.UnwrapWithRecovery(File.ReadAllBytes(Instance.Data.RecoveryWrapFile), VaultKey.ParseRecoveryKey(Instance.Secrets.RecoveryKey));
         using var key = NewsroomSecretKey.Generate("Newsroom 2027", TimeProvider.System.GetUtcNow());
-        new NewsroomKeys(Instance.Data).Add(key, vaultKey, activate: true, CoarseTime.Today(TimeProvider.System));
+        new SealedNewsroomKeys(Instance.Data).Add(key, vaultKey, activate: true, CoarseTime.Today(TimeProvider.System));
         return key.Fingerprint;
     }
 
     private async Task<IReadOnlyList<string>> Audit() =>
-        (await new Core.Audit.AuditLog(Instance.Database, TimeProvider.System).RecentAsync(50)).Select(entry => entry.Action).ToList();
+        (await new Vault.Audit.AuditLog(Instance.Database, TimeProvider.System).RecentAsync(50)).Select(entry => entry.Action).ToList();
 
     private async Task<long> CountAsync(string sql)
     {

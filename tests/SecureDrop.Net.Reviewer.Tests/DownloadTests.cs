@@ -54,7 +54,7 @@ public sealed class DownloadTests : ConsoleTestBase
         var (sourceId, _) = await Seed.SubmissionAsync(Instance, "mine");
         var (_, _) = await Seed.SubmissionAsync(Instance, null, ("other.txt", [1]));
         using var journalist = await SignedInAsync();
-        var otherItem = (await new Core.Submissions.SubmissionStore(Instance.Database, TimeProvider.System).AllReadyItemsAsync()).Single(i => i.SourceId != sourceId).Id;
+        var otherItem = (await new Vault.Submissions.ItemStore(Instance.Database).AllReadyItemsAsync()).Single(i => i.SourceId != sourceId).Id;
 
         using var response = await journalist.Http.GetAsync(new Uri($"/sources/{sourceId}/zip?item={otherItem}", UriKind.Relative));
 
@@ -92,7 +92,7 @@ public sealed class DownloadTests : ConsoleTestBase
     {
         var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, (name, Encoding.UTF8.GetBytes(content)));
         using var journalist = await SignedInAsync();
-        var itemId = (await new Core.Submissions.SubmissionStore(Instance.Database, TimeProvider.System).ItemsOfSourceAsync(sourceId)).Single().Id;
+        var itemId = (await new Vault.Submissions.ItemStore(Instance.Database).ItemsOfSourceAsync(sourceId)).Single().Id;
 
         using var response = await journalist.Http.GetAsync(new Uri($"/items/{itemId}/scrubbed", UriKind.Relative));
 

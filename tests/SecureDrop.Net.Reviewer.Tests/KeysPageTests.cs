@@ -1,6 +1,7 @@
 using System.Globalization;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
@@ -18,7 +19,7 @@ public sealed class KeysPageTests : ConsoleTestBase
         var created = new DateTimeOffset(2026, 3, 14, 12, 0, 0, TimeSpan.Zero);
         using (var second = NewsroomSecretKey.Generate("Second newsroom key", created))
         {
-            keys.Add(second, vaultKey, activate: true, "2026-03-14");
+            new SealedNewsroomKeys(keys).Add(second, vaultKey, activate: true, "2026-03-14");
         }
 
         var active = keys.LoadActivePublicKey();

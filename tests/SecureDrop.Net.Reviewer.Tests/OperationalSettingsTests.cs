@@ -3,10 +3,11 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Notifications;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Submission;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Notifications;
 using SecureDrop.Net.Worker;
 
 namespace SecureDrop.Net.Reviewer.Tests;

@@ -3,6 +3,8 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
@@ -54,7 +56,7 @@ public sealed class SourceListStoreTests
         var (sourceId, first) = await Seed.SubmissionAsync(instance, "one", ("a.bin", [1]));
         await Seed.SubmissionForSourceAsync(instance.Database, sourceId, "two");
         var triage = new SourceTriage(instance.Database);
-        var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
+        var submissions = new ItemStore(instance.Database);
         Assert.Equal((2, 3), await CountersAsync(instance, sourceId));
 
         Assert.False(await submissions.MarkReadyAsync(first));

@@ -1,10 +1,11 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Journalists;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;
 using Xunit.Abstractions;
 
@@ -40,7 +41,7 @@ public sealed class ThiefTests : ConsoleTestBase
 
         // What the running console holds in memory must not be on its disk, in any encoding.
         var vaultKey = VaultKey.UnwrapWithRecovery(File.ReadAllBytes(Instance.Data.RecoveryWrapFile), VaultKey.ParseRecoveryKey(Instance.Secrets.RecoveryKey));
-        var secretKeys = new NewsroomKeys(Instance.Data).UnsealSecretKeys(vaultKey);
+        var secretKeys = new SealedNewsroomKeys(Instance.Data).UnsealSecretKeys(vaultKey);
         var canaries = new Dictionary<string, byte[]>
         {
             ["vault key"] = vaultKey,
@@ -56,7 +57,7 @@ public sealed class ThiefTests : ConsoleTestBase
         Assert.Empty(ForensicScan.Find([loot.Path], canaries));
 
         var candidates = Candidates(loot.Path);
-        var keys = new NewsroomKeys(copy);
+        var keys = new SealedNewsroomKeys(copy);
         var recoveryWrap = File.ReadAllBytes(copy.RecoveryWrapFile);
         var opened = new List<string>();
         foreach (var candidate in candidates.Binary)

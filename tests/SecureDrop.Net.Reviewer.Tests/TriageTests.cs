@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Dapper;
-using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Testing;
 

@@ -1,50 +1,60 @@
 using Microsoft.Extensions.DependencyInjection;
-using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Journalists;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Submission.Tests;
 
 /// <summary>
-/// Invariant 3: the front end has no way to read a submission back. Its container offers nothing that opens the
-/// vault key or journalists' accounts, its key material on disk is the public key only, and the only secret key its
-/// code ever names is a source's reply key (which opens replies to that source, never a submission).
+/// Invariant 3: the front end has no way to read a submission back. What it can run is what its project graph gives
+/// it: SecureDrop.Net.Core and SecureDrop.Net.Crypto, never the assemblies with the code that opens a newsroom secret
+/// key, unwraps the vault key or decrypts a newsroom item. Its real container registers only the front end's
+/// services, and its key material on disk is the public key. (Which assemblies the running process loads is
+/// checked on the real processes in the Proof tests, Zones/LoadedAssembliesTests.)
 /// </summary>
 public sealed class FrontEndHoldsNoSecretsTests
 {
     [Fact]
-    public async Task FrontEndContainer_HasNoJournalistStore_AndItsKeyIsPublicOnly()
+    public void FrontEndAssemblyClosure_IsCoreAndCryptoOnly_WithoutTheSecretSide()
+    {
+        var closure = AssemblyClosure.Of(typeof(SubmissionApp).Assembly);
+
+        Assert.Equal(["SecureDrop.Net.Core", "SecureDrop.Net.Crypto", "SecureDrop.Net.Submission"], closure.Order(StringComparer.Ordinal));
+        // Found through the types that do the opening, so a rename cannot make this pass.
+        Assert.DoesNotContain(AssemblyClosure.NameOf(typeof(NewsroomSecretKey)), closure);
+        Assert.DoesNotContain(AssemblyClosure.NameOf(typeof(NewsroomKeyRing)), closure);
+        Assert.DoesNotContain(AssemblyClosure.NameOf(typeof(SealedNewsroomKeys)), closure);
+        Assert.DoesNotContain(AssemblyClosure.NameOf(typeof(VaultKey)), closure);
+        Assert.DoesNotContain(AssemblyClosure.NameOf(typeof(JournalistCredentials)), closure);
+        Assert.DoesNotContain(AssemblyClosure.NameOf(typeof(SmtpPasswordStore)), closure);
+        // The narrow decryption the front end needs, a source's replies, stays within reach.
+        Assert.Contains(AssemblyClosure.NameOf(typeof(SourceReplySecretKey)), closure);
+        Assert.NotNull(typeof(MessageDecryptor).GetMethod(nameof(MessageDecryptor.Decrypt), [typeof(Stream), typeof(SourceReplySecretKey), typeof(Stream)]));
+    }
+
+    [Fact]
+    public async Task FrontEndContainer_RegistersOnlyTheFrontEndsServices_AndItsKeyIsPublicOnly()
     {
         using var instance = await TestInstance.CreateAsync();
-        await using var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, instance.Settings));
+        IServiceCollection? registered = null;
+        await using var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, instance.Settings, builder => registered = builder.Services));
 
-        Assert.Null(app.App.Services.GetService<JournalistStore>());
-        var registered = app.App.Services.GetRequiredService<IServiceProviderIsService>();
-        Assert.False(registered.IsService(typeof(JournalistStore)));
+        Assert.Equal(["SecureDrop.Net.Core", "SecureDrop.Net.Submission"], ZoneServices.Assemblies(registered!).Order(StringComparer.Ordinal));
+        // Core's services the front end uses, by name: a registration added to Core's shared set fails here until
+        // someone decides the front end needs it.
+        Assert.Equal(
+            ["DataDirectory", "DataProtectionKeyEncryptionKey", "DatabaseOptions", "IErrorPageText", "InstanceSettingsStore", "ItemFiles", "MetadataDatabase", "NewsroomKeys",
+             "ReplyStore", "SchemaCheck", "SourceIdentity", "SourceReplyKeys", "SourceStore", "SubmissionStore"],
+            ZoneServices.NamesFrom(registered!, typeof(DataDirectory)));
+        var container = app.App.Services.GetRequiredService<IServiceProviderIsService>();
+        Assert.False(container.IsService(typeof(AuditLog)));
+        Assert.False(container.IsService(typeof(NotificationStore)));
         var keys = app.App.Services.GetRequiredService<NewsroomKeys>();
         Assert.False(keys.LoadActivePublicKey().ToArmored().Contains("PRIVATE", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void FrontEndAssembly_DoesNotReferenceTheConsoleOrCallTheDecryptor()
-    {
-        var assembly = typeof(SubmissionApp).Assembly;
-
-        Assert.DoesNotContain(assembly.GetReferencedAssemblies(), reference => reference.Name == "SecureDrop.Net.Reviewer");
-        Assert.DoesNotContain(assembly.GetTypes(), type => type.Name.Contains("Decrypt", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void FrontEndAssembly_NeverNamesANewsroomSecretKey_OnlySourceReplyKeys()
-    {
-        using var file = File.OpenRead(typeof(SubmissionApp).Assembly.Location);
-        using var pe = new System.Reflection.PortableExecutable.PEReader(file);
-        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
-        var referenced = metadata.TypeReferences.Select(handle => metadata.GetString(metadata.GetTypeReference(handle).Name)).ToHashSet(StringComparer.Ordinal);
-
-        Assert.DoesNotContain("NewsroomSecretKey", referenced);
-        Assert.DoesNotContain("NewsroomKeyRing", referenced);
-        Assert.DoesNotContain("VaultKey", referenced);
-        Assert.Contains("SourceReplySecretKey", referenced);
     }
 }

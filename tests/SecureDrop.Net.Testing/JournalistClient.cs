@@ -68,7 +68,7 @@ public sealed class JournalistClient : IDisposable
 
     /// <summary>What the authenticator app shows now for the enrolled key.</summary>
     public string CurrentCode(TimeSpan? offset = null) =>
-        Core.Journalists.TotpCodes.Code(
+        Custody.Journalists.TotpCodes.Code(
             OtpNet.Base32Encoding.ToBytes(TotpSecret ?? throw new InvalidOperationException("No authenticator enrolled.")),
             Clock.GetUtcNow() + (offset ?? TimeSpan.Zero));
 

@@ -2,11 +2,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Core.Notifications;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Notifications;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Testing;
 
@@ -55,7 +57,7 @@ public static class Seed
         var submissionId = Ids.New();
         await submissions.RecordAsync(sourceId, submissionId, items);
         var notifications = new NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new NotificationOptions()), time);
-        await new IngestJob(submissions, itemFiles, keys, notifications, NullLogger<IngestJob>.Instance).RunAsync(submissionId);
+        await new IngestJob(new ItemStore(database), itemFiles, keys, notifications, NullLogger<IngestJob>.Instance).RunAsync(submissionId);
         return submissionId;
     }
 

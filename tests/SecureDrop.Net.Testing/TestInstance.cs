@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Setup;
 
 namespace SecureDrop.Net.Testing;
 

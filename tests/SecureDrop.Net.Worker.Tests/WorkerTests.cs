@@ -7,6 +7,7 @@ using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Jobs;
 
 namespace SecureDrop.Net.Worker.Tests;
 
@@ -22,7 +23,7 @@ public sealed class WorkerTests
         var submissionId = await RecordIntakeSubmissionAsync(instance.Data, database);
         // The front end's side: a Hangfire client on the same storage, in another host.
         var client = new BackgroundJobClient(Core.Jobs.HangfireStorage.Open(database));
-        client.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
+        client.Enqueue<IIngestJob>(job => job.RunAsync(submissionId));
 
         using var worker = WorkerApp.Build(instance.Data, instance.Settings);
         await worker.StartAsync();

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Xml.Linq;
 using Microsoft.Extensions.Configuration;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Data.Layout;
+using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Vault.Jobs;
 
 namespace SecureDrop.Net.Cli.Check;
 

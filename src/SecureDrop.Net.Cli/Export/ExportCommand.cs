@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Core;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Cli.Export;
 
@@ -33,8 +35,8 @@ internal static class ExportCommand
             CreateOwnerOnly(target);
             var database = new MetadataDatabase(directory, CoreServices.DatabaseOptionsFrom(CoreServices.EnvironmentConfiguration()));
             await database.CheckSchemaAsync();
-            var sources = new SourceStore(database, TimeProvider.System);
-            var items = await new SubmissionStore(database, TimeProvider.System).AllReadyItemsAsync(cancellationToken);
+            var sources = new SourceRecords(database);
+            var items = await new ItemStore(database).AllReadyItemsAsync(cancellationToken);
             var files = new ItemFiles(directory);
             var designations = new Dictionary<string, string>(StringComparer.Ordinal);
             var index = new StringBuilder("item\tsource\tsubmission\tkind\treceived\tciphertext_bytes\tnewsroom_key\n");

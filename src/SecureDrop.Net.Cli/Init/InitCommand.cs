@@ -1,7 +1,8 @@
 using System.CommandLine;
-using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Setup;
+using SecureDrop.Net.Core;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Setup;
 
 namespace SecureDrop.Net.Cli.Init;
 

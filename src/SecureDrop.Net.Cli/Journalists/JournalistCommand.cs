@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Cli.Journalists;

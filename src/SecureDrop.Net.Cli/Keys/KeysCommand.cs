@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
 using SecureDrop.Net.Cli.Unlock;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Keys;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Cli.Keys;
 
@@ -74,7 +75,7 @@ internal static class KeysCommand
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, output => WithVaultKeyAsync(parse, data, unlock, terminal, async (instance, vaultKey, actor) =>
         {
             using var key = NewsroomSecretKey.Generate(parse.GetValue(newsroom)!, TimeProvider.System.GetUtcNow(), parse.GetValue(algorithm));
-            new NewsroomKeys(instance.Data).Add(key, vaultKey, activate: false, CoarseTime.Today(TimeProvider.System));
+            new SealedNewsroomKeys(instance.Data).Add(key, vaultKey, activate: false, CoarseTime.Today(TimeProvider.System));
             await AuditAsync(instance, actor, "add newsroom key", key.Fingerprint, cancellationToken);
             await output.WriteLineAsync($"Added newsroom key {key.PublicKey.DisplayFingerprint} on standby. Make it active with: sdnet keys rotate --data {instance.Data.Root} --to {key.Fingerprint}");
             return Sdnet.Success;
@@ -91,7 +92,7 @@ internal static class KeysCommand
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, output => WithVaultKeyAsync(parse, data, unlock, terminal, async (instance, vaultKey, actor) =>
         {
             using var key = ImportKey(parse.GetRequiredValue(file), terminal);
-            new NewsroomKeys(instance.Data).Add(key, vaultKey, activate: false, CoarseTime.Today(TimeProvider.System));
+            new SealedNewsroomKeys(instance.Data).Add(key, vaultKey, activate: false, CoarseTime.Today(TimeProvider.System));
             await AuditAsync(instance, actor, "add newsroom key", key.Fingerprint, cancellationToken);
             await output.WriteLineAsync($"Imported newsroom key {key.PublicKey.DisplayFingerprint} on standby. Make it active with: sdnet keys rotate --data {instance.Data.Root} --to {key.Fingerprint}");
             return Sdnet.Success;
@@ -120,12 +121,12 @@ internal static class KeysCommand
         var unlock = VaultUnlock.AddTo(command);
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, output => WithVaultKeyAsync(parse, data, unlock, terminal, async (instance, vaultKey, actor) =>
         {
-            var keys = new NewsroomKeys(instance.Data);
-            var previous = keys.LoadActivePublicKey();
+            var keys = new SealedNewsroomKeys(instance.Data);
+            var previous = keys.Public.LoadActivePublicKey();
             string fingerprint;
             if (parse.GetValue(to) is { } standby)
             {
-                fingerprint = keys.Find(standby).Fingerprint;
+                fingerprint = keys.Public.Find(standby).Fingerprint;
                 keys.Activate(fingerprint);
             }
             else
@@ -158,8 +159,8 @@ internal static class KeysCommand
         var unlock = VaultUnlock.AddTo(command);
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, output => WithVaultKeyAsync(parse, data, unlock, terminal, async (instance, vaultKey, actor) =>
         {
-            var keys = new NewsroomKeys(instance.Data);
-            var record = keys.Find(parse.GetRequiredValue(fingerprint));
+            var keys = new SealedNewsroomKeys(instance.Data);
+            var record = keys.Public.Find(parse.GetRequiredValue(fingerprint));
             if (record.State == NewsroomKeyState.Active)
             {
                 throw new DataDirectoryException($"{Spaced(record.Fingerprint)} is the active key; it cannot be destroyed. Rotate to a new key first: sdnet keys rotate --data {instance.Data.Root}");
@@ -185,10 +186,10 @@ internal static class KeysCommand
     /// themselves: a re-wrap interrupted between its rename and its row update, or a row out of step with its file,
     /// must not let the key go.
     /// </summary>
-    private static async Task<(long Needing, KeyUsageCount Detail)> ItemsNeedingAsync(Instance instance, NewsroomKeys keys, byte[] vaultKey, string fingerprint, CancellationToken cancellationToken)
+    private static async Task<(long Needing, KeyUsageCount Detail)> ItemsNeedingAsync(Instance instance, SealedNewsroomKeys keys, byte[] vaultKey, string fingerprint, CancellationToken cancellationToken)
     {
-        var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
-        var byRows = (await UsageAsync(instance, keys, cancellationToken)).For(fingerprint);
+        var itemKeys = new ItemKeyStore(instance.Database);
+        var byRows = (await UsageAsync(instance, keys.Public, cancellationToken)).For(fingerprint);
         using var unlocked = keys.Unlock(vaultKey);
         var key = unlocked.KeyFor(fingerprint);
         if (key is null)
@@ -203,13 +204,13 @@ internal static class KeysCommand
             using var stream = File.Exists(files.VaultPath(id)) ? files.OpenVaultItem(id) : files.OpenIntakeItem(id);
             return MessageDecryptor.ReadRecipientKeyIds(stream).Contains(keyId);
         });
-        var byHeaders = (await submissions.MetadataHeadersAsync(cancellationToken)).Count(header => KeyUsage.RecipientsOf(header.Metadata).Contains(keyId));
+        var byHeaders = (await itemKeys.MetadataHeadersAsync(cancellationToken)).Count(header => KeyUsage.RecipientsOf(header.Metadata).Contains(keyId));
         var detail = new KeyUsageCount(Math.Max(byRows.Items, byFiles - byRows.Replies), Math.Max(byRows.Headers, byHeaders), byRows.Replies);
         return (detail.Total, detail);
     }
 
     private static Task<KeyUsage> UsageAsync(Instance instance, NewsroomKeys keys, CancellationToken cancellationToken) =>
-        KeyUsage.ReadAsync(keys, new SubmissionStore(instance.Database, TimeProvider.System), new ReplyStore(instance.Database, TimeProvider.System), cancellationToken);
+        KeyUsage.ReadAsync(keys, new ItemKeyStore(instance.Database), new ReplyStore(instance.Database, TimeProvider.System), cancellationToken);
 
     internal static async Task<int> WithVaultKeyAsync(ParseResult parse, Option<DirectoryInfo> data, VaultUnlock unlock, Terminal terminal, Func<Instance, byte[], string?, Task<int>> body, CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Custody.Keys;
 
 namespace SecureDrop.Net.Cli.Keys;
 
@@ -34,8 +35,8 @@ internal static class RewrapCommand
         var unlock = VaultUnlock.AddTo(command);
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, output => KeysCommand.WithVaultKeyAsync(parse, data, unlock, terminal, async (instance, vaultKey, actor) =>
         {
-            using var unlocked = new NewsroomKeys(instance.Data).Unlock(vaultKey);
-            var submissions = new SubmissionStore(instance.Database, TimeProvider.System);
+            using var unlocked = new SealedNewsroomKeys(instance.Data).Unlock(vaultKey);
+            var submissions = new ItemKeyStore(instance.Database);
             var replies = new ReplyStore(instance.Database, TimeProvider.System);
             // Job serialisation settings are process-wide in Hangfire; the storage is this instance's alone.
             GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -1,6 +1,7 @@
 using System.CommandLine;
-using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core;
+using SecureDrop.Net.Vault.Data;
 
 namespace SecureDrop.Net.Cli.Migrate;
 
@@ -22,7 +23,7 @@ internal static class MigrateCommand
                 throw new DataDirectoryException($"The schema is at version {before}, newer than this build's {SchemaMigrations.CurrentVersion}; nothing was changed.");
             }
 
-            SchemaMigrations.MigrateUp(database);
+            MetadataSchema.MigrateUp(database);
             Core.Jobs.HangfireStorage.Migrate(database);
             await DatabaseRoles.ApplyAsync(database);
             await output.WriteLineAsync(before == SchemaMigrations.CurrentVersion

@@ -3,12 +3,15 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Cli.Check;
-using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Core;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Cli.Purge;
 
@@ -39,8 +42,8 @@ internal static class PurgeCommand
             }
 
             var time = TimeProvider.System;
-            var sources = new SourceStore(database, time);
-            var submissions = new SubmissionStore(database, time);
+            var sources = new SourceRecords(database);
+            var submissions = new ItemStore(database);
             var delete = new DeleteJob(sources, submissions, new ReplyStore(database, time), new ItemFiles(directory), NullLogger<DeleteJob>.Instance);
             var job = new RetentionJob(sources, submissions, delete, Options.Create(options), time, NullLogger<RetentionJob>.Instance, new Core.Settings.InstanceSettingsStore(database, time));
             var days = await job.SubmissionDaysAsync(cancellationToken);

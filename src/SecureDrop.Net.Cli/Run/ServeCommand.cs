@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Data.Layout;
@@ -32,9 +34,9 @@ internal static class ServeCommand
             var address = parse.GetValue(url) ?? (which == ReviewerRole ? RunCommand.DefaultReviewerUrl : RunCommand.DefaultSubmissionUrl);
             using IHost host = which switch
             {
-                SubmissionRole => SubmissionApp.Build(directory, address),
-                ReviewerRole => ReviewerApp.Build(directory, address),
-                _ => WorkerApp.Build(directory),
+                SubmissionRole => BuildSubmission(directory, address),
+                ReviewerRole => BuildReviewer(directory, address),
+                _ => BuildWorker(directory),
             };
             await host.StartAsync(cancellationToken);
             if (which != WorkerRole)
@@ -47,4 +49,16 @@ internal static class ServeCommand
         }));
         return command;
     }
+
+    // One method per role, never inlined: running a role then loads that role's host assembly and, through it, only
+    // the zones that host references (the front end never loads the console's, let alone custody's, code). Tested
+    // on the real processes by the Proof tests' Zones/LoadedAssembliesTests.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WebApplication BuildSubmission(DataDirectory directory, string address) => SubmissionApp.Build(directory, address);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WebApplication BuildReviewer(DataDirectory directory, string address) => ReviewerApp.Build(directory, address);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static IHost BuildWorker(DataDirectory directory) => WorkerApp.Build(directory);
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Notifications;
+using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Cli.Secrets;
 

@@ -1,10 +1,11 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Journalists;
+using SecureDrop.Net.Custody.Keys;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Cli.Unlock;
 
@@ -92,7 +93,7 @@ internal sealed class VaultUnlock
         try
         {
             // Opening every sealed key proves the vault key before anything is changed with it.
-            new NewsroomKeys(data).Unlock(vaultKey).Dispose();
+            new SealedNewsroomKeys(data).Unlock(vaultKey).Dispose();
         }
         catch
         {

@@ -84,28 +84,6 @@ public sealed class MetadataDatabase
         }
     }
 
-    /// <summary>Creates the store of a new instance: the SQLite file (owner-only) or the schema in PostgreSQL.</summary>
-    public static void Create(DataDirectory data, IOptions<DatabaseOptions>? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var database = new MetadataDatabase(data, options);
-        if (database.Provider == DatabaseProvider.PostgreSql && SchemaMigrations.AppliedVersion(database) > 0)
-        {
-            throw new DataDirectoryException("The PostgreSQL database in Database__PostgreSql already holds an instance. Give a new instance an empty database.");
-        }
-
-        if (database.Provider == DatabaseProvider.Sqlite)
-        {
-            DataDirectory.CreateOwnerOnlyEmptyFile(data.MetadataDatabase);
-            using var connection = new SqliteConnection(database.ConnectionString);
-            connection.Open();
-            connection.Execute("PRAGMA journal_mode = WAL;");
-        }
-
-        SchemaMigrations.MigrateUp(database);
-        DataDirectory.WriteOwnerOnlyFile(data.InstanceFile, JsonSerializer.SerializeToUtf8Bytes(new InstanceRecord(database.Provider.ToString())));
-    }
-
     /// <summary>Refuses settings that point at a different kind of store than the instance was created with.</summary>
     public void CheckProvider()
     {
@@ -129,6 +107,10 @@ public sealed class MetadataDatabase
         SchemaMigrations.EnsureCurrent(this);
         return Task.CompletedTask;
     }
+
+    /// <summary>Records at init which store the instance uses (see <see cref="CheckProvider"/>).</summary>
+    public void RecordProvider() =>
+        DataDirectory.WriteOwnerOnlyFile(Data.InstanceFile, JsonSerializer.SerializeToUtf8Bytes(new InstanceRecord(Provider.ToString())));
 
     private sealed record InstanceRecord(string Database);
 }

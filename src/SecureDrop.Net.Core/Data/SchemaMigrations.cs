@@ -1,25 +1,17 @@
-using FluentMigrator.Runner;
 using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace SecureDrop.Net.Core.Data;
 
 /// <summary>
-/// Schema changes through FluentMigrator, the same migrations for SQLite and PostgreSQL. Only init and
-/// 'sdnet migrate' apply them; the services refuse to start on a schema that is behind or ahead of the build.
+/// Which schema this build expects. The migrations themselves (FluentMigrator, the same for SQLite and PostgreSQL)
+/// live in SecureDrop.Net.Vault (<c>MetadataSchema</c>) and only init and 'sdnet migrate' apply them; every service
+/// checks here at start and refuses a schema that is behind or ahead of the build.
 /// </summary>
 public static class SchemaMigrations
 {
     /// <summary>The newest migration this build knows.</summary>
+    /// <remarks>A new migration in SecureDrop.Net.Vault/Data/Migrations raises it; a test holds the two together.</remarks>
     public const long CurrentVersion = 8;
-
-    public static void MigrateUp(MetadataDatabase database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        using var services = Runner(database);
-        using var scope = services.CreateScope();
-        scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
-    }
 
     /// <summary>The newest applied migration, or 0 for an empty database.</summary>
     /// <remarks>
@@ -58,15 +50,4 @@ public static class SchemaMigrations
                 $"The metadata database is at schema version {applied}, newer than this build's {CurrentVersion}. Run the sdnet release that migrated it.");
         }
     }
-
-    private static ServiceProvider Runner(MetadataDatabase database) =>
-        new ServiceCollection()
-            .AddFluentMigratorCore()
-            .ConfigureRunner(runner =>
-            {
-                _ = database.Provider == DatabaseProvider.PostgreSql ? runner.AddPostgres() : runner.AddSQLite();
-                runner.WithGlobalConnectionString(database.ConnectionString)
-                    .ScanIn(typeof(SchemaMigrations).Assembly).For.Migrations();
-            })
-            .BuildServiceProvider(validateScopes: false);
 }

@@ -22,7 +22,7 @@ public sealed record NewsroomKeyRecord(string Fingerprint, NewsroomKeyState Stat
 /// so it may be read by every process; it is written whole to a temporary file and renamed, so a crash leaves the
 /// old list or the new one, never half of each.
 /// </summary>
-internal static class NewsroomKeyRecords
+public static class NewsroomKeyRecords
 {
     private static readonly JsonSerializerOptions Json = new()
     {

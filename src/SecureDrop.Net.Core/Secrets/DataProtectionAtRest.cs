@@ -77,7 +77,8 @@ public sealed class DataProtectionKeyEncryptionKey
         _key = key;
     }
 
-    internal ReadOnlySpan<byte> Key => _key;
+    /// <summary>The key itself: it also seals the role's other secrets at rest (the worker's SMTP password).</summary>
+    public ReadOnlySpan<byte> Key => _key;
 
     /// <summary>Reads the key file, creating it (owner-only, random) at a role's first start.</summary>
     public static DataProtectionKeyEncryptionKey OpenOrCreate(string path)

@@ -136,7 +136,7 @@ public sealed class ItemFiles
     /// a simple filesystem. Copy-on-write filesystems, SSD wear levelling and snapshots defeat this: full-disk
     /// encryption is what protects deleted material there (see SECURITY.md).
     /// </summary>
-    internal static void EraseFile(string path)
+    public static void EraseFile(string path)
     {
         if (!File.Exists(path))
         {

@@ -9,7 +9,8 @@ namespace SecureDrop.Net.Core.Submissions;
 /// What the console lists about an item without decrypting the item itself: the original file name, the plaintext
 /// size and the content type the browser declared. It is sealed at ingress as a small OpenPGP message to the
 /// newsroom key (so the database holds it only encrypted, like the name inside the item), padded to a fixed
-/// length so its size says nothing about the name's.
+/// length so its size says nothing about the name's. Only the sealing is here: opening a header needs a newsroom
+/// secret key, so it is SecureDrop.Net.Custody's (ItemMetadataOpening).
 /// </summary>
 public sealed record ItemMetadata(string FileName, long Size, string ContentType)
 {
@@ -41,21 +42,15 @@ public sealed record ItemMetadata(string FileName, long Size, string ContentType
         return output.ToArray();
     }
 
-    /// <summary>Opens a header sealed by <see cref="Seal"/>.</summary>
-    /// <exception cref="CryptoException">When the header is not for this key, altered, or not a header.</exception>
-    public static ItemMetadata Open(byte[] sealedHeader, NewsroomSecretKey key) => Open(sealedHeader, new NewsroomKeyRing(key));
-
-    /// <summary>Opens a header sealed by <see cref="Seal"/> with whichever key of the ring it was sealed to.</summary>
-    /// <exception cref="CryptoException">When no key of the ring opens it, or it is altered, or not a header.</exception>
-    public static ItemMetadata Open(byte[] sealedHeader, NewsroomKeyRing keys)
+    /// <summary>
+    /// Reads the plaintext of a sealed header, once SecureDrop.Net.Custody (which holds the keys) has decrypted it.
+    /// </summary>
+    /// <exception cref="CryptoException">When the plaintext is not a header.</exception>
+    public static ItemMetadata Parse(ReadOnlySpan<byte> plaintext)
     {
-        ArgumentNullException.ThrowIfNull(sealedHeader);
-        using var input = new MemoryStream(sealedHeader, writable: false);
-        using var plaintext = new MemoryStream();
-        MessageDecryptor.Decrypt(input, keys, plaintext);
         try
         {
-            var header = JsonSerializer.Deserialize(plaintext.ToArray().AsSpan().TrimEnd((byte)' '), HeaderJson.Default.Header)
+            var header = JsonSerializer.Deserialize(plaintext.TrimEnd((byte)' '), HeaderJson.Default.Header)
                 ?? throw new CryptoException("The item's metadata header is empty.");
             return new ItemMetadata(header.Name ?? "", header.Size, header.Type ?? "application/octet-stream");
         }

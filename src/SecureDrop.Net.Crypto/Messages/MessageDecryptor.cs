@@ -3,8 +3,10 @@ using Org.BouncyCastle.Bcpg;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// Decrypts OpenPGP messages to a newsroom key, from us or from gpg, sq and gosop: compressed or not, any
-/// symmetric algorithm they use, partial lengths, armored or binary.
+/// Decrypts OpenPGP messages, from us or from gpg, sq and gosop: compressed or not, any symmetric algorithm they
+/// use, partial lengths, armored or binary. This assembly decrypts with a source's reply key only; the overloads
+/// for newsroom keys are static extensions declared in SecureDrop.Net.Crypto.Newsroom (NewsroomDecryption), so
+/// only a project that references that assembly can compile a call that decrypts a newsroom item.
 /// </summary>
 /// <remarks>
 /// Threat: altered ciphertext. Messages without integrity protection (SED packets, no MDC) are refused before any
@@ -14,37 +16,11 @@ namespace SecureDrop.Net.Crypto;
 public static class MessageDecryptor
 {
     /// <summary>
-    /// Decrypts one message with <paramref name="key"/>, writes the plaintext to <paramref name="plaintextSink"/>
-    /// and returns the literal packet's file name.
+    /// Decrypts one message with a source's reply key, writes the plaintext to <paramref name="plaintextSink"/> and
+    /// returns the literal packet's file name: what the front end uses to show a source the replies sent to it.
     /// </summary>
     /// <exception cref="CryptoException">Not OpenPGP, not for this key, no integrity protection, failed MDC check,
     /// truncated, or trailing data after the message. Discard the sink's content.</exception>
-    public static string Decrypt(Stream ciphertext, NewsroomSecretKey key, Stream plaintextSink)
-    {
-        ArgumentNullException.ThrowIfNull(ciphertext);
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(plaintextSink);
-        return new DecryptionRun(key.DecryptionKeys, plaintextSink).Run(ciphertext);
-    }
-
-    /// <summary>
-    /// As <see cref="Decrypt(Stream, NewsroomSecretKey, Stream)"/>, with whichever key of <paramref name="ring"/>
-    /// the message is addressed to, active or retired.
-    /// </summary>
-    /// <exception cref="CryptoException">As the other overload; "not encrypted to this key" means no key of the ring.</exception>
-    public static string Decrypt(Stream ciphertext, NewsroomKeyRing ring, Stream plaintextSink)
-    {
-        ArgumentNullException.ThrowIfNull(ciphertext);
-        ArgumentNullException.ThrowIfNull(ring);
-        ArgumentNullException.ThrowIfNull(plaintextSink);
-        return new DecryptionRun(ring.DecryptionKeys, plaintextSink).Run(ciphertext);
-    }
-
-    /// <summary>
-    /// As <see cref="Decrypt(Stream, NewsroomSecretKey, Stream)"/>, with a source's reply key: what the front end
-    /// uses to show a source the replies sent to it.
-    /// </summary>
-    /// <exception cref="CryptoException">As the other overloads. Discard the sink's content.</exception>
     public static string Decrypt(Stream ciphertext, SourceReplySecretKey key, Stream plaintextSink)
     {
         ArgumentNullException.ThrowIfNull(ciphertext);

@@ -9,16 +9,16 @@ namespace SecureDrop.Net.Crypto;
 /// a newsroom message is never encrypted to it.
 /// </summary>
 /// <remarks>
-/// Kept apart from <see cref="NewsroomSecretKey"/> on purpose, so the front end can be shown never to touch a
-/// newsroom secret key. <see cref="Dispose"/> drops the private key references (best effort: BouncyCastle keeps
+/// Kept apart from the newsroom's secret key on purpose: that type lives in SecureDrop.Net.Crypto.Newsroom, which
+/// the front end does not reference, while this one is all the front end needs to show a source its replies. <see cref="Dispose"/> drops the private key references (best effort: BouncyCastle keeps
 /// key values in immutable big integers).
 /// </remarks>
 public sealed class SourceReplySecretKey : IDisposable
 {
     private const string UserId = "SecureDrop.Net source";
-    private readonly NewsroomSecretKey _key;
+    private readonly UnprotectedKeyRing _key;
 
-    private SourceReplySecretKey(NewsroomSecretKey key)
+    private SourceReplySecretKey(UnprotectedKeyRing key)
     {
         _key = key;
         PublicKey = SourceReplyPublicKey.From(key.PublicKey);
@@ -29,11 +29,11 @@ public sealed class SourceReplySecretKey : IDisposable
 
     /// <summary>Generates a new Curve25519 reply key. Its user id names no one.</summary>
     public static SourceReplySecretKey Generate(DateTimeOffset creationTime) =>
-        new(NewsroomSecretKey.Generate(UserId, creationTime, NewsroomKeyAlgorithm.Curve25519));
+        new(UnprotectedKeyRing.Generate(UserId, creationTime, NewsroomKeyAlgorithm.Curve25519));
 
     /// <summary>Reloads bytes made by <see cref="ExportForStorage"/> (after opening their seal).</summary>
     /// <exception cref="CryptoException">When the bytes are not an unprotected key ring with an encryption subkey.</exception>
-    public static SourceReplySecretKey FromStorageBytes(ReadOnlySpan<byte> data) => new(NewsroomSecretKey.FromStorageBytes(data));
+    public static SourceReplySecretKey FromStorageBytes(ReadOnlySpan<byte> data) => new(UnprotectedKeyRing.FromStorageBytes(data));
 
     /// <summary>The UNPROTECTED key ring: seal it with <see cref="SecretBox"/> and clear the array right after.</summary>
     public byte[] ExportForStorage() => _key.ExportForStorage();

@@ -1,14 +1,17 @@
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Reviewer.Sources;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Api;
 
@@ -104,7 +107,7 @@ internal static class ApiEndpoints
             : Results.Ok(new ConversationDto(SourceDto.From(opened.Source), [.. opened.Entries.Select(ItemDto.From)]));
     }
 
-    private static async Task<IResult> ItemAsync(string id, HttpContext http, SubmissionStore submissions, ItemReader reader, AuditLog audit)
+    private static async Task<IResult> ItemAsync(string id, HttpContext http, ItemStore submissions, ItemReader reader, AuditLog audit)
     {
         var item = Ids.IsWellFormed(id) ? await submissions.ItemAsync(id, http.RequestAborted) : null;
         if (item is null)
@@ -126,7 +129,7 @@ internal static class ApiEndpoints
         }
     }
 
-    private static async Task<IResult> DeleteSourceAsync(string id, HttpContext http, SourceStore sources, IBackgroundJobClient jobs, AuditLog audit)
+    private static async Task<IResult> DeleteSourceAsync(string id, HttpContext http, SourceRecords sources, IBackgroundJobClient jobs, AuditLog audit)
     {
         if (!Ids.IsWellFormed(id) || await sources.GetAsync(id, http.RequestAborted) is null)
         {
@@ -138,7 +141,7 @@ internal static class ApiEndpoints
         return Results.Accepted();
     }
 
-    private static async Task<IResult> DeleteSubmissionAsync(string id, HttpContext http, SubmissionStore submissions, IBackgroundJobClient jobs, AuditLog audit)
+    private static async Task<IResult> DeleteSubmissionAsync(string id, HttpContext http, ItemStore submissions, IBackgroundJobClient jobs, AuditLog audit)
     {
         if (!Ids.IsWellFormed(id) || (await submissions.ItemIdsAsync(id, http.RequestAborted)).Count == 0)
         {

@@ -1,5 +1,6 @@
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Reviewer.Sources;
+using SecureDrop.Net.Vault.Sources;
 
 namespace SecureDrop.Net.Reviewer.Api;
 

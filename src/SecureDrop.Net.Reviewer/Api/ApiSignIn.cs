@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
-using SecureDrop.Net.Core.Audit;
-using SecureDrop.Net.Core.Journalists;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Custody.Journalists;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Api;
 
@@ -15,14 +16,14 @@ internal sealed partial class ApiSignIn
 {
     private const string Refusal = "Unknown user name, wrong passphrase or wrong code.";
     private readonly JournalistStore _journalists;
-    private readonly NewsroomKeys _keys;
+    private readonly SealedNewsroomKeys _keys;
     private readonly JournalistSessions _sessions;
     private readonly SignInThrottle _throttle;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly ILogger<ApiSignIn> _logger;
 
-    public ApiSignIn(JournalistStore journalists, NewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, TimeProvider time, ILogger<ApiSignIn> logger)
+    public ApiSignIn(JournalistStore journalists, SealedNewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, TimeProvider time, ILogger<ApiSignIn> logger)
     {
         _journalists = journalists;
         _keys = keys;

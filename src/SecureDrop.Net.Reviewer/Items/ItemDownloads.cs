@@ -1,11 +1,13 @@
 using System.IO.Compression;
 using System.IO.Pipelines;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Items;
 
@@ -18,14 +20,14 @@ namespace SecureDrop.Net.Reviewer.Items;
 internal sealed class ItemDownloads
 {
     public const int MaxZipItems = 500;
-    private readonly SubmissionStore _submissions;
-    private readonly SourceStore _sources;
+    private readonly ItemStore _submissions;
+    private readonly SourceRecords _sources;
     private readonly SourceTriage _triage;
     private readonly ItemReader _reader;
     private readonly Scrubber _scrubber;
     private readonly AuditLog _audit;
 
-    public ItemDownloads(SubmissionStore submissions, SourceStore sources, SourceTriage triage, ItemReader reader, Scrubber scrubber, AuditLog audit)
+    public ItemDownloads(ItemStore submissions, SourceRecords sources, SourceTriage triage, ItemReader reader, Scrubber scrubber, AuditLog audit)
     {
         _submissions = submissions;
         _sources = sources;

@@ -1,7 +1,10 @@
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Keys;
+using SecureDrop.Net.Custody.Submissions;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Items;
 
@@ -16,10 +19,10 @@ internal sealed class ItemReader
     public const long InMemoryLimit = 64L * 1024 * 1024;
 
     private readonly ItemFiles _files;
-    private readonly SubmissionStore _submissions;
-    private readonly NewsroomKeys _keys;
+    private readonly ItemStore _submissions;
+    private readonly SealedNewsroomKeys _keys;
 
-    public ItemReader(ItemFiles files, SubmissionStore submissions, NewsroomKeys keys)
+    public ItemReader(ItemFiles files, ItemStore submissions, SealedNewsroomKeys keys)
     {
         _files = files;
         _submissions = submissions;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Items;
 

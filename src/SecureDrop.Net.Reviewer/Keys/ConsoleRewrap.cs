@@ -1,12 +1,13 @@
 using System.Security.Cryptography;
 using Hangfire;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Keys;
 
@@ -27,8 +28,8 @@ internal sealed partial class ConsoleRewrap : IDisposable
 {
     private static readonly TimeSpan CheckEvery = TimeSpan.FromMilliseconds(500);
     private readonly JobStorage _storage;
-    private readonly NewsroomKeys _keys;
-    private readonly SubmissionStore _submissions;
+    private readonly SealedNewsroomKeys _keys;
+    private readonly ItemKeyStore _submissions;
     private readonly ReplyStore _replies;
     private readonly ItemFiles _files;
     private readonly JournalistSessions _sessions;
@@ -41,7 +42,7 @@ internal sealed partial class ConsoleRewrap : IDisposable
     private Run? _run;
 
     public ConsoleRewrap(
-        MetadataDatabase database, NewsroomKeys keys, SubmissionStore submissions, ReplyStore replies, ItemFiles files,
+        MetadataDatabase database, SealedNewsroomKeys keys, ItemKeyStore submissions, ReplyStore replies, ItemFiles files,
         JournalistSessions sessions, AuditLog audit, TimeProvider time, ILoggerFactory loggers)
     {
         // This instance's storage by name, not Hangfire's process-wide JobStorage.Current (which is whichever app

@@ -1,6 +1,7 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Vault.Sources;
 
 namespace SecureDrop.Net.Reviewer.Pages;
 

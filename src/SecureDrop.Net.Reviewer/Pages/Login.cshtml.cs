@@ -1,12 +1,13 @@
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
-using SecureDrop.Net.Core.Journalists;
+using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Custody.Journalists;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Pages;
 
@@ -20,13 +21,13 @@ namespace SecureDrop.Net.Reviewer.Pages;
 internal sealed partial class LoginModel : PageModel
 {
     private readonly JournalistStore _journalists;
-    private readonly NewsroomKeys _keys;
+    private readonly SealedNewsroomKeys _keys;
     private readonly JournalistSessions _sessions;
     private readonly SignInThrottle _throttle;
     private readonly AuditLog _audit;
     private readonly ILogger<LoginModel> _logger;
 
-    public LoginModel(JournalistStore journalists, NewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, ILogger<LoginModel> logger)
+    public LoginModel(JournalistStore journalists, SealedNewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, ILogger<LoginModel> logger)
     {
         _journalists = journalists;
         _keys = keys;

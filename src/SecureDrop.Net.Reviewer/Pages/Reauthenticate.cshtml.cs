@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Reviewer.Sessions;
 
 namespace SecureDrop.Net.Reviewer.Pages;

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
-using SecureDrop.Net.Core.Audit;
-using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Sessions;
 
 namespace SecureDrop.Net.Reviewer.Pages;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;

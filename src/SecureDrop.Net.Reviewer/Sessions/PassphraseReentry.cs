@@ -1,5 +1,5 @@
-using SecureDrop.Net.Core.Audit;
-using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Custody.Journalists;
 
 namespace SecureDrop.Net.Reviewer.Sessions;
 

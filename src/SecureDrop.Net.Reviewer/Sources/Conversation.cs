@@ -1,5 +1,4 @@
 using System.Text;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Sources;
@@ -7,6 +6,9 @@ using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Sources;
 
@@ -17,16 +19,16 @@ namespace SecureDrop.Net.Reviewer.Sources;
 /// </summary>
 internal sealed class Conversation
 {
-    private readonly SourceStore _sources;
+    private readonly SourceRecords _sources;
     private readonly SourceTriage _triage;
-    private readonly SubmissionStore _submissions;
+    private readonly ItemStore _submissions;
     private readonly ReplyStore _replies;
     private readonly SourceReplyKeys _replyKeys;
     private readonly ItemFiles _files;
     private readonly ItemReader _reader;
     private readonly AuditLog _audit;
 
-    public Conversation(SourceStore sources, SourceTriage triage, SubmissionStore submissions, ReplyStore replies, SourceReplyKeys replyKeys, ItemFiles files, ItemReader reader, AuditLog audit)
+    public Conversation(SourceRecords sources, SourceTriage triage, ItemStore submissions, ReplyStore replies, SourceReplyKeys replyKeys, ItemFiles files, ItemReader reader, AuditLog audit)
     {
         _sources = sources;
         _triage = triage;

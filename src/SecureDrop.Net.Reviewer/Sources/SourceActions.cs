@@ -1,7 +1,8 @@
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Sources;
 
 namespace SecureDrop.Net.Reviewer.Sources;
 
@@ -11,11 +12,11 @@ namespace SecureDrop.Net.Reviewer.Sources;
 /// </summary>
 internal sealed class SourceActions
 {
-    private readonly SourceStore _sources;
+    private readonly SourceRecords _sources;
     private readonly SourceTriage _triage;
     private readonly AuditLog _audit;
 
-    public SourceActions(SourceStore sources, SourceTriage triage, AuditLog audit)
+    public SourceActions(SourceRecords sources, SourceTriage triage, AuditLog audit)
     {
         _sources = sources;
         _triage = triage;

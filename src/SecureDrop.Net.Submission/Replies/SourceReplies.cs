@@ -54,7 +54,7 @@ internal sealed partial class SourceReplies
         // The row is already hidden; if the job cannot be queued now, the worker's reconcile job queues it later.
         try
         {
-            _jobs.Enqueue<DeleteJob>(job => job.DeleteReplyAsync(replyId));
+            _jobs.Enqueue<IReplyDeletionJob>(job => job.DeleteReplyAsync(replyId));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

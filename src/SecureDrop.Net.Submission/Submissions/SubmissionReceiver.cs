@@ -212,7 +212,7 @@ internal sealed partial class SubmissionReceiver
         // reconcile job queues it later, so the source is rightly told it was received.
         try
         {
-            _jobs.Enqueue<IngestJob>(job => job.RunAsync(submissionId));
+            _jobs.Enqueue<IIngestJob>(job => job.RunAsync(submissionId));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {

@@ -43,7 +43,7 @@ public sealed class JournalistWalkTests : IClassFixture<ChromiumFixture>
             Assert.Equal("/login/second-factor", new Uri(page.Url).AbsolutePath);
             Assert.NotNull(await page.QuerySelectorAsync(".qr svg"));
             var secret = (await page.InnerTextAsync("#totp-secret")).Replace(" ", "", StringComparison.Ordinal);
-            await page.FillAsync("#code", Core.Journalists.TotpCodes.Code(OtpNet.Base32Encoding.ToBytes(secret), TimeProvider.System.GetUtcNow()));
+            await page.FillAsync("#code", Custody.Journalists.TotpCodes.Code(OtpNet.Base32Encoding.ToBytes(secret), TimeProvider.System.GetUtcNow()));
             await page.ClickAsync("button:has-text('Continue')");
             Assert.Equal("/", new Uri(page.Url).AbsolutePath);
 

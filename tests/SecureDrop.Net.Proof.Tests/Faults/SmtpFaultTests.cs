@@ -2,7 +2,7 @@ using System.Globalization;
 using Dapper;
 using Hangfire;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Notifications;
+using SecureDrop.Net.Vault.Notifications;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Testing;
 
@@ -18,7 +18,7 @@ namespace SecureDrop.Net.Proof.Tests.Faults;
 /// </summary>
 public sealed class SmtpFaultTests
 {
-    private const string NotifyJobCategory = "SecureDrop.Net.Core.Notifications.NotifyJob";
+    private const string NotifyJobCategory = "SecureDrop.Net.Vault.Notifications.NotifyJob";
 
     [Fact]
     public async Task SmtpUnreachableUnderLoad_TipsAreUnaffected_NoticesBackOff_AndAreDeliveredOnceWhenItIsBack()

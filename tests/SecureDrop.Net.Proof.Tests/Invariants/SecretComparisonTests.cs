@@ -13,13 +13,13 @@ public sealed partial class SecretComparisonTests
     private static readonly Dictionary<string, string> AllowedSequenceEqual = new(StringComparer.Ordinal)
     {
         ["src/SecureDrop.Net.Crypto/Keys/KeyPairCheck.cs"] = "compares two encodings of a public key",
-        ["src/SecureDrop.Net.Core/Settings/PngLogo.cs"] = "compares an uploaded logo's bytes with the fixed PNG signature and chunk names",
+        ["src/SecureDrop.Net.Vault/Settings/PngLogo.cs"] = "compares an uploaded logo's bytes with the fixed PNG signature and chunk names",
     };
 
     [Theory]
-    [InlineData("src/SecureDrop.Net.Core/Journalists/JournalistCredentials.cs", "passphrase verifier")]
+    [InlineData("src/SecureDrop.Net.Custody/Journalists/JournalistCredentials.cs", "passphrase verifier")]
     [InlineData("src/SecureDrop.Net.Crypto/Messages/SeipdReader.cs", "MDC of a decrypted message")]
-    [InlineData("src/SecureDrop.Net.Core/Audit/AuditLog.cs", "audit chain hashes")]
+    [InlineData("src/SecureDrop.Net.Vault/Audit/AuditLog.cs", "audit chain hashes")]
     public void SecretComparison_UsesFixedTimeEquals(string file, string what)
     {
         var source = SourceTree.Read(file);

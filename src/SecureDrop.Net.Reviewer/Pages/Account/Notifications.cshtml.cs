@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MimeKit;
-using SecureDrop.Net.Core.Audit;
-using SecureDrop.Net.Core.Journalists;
-using SecureDrop.Net.Core.Notifications;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Custody.Journalists;
+using SecureDrop.Net.Vault.Notifications;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Sessions;
 

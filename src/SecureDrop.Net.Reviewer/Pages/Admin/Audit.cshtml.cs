@@ -2,10 +2,10 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
 

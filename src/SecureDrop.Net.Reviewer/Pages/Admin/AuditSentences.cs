@@ -2,8 +2,8 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Dapper;
-using SecureDrop.Net.Core.Audit;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
 

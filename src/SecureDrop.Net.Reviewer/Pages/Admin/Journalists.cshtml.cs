@@ -2,9 +2,9 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
+using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Journalists;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Sessions;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
 
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
@@ -15,10 +16,10 @@ namespace SecureDrop.Net.Reviewer.Pages.Admin;
 internal sealed class KeysModel : PageModel
 {
     private readonly NewsroomKeys _keys;
-    private readonly SubmissionStore _submissions;
+    private readonly ItemKeyStore _submissions;
     private readonly ReplyStore _replies;
 
-    public KeysModel(NewsroomKeys keys, SubmissionStore submissions, ReplyStore replies)
+    public KeysModel(NewsroomKeys keys, ItemKeyStore submissions, ReplyStore replies)
     {
         _keys = keys;
         _submissions = submissions;

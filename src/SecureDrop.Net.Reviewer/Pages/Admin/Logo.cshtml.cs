@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
+using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Settings;
 
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
 

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
+using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Settings;
 
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
 

@@ -1,12 +1,15 @@
 using Hangfire;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Core.Audit;
+using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Pages.Sources;
 
@@ -17,12 +20,12 @@ namespace SecureDrop.Net.Reviewer.Pages.Sources;
 [RequestSizeLimit(16 * 1024)]
 internal sealed class DeleteModel : PageModel
 {
-    private readonly SourceStore _sources;
-    private readonly SubmissionStore _submissions;
+    private readonly SourceRecords _sources;
+    private readonly ItemStore _submissions;
     private readonly IBackgroundJobClient _jobs;
     private readonly AuditLog _audit;
 
-    public DeleteModel(SourceStore sources, SubmissionStore submissions, IBackgroundJobClient jobs, AuditLog audit)
+    public DeleteModel(SourceRecords sources, ItemStore submissions, IBackgroundJobClient jobs, AuditLog audit)
     {
         _sources = sources;
         _submissions = submissions;

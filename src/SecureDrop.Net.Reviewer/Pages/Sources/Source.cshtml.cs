@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
@@ -8,6 +8,9 @@ using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Reviewer.Sources;
+using SecureDrop.Net.Vault.Jobs;
+using SecureDrop.Net.Vault.Sources;
+using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Reviewer.Pages.Sources;
 
@@ -101,7 +104,7 @@ internal sealed class SourceModel : PageModel
         ApplyAsync(session => _actions.SetReadAsync(session, Id, string.IsNullOrEmpty(item) ? null : item, read, HttpContext.RequestAborted));
 
     /// <summary>The reply form (see Replies/ReplyComposer); antiforgery is checked as on every console POST.</summary>
-    public async Task<IActionResult> OnPostReplyAsync([FromForm(Name = "reply")] string? reply, [FromServices] Replies.ReplyComposer composer, [FromServices] SourceStore sources)
+    public async Task<IActionResult> OnPostReplyAsync([FromForm(Name = "reply")] string? reply, [FromServices] Replies.ReplyComposer composer, [FromServices] SourceRecords sources)
     {
         ArgumentNullException.ThrowIfNull(composer);
         ArgumentNullException.ThrowIfNull(sources);
