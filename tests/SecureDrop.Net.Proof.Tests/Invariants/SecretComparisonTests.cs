@@ -14,6 +14,11 @@ public sealed partial class SecretComparisonTests
     {
         ["src/SecureDrop.Net.Crypto/Keys/KeyPairCheck.cs"] = "compares two encodings of a public key",
         ["src/SecureDrop.Net.Vault/Settings/PngLogo.cs"] = "compares an uploaded logo's bytes with the fixed PNG signature and chunk names",
+        ["src/SecureDrop.Net.Crypto/Aead/AesOcb.cs"] = "compares this chunk's associated data (the public SEIPD v2 header) with the one already hashed",
+        ["src/SecureDrop.Net.Crypto/Certificates/SignatureVerifier.cs"] = "compares a recovered RSA signature block with the public digest it signs",
+        ["src/SecureDrop.Net.Crypto/Certificates/S2kSpecifier.cs"] = "compares an S2K specifier's octets with the fixed GNU extension magic",
+        ["src/SecureDrop.Net.Crypto/SessionKeys/DecryptionKey.cs"] = "compares the public key derived from an unlocked secret with the certificate's public key",
+        ["src/SecureDrop.Net.Crypto/SessionKeys/Pkesk.cs"] = "compares a session-key packet's recipient fingerprint with a key's public fingerprint",
     };
 
     [Theory]
