@@ -28,7 +28,10 @@ internal static class Sdnet
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Terminal? terminal = null)
     {
-        var root = Root(terminal ?? Terminal.Console());
+        // 'sdnet serve ROLE' parses against a root holding only serve: building every command would load the
+        // secret side (journalist and key commands name Custody's types), and a front end or worker must never map
+        // that code (Proof tests' Zones/LoadedAssembliesTests reads each role's mapped assemblies).
+        var root = args.Length > 0 && args[0] == "serve" ? ServeRoot() : Root(terminal ?? Terminal.Console());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -59,6 +62,12 @@ internal static class Sdnet
         BackupCommand.Create(),
         CheckCommand.Create(),
         PurgeCommand.Create(),
+    };
+
+    /// <summary>The root 'sdnet serve' runs under: serve alone, so that a role loads only its own zones.</summary>
+    private static RootCommand ServeRoot() => new("sdnet: install, run and look after a SecureDrop.Net instance.")
+    {
+        ServeCommand.Create(),
     };
 
     public static Option<DirectoryInfo> DataOption() => new("--data")
