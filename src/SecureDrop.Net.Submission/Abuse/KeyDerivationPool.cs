@@ -7,8 +7,17 @@ namespace SecureDrop.Net.Submission.Abuse;
 /// <summary>
 /// Runs codename derivations (Argon2id, 64 MiB each) a bounded number at a time, so a flood of sign-ins costs
 /// time, not memory: at most <see cref="AbuseLimits.MaxConcurrentKeyDerivations"/> × 64 MiB is ever held.
-/// A request that cannot get a slot in time is told the site is busy.
+/// A request that cannot get a slot in time is told the site is busy. Waiters are served in arrival order, and the
+/// rate limiter lets each Tor circuit have one derivation waiting or running, so a flooding circuit stands in the
+/// queue once, not in front of everyone.
 /// </summary>
+/// <remarks>
+/// BouncyCastle's Argon2 allocates its 64 MiB as 65,536 small blocks per derivation and drops them afterwards; they
+/// outlive the collections that run during the derivation, so they wait for a full collection. Left alone, a slot's
+/// second derivation (the reply key's, right after the lookup id's) allocated its 64 MiB on top of the first's
+/// garbage: ~140 MiB per slot (benchmarks/RESULTS.md). A blocking full collection after each derivation returns them
+/// before the next one allocates; it costs a few milliseconds against ~0.8 s of Argon2id.
+/// </remarks>
 internal sealed class KeyDerivationPool : IDisposable
 {
     private readonly SourceIdentity _identity;
@@ -41,7 +50,10 @@ internal sealed class KeyDerivationPool : IDisposable
                 () =>
                 {
                     var lookupId = _identity.LookupId(normalizedCodename);
-                    return new CodenameSecrets(lookupId, _identity.ReplyWrappingKey(normalizedCodename));
+                    CollectDerivationMemory();
+                    var secrets = new CodenameSecrets(lookupId, _identity.ReplyWrappingKey(normalizedCodename));
+                    CollectDerivationMemory();
+                    return secrets;
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -59,6 +71,8 @@ internal sealed class KeyDerivationPool : IDisposable
     }
 
     public void Dispose() => _slots.Dispose();
+
+    private static void CollectDerivationMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: false);
 }
 
 /// <summary>What a codename derives to; dispose it to clear the wrapping key.</summary>

@@ -26,6 +26,20 @@ internal sealed class FrontEndOptions
 
     /// <summary>Who receives the tips, shown on the landing page; empty for a generic wording.</summary>
     public string NewsroomName { get; set; } = "";
+
+    /// <summary>
+    /// <c>none</c>: connections carry HTTP from their first byte. <c>tor</c>: each begins with the PROXY line of tor's
+    /// <c>HiddenServiceExportCircuitID haproxy</c>, which names the Tor circuit; admission is then fair per circuit.
+    /// </summary>
+    public string ProxyProtocol { get; set; } = ProxyProtocols.None;
+
+    public bool ReadsTorCircuits => string.Equals(ProxyProtocol, ProxyProtocols.Tor, StringComparison.Ordinal);
+}
+
+internal static class ProxyProtocols
+{
+    public const string None = "none";
+    public const string Tor = "tor";
 }
 
 internal sealed class FrontEndOptionsValidator : IValidateOptions<FrontEndOptions>
@@ -64,6 +78,12 @@ internal sealed class FrontEndOptionsValidator : IValidateOptions<FrontEndOption
         if (options.NewsroomName.Length > Core.Settings.InstanceSettings.MaxOrganisationNameLength)
         {
             failures.Add("Submission:NewsroomName must be at most 100 characters.");
+        }
+
+        if (options.ProxyProtocol is not (ProxyProtocols.None or ProxyProtocols.Tor))
+        {
+            failures.Add($"Submission:ProxyProtocol must be 'none' or 'tor' (it is '{options.ProxyProtocol}'). Set 'tor' when the front end "
+                + "is an onion service with 'HiddenServiceExportCircuitID haproxy' in its torrc (as ops/tor/torrc has), 'none' otherwise.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -6,23 +6,33 @@ namespace SecureDrop.Net.Submission.Hosting;
 /// <summary>
 /// Kestrel's limits for an anonymous audience: small headers, few of them, a minimum upload rate against
 /// slow-loris, a bounded number of connections, HTTP/1.1 and HTTP/2 only. The body limit is 64 KiB except
-/// on /submit, which raises it per request to the submission limit.
+/// on /submit, which raises it per request to the submission limit. Behind tor with <c>Submission:ProxyProtocol=tor</c>,
+/// every connection must first name its Tor circuit (<see cref="TorCircuitExport"/>).
 /// </summary>
 internal sealed class KestrelHardening : IConfigureOptions<KestrelServerOptions>
 {
     public const long DefaultMaxRequestBodyBytes = 64 * 1024;
     private readonly IOptions<FrontEndOptions> _options;
+    private readonly TorCircuitExport _circuits;
 
-    public KestrelHardening(IOptions<FrontEndOptions> options)
+    public KestrelHardening(IOptions<FrontEndOptions> options, ILogger<TorCircuitExport> logger, TimeProvider time)
     {
         _options = options;
+        _circuits = new TorCircuitExport(logger, time);
     }
 
     public void Configure(KestrelServerOptions options)
     {
         var settings = _options.Value;
         options.AddServerHeader = false;
-        options.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http1AndHttp2);
+        options.ConfigureEndpointDefaults(endpoint =>
+        {
+            endpoint.Protocols = HttpProtocols.Http1AndHttp2;
+            if (settings.ReadsTorCircuits)
+            {
+                endpoint.Use(_circuits.Wrap);
+            }
+        });
         var limits = options.Limits;
         limits.MaxRequestBodySize = DefaultMaxRequestBodyBytes;
         limits.MaxConcurrentConnections = settings.MaxConnections;
