@@ -44,10 +44,17 @@ internal sealed class BenchInstance : IAsyncDisposable
     /// <summary>Starts the front end in a child process and waits until it answers.</summary>
     public Task<(Process Process, Uri Address)> StartFrontEndAsync() => StartServerAsync("serve-submission", "/");
 
+    /// <summary>
+    /// As <see cref="StartFrontEndAsync()"/>, with settings in its environment (Submission__ProxyProtocol=tor and the
+    /// like); with circuit lines on, the readiness probe sends one too.
+    /// </summary>
+    public Task<(Process Process, Uri Address)> StartFrontEndAsync(IReadOnlyDictionary<string, string> environment) =>
+        StartServerAsync("serve-submission", "/", environment);
+
     /// <summary>Starts the console in a child process and waits until its sign-in page answers.</summary>
     public Task<(Process Process, Uri Address)> StartConsoleAsync() => StartServerAsync("serve-reviewer", "/login");
 
-    private async Task<(Process Process, Uri Address)> StartServerAsync(string role, string probePath)
+    private async Task<(Process Process, Uri Address)> StartServerAsync(string role, string probePath, IReadOnlyDictionary<string, string>? environment = null)
     {
         int port;
         using (var listener = new TcpListener(IPAddress.Loopback, 0))
@@ -57,8 +64,10 @@ internal sealed class BenchInstance : IAsyncDisposable
         }
 
         var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
-        var process = StartChild(role, Data.Root, address.ToString());
-        using var probe = new HttpClient { BaseAddress = address };
+        var process = StartChild(environment, role, Data.Root, address.ToString());
+        using var probe = environment?.GetValueOrDefault("Submission__ProxyProtocol") == "tor"
+            ? new CircuitClient(address, tor: true, uint.MaxValue).Client().Http
+            : new HttpClient { BaseAddress = address };
         for (var attempt = 0; attempt < 300; attempt++)
         {
             try
@@ -79,7 +88,7 @@ internal sealed class BenchInstance : IAsyncDisposable
         throw new InvalidOperationException($"{role} did not start within 30 s.");
     }
 
-    public Process StartWorker() => StartChild("serve-worker", Data.Root);
+    public Process StartWorker() => StartChild(null, "serve-worker", Data.Root);
 
     /// <summary>Where a child started for <paramref name="role"/> (serve-worker, ...) writes its <see cref="GcReport"/>.</summary>
     public string GcReportFile(string role) => Path.Combine(Root, $"gc-{role}.txt");
@@ -146,9 +155,14 @@ internal sealed class BenchInstance : IAsyncDisposable
         Directory.Delete(Root, recursive: true);
     }
 
-    private Process StartChild(params string[] arguments)
+    private Process StartChild(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.Environment[GcReport.Variable] = GcReportFile(arguments[0]);
         // As sdnet run and the systemd units start the services (malloc arenas, GC young-generation budget; the front
         // end also with less recompilation and without ICU).

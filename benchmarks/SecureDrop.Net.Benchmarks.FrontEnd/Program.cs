@@ -11,6 +11,8 @@ using SecureDrop.Net.Worker;
 //   load [seconds]    text-only submissions for at most 60 s, then waits for the worker to ingest every one
 //   soak [seconds]    text, file uploads and console reads together (default 600 s, at most 3 h), with each
 //                     process's memory at start, every 30 s and at the end
+//   uploads | trickle | guess [N ...] [--circuits tor|none] [--set Name=Value]
+//                     admission under attack with emulated Tor circuits (CircuitBenchmark)
 // The front end and the worker run as child processes of this tool (serve-submission, serve-worker), so their
 // peak memory is their own.
 if (args.Length > 0 && args[0].StartsWith("serve-", StringComparison.Ordinal))
@@ -38,7 +40,9 @@ switch (args)
     case ["soak", ..]:
         await SoakBenchmark.RunAsync(Math.Min(3 * 3600, args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 600));
         return 0;
+    case ["uploads" or "trickle" or "guess", ..]:
+        return await CircuitBenchmark.RunAsync(args);
     default:
-        Console.Error.WriteLine("usage: upload [MiB] | load [seconds ≤ 60] | soak [seconds ≤ 10800, default 600]");
+        Console.Error.WriteLine("usage: upload [MiB] | load [seconds ≤ 60] | soak [seconds ≤ 10800, default 600] | uploads|trickle|guess [N ...] [--circuits tor|none] [--set Name=Value]");
         return 2;
 }

@@ -45,6 +45,7 @@ public static class ReviewerApp
         services.AddCustody().AddJournalists();
         services.AddSingleton<JournalistSessions>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<SignInFailures>();
         services.AddSingleton<PassphraseReentry>();
         services.AddSingleton<ItemReader>();
         services.AddScoped<Replies.ReplyComposer>();

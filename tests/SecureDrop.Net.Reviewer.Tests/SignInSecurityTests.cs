@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -6,7 +7,10 @@ using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
-/// <summary>Second factor, replay, throttling, lockout and session expiry, with an injected clock.</summary>
+/// <summary>
+/// Second factor, replay, throttling, lockout (only past the passphrase; a locked account is no oracle), relative
+/// redirects and session expiry, with an injected clock.
+/// </summary>
 public sealed class SignInSecurityTests : ConsoleTestBase
 {
     private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow());
@@ -78,20 +82,151 @@ public sealed class SignInSecurityTests : ConsoleTestBase
     }
 
     [Fact]
-    public async Task TenFailuresInARow_LockTheAccount()
+    public async Task WrongPassphrases_NeverLockTheAccount_TheyOnlySlowTheNameDown()
     {
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
-        for (var i = 0; i < 10; i++)
+        using var scanner = new JournalistClient(App.Address) { Clock = _clock };
+        for (var i = 0; i < 25; i++)
         {
-            using var wrong = await journalist.PassphraseAsync("admin", "wrong passphrase " + i);
+            using var wrong = await scanner.PassphraseAsync("admin", "wrong passphrase " + i);
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
             _clock.Advance(TimeSpan.FromSeconds(20));
         }
 
-        _clock.Advance(TimeSpan.FromMinutes(2));
-        using var locked = await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase);
-        Assert.Equal(HttpStatusCode.Forbidden, locked.StatusCode);
-        Assert.Contains("locked", await locked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var signedIn = await journalist.LoginAsync("admin", Instance.Secrets.AdminPassphrase);
+
+        Assert.Equal("/", signedIn.RequestMessage?.RequestUri?.AbsolutePath);
+        Assert.False((await Admin()).Locked);
     }
+
+    [Fact]
+    public async Task TenWrongCodesAfterTheRightPassphrase_LockTheAccount_AndEndTheSession()
+    {
+        using var enrolled = new JournalistClient(App.Address) { Clock = _clock };
+        (await enrolled.LoginAsync("admin", Instance.Secrets.AdminPassphrase)).Dispose();
+        using var thief = new JournalistClient(App.Address) { Clock = _clock };
+        using var passphrase = await thief.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase);
+        var page = await passphrase.Content.ReadAsStringAsync();
+
+        var answers = new List<string?>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var wrong = await thief.SecondFactorAsync(page, "000000");
+            answers.Add(wrong.RequestMessage?.RequestUri?.AbsolutePath);
+            page = await wrong.Content.ReadAsStringAsync();
+        }
+
+        Assert.All(answers.Take(9), path => Assert.Equal("/login/second-factor", path));
+        Assert.Equal("/login", answers[^1]);
+        Assert.True((await Admin()).Locked);
+        using var afterLock = await thief.Http.GetAsync(new Uri("/login/second-factor", UriKind.Relative));
+        Assert.Equal("/login", afterLock.RequestMessage?.RequestUri?.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("locked")]
+    [InlineData("disabled")]
+    public async Task UnusableAccount_AnswersTheRightAndAWrongPassphraseAlike(string state)
+    {
+        var store = new Custody.Journalists.JournalistStore(Instance.Database, TimeProvider.System);
+        var admin = await Admin();
+        if (state == "locked")
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await store.RecordFailedAttemptAsync(admin.Id, Sessions.SignInThrottle.LockAfterFailures);
+            }
+        }
+        else
+        {
+            await store.SetDisabledAsync(admin.Id, true);
+        }
+
+        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var right = await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase);
+        using var wrong = await journalist.PassphraseAsync("admin", "a wrong passphrase");
+        using var unknown = await journalist.PassphraseAsync("nobody", "a wrong passphrase");
+
+        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
+        Assert.Equal(right.StatusCode, wrong.StatusCode);
+        Assert.Equal(Comparable(await right.Content.ReadAsStringAsync()), Comparable(await wrong.Content.ReadAsStringAsync()));
+        Assert.Equal(Comparable(await right.Content.ReadAsStringAsync()), Comparable((await unknown.Content.ReadAsStringAsync()).Replace("nobody", "admin", StringComparison.Ordinal)));
+        Assert.Equal("/login", right.RequestMessage?.RequestUri?.AbsolutePath);
+
+        // Each counts against the name alike, so not even the throttle tells the right passphrase apart.
+        for (var i = 0; i < 3; i++)
+        {
+            (await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase)).Dispose();
+        }
+
+        using var waiting = await journalist.PassphraseAsync("admin", "a wrong passphrase");
+        Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
+    }
+
+    [Fact]
+    public async Task Api_WrongPassphrases_DoNotLock_AndALockedAccountAnswersTheRightOneAsAWrongOne()
+    {
+        using var journalist = await SignedInAsync();
+        using var api = new HttpClient { BaseAddress = App.Address };
+        for (var i = 0; i < 12; i++)
+        {
+            using var wrong = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = "wrong " + i, code = "000000" });
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            _clock.Advance(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.False((await Admin()).Locked);
+        for (var i = 0; i < 10; i++)
+        {
+            using var wrongCode = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = Instance.Secrets.AdminPassphrase, code = "000000" });
+            _clock.Advance(TimeSpan.FromSeconds(20));
+        }
+
+        Assert.True((await Admin()).Locked);
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        using var right = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = Instance.Secrets.AdminPassphrase, code = journalist.CurrentCode() });
+        using var wrongOne = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = "wrong", code = journalist.CurrentCode() });
+        Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
+        Assert.Equal(await wrongOne.Content.ReadAsStringAsync(), await right.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/sources/0123456789abcdef0123456789abcdef")]
+    [InlineData("/admin/journalists")]
+    public async Task Redirects_NameAPath_NeverTheHostTheClientSent(string path)
+    {
+        var response = await RawHttp.SendAsync(App.Address, ForeignHost(path, "evil.example:8443"));
+
+        Assert.Equal(302, response.StatusCode);
+        var location = response.Headers["Location"];
+        Assert.StartsWith("/login", location, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.example", location, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Redirects_FromTheSecondFactorStep_NameAPath()
+    {
+        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        (await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase)).Dispose();
+        var cookies = journalist.Cookies.GetCookieHeader(App.Address);
+
+        var response = await RawHttp.SendAsync(App.Address, ForeignHost("/", "evil.example", $"Cookie: {cookies}"));
+
+        Assert.Equal(302, response.StatusCode);
+        Assert.StartsWith("/login/second-factor", response.Headers["Location"], StringComparison.Ordinal);
+    }
+
+    /// <summary>A GET whose Host header names another site.</summary>
+    private static byte[] ForeignHost(string path, string host, params string[] headers) =>
+        System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{string.Concat(headers.Select(h => h + "\r\n"))}\r\n");
+
+    private async Task<Custody.Journalists.JournalistAccount> Admin() =>
+        (await new Custody.Journalists.JournalistStore(Instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!;
+
+    /// <summary>A page with its per-request antiforgery token taken out.</summary>
+    private static string Comparable(string page) =>
+        System.Text.RegularExpressions.Regex.Replace(page, "name=\"__RequestVerificationToken\"[^>]*value=\"[^\"]*\"", "TOKEN");
 
     [Fact]
     public async Task Session_EndsAfterThirtyMinutesIdle()

@@ -9,22 +9,26 @@ namespace SecureDrop.Net.Reviewer.Api;
 
 /// <summary>
 /// Exchanges passphrase and a TOTP code for a short-lived bearer token, with the console's rules: Argon2id on
-/// unknown names too, the same throttle and lockout, each code once, and only accounts that have enrolled an
-/// authenticator in the console (enrolment needs the QR page, not an API).
+/// unknown names too, one answer for an unknown name, a wrong passphrase or code and a locked or disabled account, a
+/// wrong passphrase slowing the name down and only a wrong code (after the right passphrase) counting towards the
+/// lock (<see cref="SignInFailures"/>), each code once, and only accounts that have enrolled an authenticator in the
+/// console (enrolment needs the QR page, not an API).
 /// </summary>
 internal sealed partial class ApiSignIn
 {
-    private const string Refusal = "Unknown user name, wrong passphrase or wrong code.";
+    private const string Refusal = "Unknown user name, wrong passphrase or wrong code, or the account is locked or disabled.";
     private readonly JournalistStore _journalists;
     private readonly SealedNewsroomKeys _keys;
     private readonly JournalistSessions _sessions;
     private readonly SignInThrottle _throttle;
+    private readonly SignInFailures _failures;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly ILogger<ApiSignIn> _logger;
 
-    public ApiSignIn(JournalistStore journalists, SealedNewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, TimeProvider time, ILogger<ApiSignIn> logger)
+    public ApiSignIn(JournalistStore journalists, SealedNewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, SignInFailures failures, AuditLog audit, TimeProvider time, ILogger<ApiSignIn> logger)
     {
+        _failures = failures;
         _journalists = journalists;
         _keys = keys;
         _sessions = sessions;
@@ -52,30 +56,34 @@ internal sealed partial class ApiSignIn
         if (account is null)
         {
             JournalistCredentials.SpendEquivalentTime(passphrase);
-            _throttle.RecordFailure(username);
+            await _failures.RecordUnauthenticatedAsync(username, null, "failed api sign-in", cancellationToken);
             return ApiResults.Problem(StatusCodes.Status401Unauthorized, Refusal);
         }
 
         var vaultKey = JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id);
-        if (vaultKey is null || account.TotpSecretSealed is null || !await CodeMatchesAsync(account, vaultKey, request.Code, cancellationToken))
+        if (vaultKey is null || account.Locked || account.Disabled)
         {
+            // A locked or disabled account answers the right passphrase as it answers a wrong one.
             if (vaultKey is not null)
             {
                 CryptographicOperations.ZeroMemory(vaultKey);
             }
 
-            _throttle.RecordFailure(username);
-            await _journalists.RecordFailedAttemptAsync(account.Id, SignInThrottle.LockAfterFailures, cancellationToken);
-            await _audit.RecordAsync(account.Id, "failed api sign-in", cancellationToken: cancellationToken);
-            return ApiResults.Problem(StatusCodes.Status401Unauthorized, account.TotpSecretSealed is null && vaultKey is not null
-                ? "Sign in to the console once to enrol an authenticator before using the API."
-                : Refusal);
+            await _failures.RecordUnauthenticatedAsync(username, account.Id, "failed api sign-in", cancellationToken);
+            return ApiResults.Problem(StatusCodes.Status401Unauthorized, Refusal);
         }
 
-        if (account.Locked || account.Disabled)
+        if (account.TotpSecretSealed is null)
         {
             CryptographicOperations.ZeroMemory(vaultKey);
-            return ApiResults.Problem(StatusCodes.Status403Forbidden, account.Disabled ? "This account is disabled." : "This account is locked. An admin can unlock it.");
+            return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Sign in to the console once to enrol an authenticator before using the API.");
+        }
+
+        if (!await CodeMatchesAsync(account, vaultKey, request.Code, cancellationToken))
+        {
+            CryptographicOperations.ZeroMemory(vaultKey);
+            await _failures.RecordAuthenticatedAsync(username, account.Id, "failed api sign-in", cancellationToken);
+            return ApiResults.Problem(StatusCodes.Status401Unauthorized, Refusal);
         }
 
         var token = _sessions.Start(account.Id, account.Username, account.IsAdmin, vaultKey, _keys.UnsealSecretKeys(vaultKey), isApiToken: true);

@@ -7,14 +7,15 @@ using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
-using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Pages;
 
 /// <summary>
 /// Passphrase sign-in, the first of two factors. The passphrase unwraps the vault key, which opens the newsroom
-/// secret keys for this session only; nothing is reachable until the TOTP step. Unknown names cost the same
-/// Argon2id time as wrong passphrases; repeated failures make the name wait, then lock the account.
+/// secret keys for this session only; nothing is reachable until the TOTP step. An unknown name, a wrong passphrase
+/// and a locked or disabled account (whatever passphrase is typed) get the same answer after the same Argon2id work,
+/// so the page tells a guesser nothing, not even that a guess was right. Wrong passphrases make the name wait
+/// (<see cref="SignInFailures"/>); they never lock the account, which only failures past the passphrase do.
 /// </summary>
 [AllowAnonymous]
 [RequestSizeLimit(16 * 1024)]
@@ -24,16 +25,16 @@ internal sealed partial class LoginModel : PageModel
     private readonly SealedNewsroomKeys _keys;
     private readonly JournalistSessions _sessions;
     private readonly SignInThrottle _throttle;
-    private readonly AuditLog _audit;
+    private readonly SignInFailures _failures;
     private readonly ILogger<LoginModel> _logger;
 
-    public LoginModel(JournalistStore journalists, SealedNewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, AuditLog audit, ILogger<LoginModel> logger)
+    public LoginModel(JournalistStore journalists, SealedNewsroomKeys keys, JournalistSessions sessions, SignInThrottle throttle, SignInFailures failures, ILogger<LoginModel> logger)
     {
         _journalists = journalists;
         _keys = keys;
         _sessions = sessions;
         _throttle = throttle;
-        _audit = audit;
+        _failures = failures;
         _logger = logger;
     }
 
@@ -59,27 +60,23 @@ internal sealed partial class LoginModel : PageModel
         if (account is null)
         {
             JournalistCredentials.SpendEquivalentTime(passphrase);
-            _throttle.RecordFailure(Username);
+            await _failures.RecordUnauthenticatedAsync(Username, null, "failed sign-in", HttpContext.RequestAborted);
             return Refuse();
         }
 
+        // The derivation runs for a locked or disabled account too, and whatever it finds, such an account is refused
+        // exactly as a wrong passphrase is: same work, same records, same answer.
         var vaultKey = JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id);
-        if (vaultKey is null)
+        if (vaultKey is null || account.Locked || account.Disabled)
         {
-            _throttle.RecordFailure(Username);
-            await _journalists.RecordFailedAttemptAsync(account.Id, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
-            await _audit.RecordAsync(account.Id, "failed sign-in", cancellationToken: HttpContext.RequestAborted);
+            if (vaultKey is not null)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(vaultKey);
+            }
+
+            await _failures.RecordUnauthenticatedAsync(Username, account.Id, "failed sign-in", HttpContext.RequestAborted);
             LogFailedSignIn(account.Id);
             return Refuse();
-        }
-
-        if (account.Locked || account.Disabled)
-        {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(vaultKey);
-            Error = account.Disabled
-                ? "This account is disabled."
-                : "This account is locked after too many failed attempts. An admin can unlock it.";
-            return new PageResult { StatusCode = StatusCodes.Status403Forbidden };
         }
 
         var keys = _keys.UnsealSecretKeys(vaultKey);
@@ -93,7 +90,7 @@ internal sealed partial class LoginModel : PageModel
 
     private PageResult Refuse()
     {
-        Error = "Unknown user name or wrong passphrase.";
+        Error = "Unknown user name or wrong passphrase, or the account is locked or disabled (an admin can tell which, and unlock it).";
         return new PageResult { StatusCode = StatusCodes.Status400BadRequest };
     }
 

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -19,12 +22,16 @@ internal sealed partial class SecondFactorModel : PageModel
     public const string Path = "/login/second-factor";
     private readonly JournalistStore _journalists;
     private readonly SignInThrottle _throttle;
+    private readonly SignInFailures _failures;
+    private readonly JournalistSessions _sessions;
     private readonly AuditLog _audit;
     private readonly TimeProvider _time;
     private readonly ILogger<SecondFactorModel> _logger;
 
-    public SecondFactorModel(JournalistStore journalists, SignInThrottle throttle, AuditLog audit, TimeProvider time, ILogger<SecondFactorModel> logger)
+    public SecondFactorModel(JournalistStore journalists, SignInThrottle throttle, SignInFailures failures, JournalistSessions sessions, AuditLog audit, TimeProvider time, ILogger<SecondFactorModel> logger)
     {
+        _failures = failures;
+        _sessions = sessions;
         _journalists = journalists;
         _throttle = throttle;
         _audit = audit;
@@ -86,9 +93,15 @@ internal sealed partial class SecondFactorModel : PageModel
 
     private async Task<IActionResult> RefuseAsync(UnlockedSession session)
     {
-        _throttle.RecordFailure(session.Username);
-        await _journalists.RecordFailedAttemptAsync(session.JournalistId, SignInThrottle.LockAfterFailures, HttpContext.RequestAborted);
-        await _audit.RecordAsync(session.JournalistId, "failed second factor", cancellationToken: HttpContext.RequestAborted);
+        // Past the passphrase: counted towards the lock, and a lock ends this half-open session at once, or it could
+        // go on guessing codes against a locked account.
+        if (await _failures.RecordAuthenticatedAsync(session.Username, session.JournalistId, "failed second factor", HttpContext.RequestAborted))
+        {
+            _sessions.End(User.FindFirstValue(ConsoleAuthentication.SessionClaim));
+            await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Redirect("/login");
+        }
+
         Show(session);
         Error = "That code is wrong, expired or already used. Enter the current code.";
         return new PageResult { StatusCode = StatusCodes.Status400BadRequest };

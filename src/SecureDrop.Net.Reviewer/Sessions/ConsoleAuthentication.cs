@@ -41,7 +41,24 @@ internal static class ConsoleAuthentication
                         return Task.CompletedTask;
                     }
 
-                    context.Response.Redirect(context.RedirectUri);
+                    context.Response.Redirect(Relative(context.RedirectUri));
+                    return Task.CompletedTask;
+                };
+                // The cookie handler builds its redirects from the request's Host header; a Location that echoes
+                // whatever Host a client sent is an open door for cache poisoning and phishing links. Path only.
+                options.Events.OnRedirectToLogin = context =>
+                {
+                    context.Response.Redirect(Relative(context.RedirectUri));
+                    return Task.CompletedTask;
+                };
+                options.Events.OnRedirectToLogout = context =>
+                {
+                    context.Response.Redirect(Relative(context.RedirectUri));
+                    return Task.CompletedTask;
+                };
+                options.Events.OnRedirectToReturnUrl = context =>
+                {
+                    context.Response.Redirect(Relative(context.RedirectUri));
                     return Task.CompletedTask;
                 };
                 options.Events.OnValidatePrincipal = context =>
@@ -78,6 +95,10 @@ internal static class ConsoleAuthentication
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme));
     }
+
+    /// <summary>The path and query of a redirect the cookie handler made absolute; a relative one as it is.</summary>
+    internal static string Relative(string redirect) =>
+        Uri.TryCreate(redirect, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https" ? absolute.PathAndQuery : redirect;
 
     /// <summary>The unlocked session behind the signed-in user; the fallback policy guarantees one exists.</summary>
     public static UnlockedSession? UnlockedSession(this HttpContext context) =>

@@ -1,4 +1,3 @@
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Custody.Journalists;
 
 namespace SecureDrop.Net.Reviewer.Sessions;
@@ -14,14 +13,14 @@ internal sealed class PassphraseReentry
     private const int MaxPassphraseLength = 1024;
     private readonly JournalistStore _journalists;
     private readonly SignInThrottle _throttle;
-    private readonly AuditLog _audit;
+    private readonly SignInFailures _failures;
     private readonly TimeProvider _time;
 
-    public PassphraseReentry(JournalistStore journalists, SignInThrottle throttle, AuditLog audit, TimeProvider time)
+    public PassphraseReentry(JournalistStore journalists, SignInThrottle throttle, SignInFailures failures, TimeProvider time)
     {
         _journalists = journalists;
         _throttle = throttle;
-        _audit = audit;
+        _failures = failures;
         _time = time;
     }
 
@@ -42,9 +41,8 @@ internal sealed class PassphraseReentry
             : JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id);
         if (vaultKey is null)
         {
-            _throttle.RecordFailure(session.Username);
-            await _journalists.RecordFailedAttemptAsync(session.JournalistId, SignInThrottle.LockAfterFailures, cancellationToken).ConfigureAwait(false);
-            await _audit.RecordAsync(session.JournalistId, "failed passphrase re-entry", cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Inside a signed-in session: counted towards the lock (SignInFailures).
+            await _failures.RecordAuthenticatedAsync(session.Username, session.JournalistId, "failed passphrase re-entry", cancellationToken).ConfigureAwait(false);
             return null;
         }
 
