@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.Net.Http.Headers;
 
@@ -54,7 +55,10 @@ internal static class UploadFileName
         return (result.Length == 0 ? "upload" : result, null);
     }
 
-    // C0/C1 controls, and the invisible format characters that reorder or hide text (RLO makes "gpj.exe" read as "exe.jpg").
-    private static bool IsControl(Rune rune) =>
-        Rune.IsControl(rune) || rune.Value is 0xFEFF or (>= 0x200B and <= 0x200F) or (>= 0x202A and <= 0x202E) or (>= 0x2066 and <= 0x2069);
+    // C0/C1 controls; line and paragraph separators (U+2028, U+2029: a name that breaks a line where a list shows it);
+    // and every invisible format character, those that reorder text among them (RLO makes "gpj.exe" read as
+    // "exe.jpg"; U+061C, U+2066-2069 isolate and mark direction), hide it (zero-width spaces and joiners, word joiner,
+    // soft hyphen) or tag it (U+E0001-E007F). Unicode's categories Cc, Zl, Zp and Cf, from .NET's own tables.
+    private static bool IsControl(Rune rune) => Rune.GetUnicodeCategory(rune) is
+        UnicodeCategory.Control or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Format;
 }

@@ -55,6 +55,9 @@ public static class BadInputCases
         new("file name with Windows path", c => Submit(c, File("XyZ", Utf8("C:\\Users\\me\\secret.docx"), Utf8("x"))), 400, "path separator"),
         new("file name with control characters", c => Submit(c, File("XyZ", Latin1("a\u0001b\u0007\u001bc.txt"), Utf8("x"))), 400, "control characters"),
         new("file name with a right-to-left override", c => Submit(c, File("XyZ", Utf8("photo\u202Egpj.exe"), Utf8("x"))), 400, "control characters"),
+        new("file name with a line separator (U+2028)", c => Submit(c, File("XyZ", Utf8("report\u2028final.pdf"), Utf8("x"))), 400, "control characters"),
+        new("file name with a paragraph separator (U+2029)", c => Submit(c, File("XyZ", Utf8("report\u2029.pdf"), Utf8("x"))), 400, "control characters"),
+        new("file name with an Arabic letter mark (U+061C)", c => Submit(c, File("XyZ", Utf8("photo\u061Cgpj.exe"), Utf8("x"))), 400, "control characters"),
         new("file name of 1,000 characters", c => Submit(c, File("XyZ", Utf8(new string('n', 1000) + ".txt"), Utf8("x"))), 400, "longer than 255 characters"),
         new("file name of 255 characters", c => Submit(c, File("XyZ", Utf8(new string('n', 251) + ".txt"), Utf8("x"))), 200)
             { StoredName = name => name == new string('n', 251) + ".txt" },
