@@ -25,14 +25,13 @@ internal sealed class KestrelHardening : IConfigureOptions<KestrelServerOptions>
     {
         var settings = _options.Value;
         options.AddServerHeader = false;
-        options.ConfigureEndpointDefaults(endpoint =>
+        // Protocols stay Kestrel's default, HTTP/1.1 and HTTP/2 (never HTTP/3, which needs setting): HTTP/2 where TLS
+        // negotiates it, HTTP/1.1 on plain endpoints, without the warning an explicit setting logs on those.
+        if (settings.ReadsTorCircuits)
         {
-            endpoint.Protocols = HttpProtocols.Http1AndHttp2;
-            if (settings.ReadsTorCircuits)
-            {
-                endpoint.Use(_circuits.Wrap);
-            }
-        });
+            options.ConfigureEndpointDefaults(endpoint => endpoint.Use(_circuits.Wrap));
+        }
+
         var limits = options.Limits;
         limits.MaxRequestBodySize = DefaultMaxRequestBodyBytes;
         limits.MaxConcurrentConnections = settings.MaxConnections;

@@ -145,7 +145,7 @@ public sealed class HeaderAndCookieTests
     private static FormUrlEncodedContent Form(string page, params (string Name, string Value)[] fields) =>
         new([new("__RequestVerificationToken", HtmlForms.AntiforgeryToken(page)), .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))]);
 
-    private static X509Certificate2 SelfSignedCertificate()
+    internal static X509Certificate2 SelfSignedCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
