@@ -62,6 +62,7 @@ internal static class Sdnet
         BackupCommand.Create(),
         CheckCommand.Create(),
         PurgeCommand.Create(),
+        Tor.TorCommand.Create(),
     };
 
     /// <summary>The root 'sdnet serve' runs under: serve alone, so that a role loads only its own zones.</summary>

@@ -14,9 +14,10 @@ internal static class CheckCommand
         };
         var frontEndUser = new Option<string>("--frontend-user") { Description = "The user the front end runs as (default: the settings' Ops__FrontEndUser)." };
         var reviewerUrl = new Option<string>("--reviewer-url") { Description = "Where the console listens (default: the settings' Ops__ReviewerUrl)." };
+        var torDir = Tor.OnionAuthCommand.TorDirectoryOption();
         var command = new Command("check", "Audit an instance's hardening: permissions, key access, addresses, keys, TLS/onion, retention, schema.")
         {
-            data, settings, frontEndUser, reviewerUrl,
+            data, settings, frontEndUser, reviewerUrl, torDir,
         };
         command.SetAction((parse, _) => Sdnet.GuardAsync(parse, async output =>
         {
@@ -39,6 +40,10 @@ internal static class CheckCommand
 
             var console = await InstanceChecks.ReadConsoleSettingsAsync(root, configuration);
             var results = new InstanceChecks(root, configuration, console).Run().ToList();
+            results.Add(Tor.OnionChecks.CircuitLines(configuration, console));
+            results.Add(Tor.OnionChecks.ConsoleAuthorisation(
+                Tor.OnionAuthCommand.Clients(Core.Data.DataDirectory.ForAudit(root), parse.GetValue(torDir)),
+                await JournalistsAsync(root, configuration)));
             foreach (var result in results)
             {
                 var verdict = result.Verdict switch
@@ -55,5 +60,21 @@ internal static class CheckCommand
             return weak == 0 ? Sdnet.Success : Sdnet.Refused;
         }));
         return command;
+    }
+
+    /// <summary>Each journalist's user name and whether the account is disabled; null when the database cannot be read.</summary>
+    private static async Task<IReadOnlyDictionary<string, bool>?> JournalistsAsync(string root, Microsoft.Extensions.Configuration.IConfiguration settings)
+    {
+        try
+        {
+            var database = new Core.Data.MetadataDatabase(Core.Data.DataDirectory.Open(root), Core.CoreServices.DatabaseOptionsFrom(settings));
+            database.CheckProvider();
+            var journalists = await new Custody.Journalists.JournalistStore(database, TimeProvider.System).ListAsync();
+            return journalists.ToDictionary(j => j.Username, j => j.Disabled, StringComparer.Ordinal);
+        }
+        catch (Exception exception) when (exception is Core.Data.DataDirectoryException or IOException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

@@ -20,12 +20,45 @@ internal static partial class JournalistCommand
     {
         Add(terminal),
         List(),
-        Simple("disable", "Disable an account: it can no longer sign in.", "disable journalist", (store, id, ct) => store.SetDisabledAsync(id, true, ct)),
+        Disable(),
         Simple("enable", "Enable a disabled account again.", "enable journalist", (store, id, ct) => store.SetDisabledAsync(id, false, ct)),
         Simple("unlock", "Unlock an account locked after too many failed sign-ins.", "unlock journalist", (store, id, ct) => store.UnlockAsync(id, ct)),
         Simple("reset-2fa", "Forget an account's authenticator; it enrols a new one at its next sign-in.", "reset authenticator", (store, id, ct) => store.ResetTotpAsync(id, ct)),
         ResetPassphrase(terminal),
+        Tor.OnionAuthCommand.Create(),
     };
+
+    /// <summary>Disables an account and revokes every device key it has for the console's onion service.</summary>
+    private static Command Disable()
+    {
+        var data = Sdnet.DataOption();
+        var name = UsernameArgument();
+        var torDir = Tor.OnionAuthCommand.TorDirectoryOption();
+        var pid = Tor.OnionAuthCommand.TorPidOption();
+        var command = new Command("disable", "Disable an account: it can no longer sign in, and its devices' onion keys are revoked.") { data, name, torDir, pid };
+        command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
+        {
+            var instance = await Instance.OpenAsync(parse.GetRequiredValue(data));
+            var store = new JournalistStore(instance.Database, TimeProvider.System);
+            var account = await FindAsync(store, instance, parse.GetRequiredValue(name), cancellationToken);
+            await store.SetDisabledAsync(account.Id, true, cancellationToken);
+            await KeysCommand.AuditAsync(instance, null, "disable journalist (sdnet)", account.Id, cancellationToken);
+            await output.WriteLineAsync($"disable: done for '{account.Username}'.");
+            var clients = Tor.OnionAuthCommand.Clients(instance.Data, parse.GetValue(torDir));
+            if (Directory.Exists(clients.ClientsDirectory))
+            {
+                var revoked = await Tor.OnionAuthCommand.RevokeAllAsync(instance, account, clients, cancellationToken);
+                if (revoked.Count > 0)
+                {
+                    await output.WriteLineAsync($"Revoked the console onion keys of {revoked.Count} device(s): {string.Join(", ", revoked)}.");
+                    await Tor.OnionAuthCommand.ApplyAsync(output, parse.GetValue(pid), revoked: true);
+                }
+            }
+
+            return Sdnet.Success;
+        }));
+        return command;
+    }
 
     private static Command Add(Terminal terminal)
     {

@@ -178,7 +178,43 @@ public sealed class CheckTests
         Assert.Contains("sdnet migrate", output, StringComparison.Ordinal);
     }
 
-    private const string GoodSettings = "# ops settings\nRetention__SubmissionDays=90\nSubmission__OnionAddress=\"http://abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzab.onion\"\n";
+    [Fact]
+    public async Task OnionFrontEndWithoutCircuitLines_IsFlagged()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output) = await CheckWithSettingsAsync(instance, "Retention__SubmissionDays=30\nSubmission__OnionAddress=http://" + new string('a', 56) + ".onion\n");
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  front end circuit lines", output, StringComparison.Ordinal);
+        Assert.Contains("Submission__ProxyProtocol=tor", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConsoleOnionWithoutClientAuthorisation_IsFlagged_AndAKeyOfADisabledJournalistToo()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        var service = Path.Combine(instance.Root, "sdnet-console");
+        Directory.CreateDirectory(service);
+        await File.WriteAllTextAsync(Path.Combine(service, "hostname"), new string('c', 56) + ".onion\n");
+
+        var (open, openOutput) = await CheckAsync(instance, "--tor-dir", service);
+        var (added, _, addError) = await CliRunner.RunAsync(null, "journalist", "onion-auth", "add", "admin", "--device", "laptop", "--data", instance.Data.Root, "--tor-dir", service);
+        var (closed, closedOutput) = await CheckAsync(instance, "--tor-dir", service);
+        await CliRunner.RunAsync(null, "journalist", "disable", "admin", "--data", instance.Data.Root, "--tor-dir", Path.Combine(instance.Root, "elsewhere"));
+        var (stale, staleOutput) = await CheckAsync(instance, "--tor-dir", service);
+
+        Assert.Equal(1, open);
+        Assert.Contains("WEAK  console onion client authorisation", openOutput, StringComparison.Ordinal);
+        Assert.Contains("anyone who learns the address reaches the sign-in page", openOutput, StringComparison.Ordinal);
+        Assert.True(added == 0, addError);
+        Assert.True(closed == 0, closedOutput);
+        Assert.Contains("ok    console onion client authorisation", closedOutput, StringComparison.Ordinal);
+        Assert.Equal(1, stale);
+        Assert.Contains("belong to no enabled journalist (admin-laptop)", staleOutput, StringComparison.Ordinal);
+    }
+
+    private const string GoodSettings = "# ops settings\nRetention__SubmissionDays=90\nSubmission__OnionAddress=\"http://abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzab.onion\"\nSubmission__ProxyProtocol=tor\n";
 
     private static async Task<(int Code, string Output)> CheckAsync(TestInstance instance, params string[] extra) =>
         await CheckWithSettingsAsync(instance, GoodSettings, extra);
@@ -189,7 +225,9 @@ public sealed class CheckTests
         await File.WriteAllTextAsync(file, settings);
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await Sdnet.RunAsync(["check", "--data", instance.Data.Root, "--settings", file, .. extra], output, error);
+        // The console's onion service directory is the test's own (none unless a test makes one), not this machine's.
+        string[] torDir = extra.Contains("--tor-dir") ? [] : ["--tor-dir", Path.Combine(instance.Root, "no-console-onion")];
+        var code = await Sdnet.RunAsync(["check", "--data", instance.Data.Root, "--settings", file, .. torDir, .. extra], output, error);
         return (code, output + error.ToString());
     }
 }

@@ -57,7 +57,7 @@ public sealed partial class OpsFilesTests
         Assert.Contains("HiddenServicePoWDefensesEnabled 1", torrc, StringComparison.Ordinal);
     }
 
-    private static string Ops
+    internal static string Ops
     {
         get
         {

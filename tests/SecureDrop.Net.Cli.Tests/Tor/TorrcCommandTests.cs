@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using SecureDrop.Net.Testing;
+using static SecureDrop.Net.Cli.Tests.CliRunner;
+
+namespace SecureDrop.Net.Cli.Tests.Tor;
+
+/// <summary>
+/// sdnet tor torrc: both onion services, the front end's with the proof-of-work defence and circuit-id export, one
+/// HiddenServicePort per front end; tor accepts it; ops/tor/torrc is exactly its output for the production layout.
+/// </summary>
+public sealed class TorrcCommandTests
+{
+    [Fact]
+    public async Task ProductionLayout_IsExactlyOpsTorrc()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output, error) = await RunAsync(null, "tor", "torrc", "--data", instance.Data.Root,
+            "--frontend", "http://unix:/run/sdnet-frontend/frontend.sock", "--console", "http://unix:/run/sdnet-console/console.sock");
+
+        Assert.True(code == 0, error);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Ops.OpsFilesTests.Ops, "tor", "torrc")), output);
+    }
+
+    [Fact]
+    public async Task SingleUserInstance_PointsAtSdnetRunsAddresses_AndTorAcceptsIt()
+    {
+        using var instance = await TestInstance.CreateAsync();
+        using var tor = new TempDirectory("sdnet-torrc");
+
+        var (code, output, error) = await RunAsync(null, "tor", "torrc", "--data", instance.Data.Root, "--tor-dir", tor.Path);
+
+        Assert.True(code == 0, error);
+        Assert.Contains("HiddenServicePort 80 127.0.0.1:8080\n", output, StringComparison.Ordinal);
+        Assert.Contains("HiddenServicePort 80 127.0.0.1:8081\n", output, StringComparison.Ordinal);
+        Assert.Contains("HiddenServicePoWDefensesEnabled 1\n", output, StringComparison.Ordinal);
+        Assert.Contains("HiddenServiceExportCircuitID haproxy\n", output, StringComparison.Ordinal);
+        Assert.Contains($"HiddenServiceDir {tor.Path}/sdnet-console/\n", output, StringComparison.Ordinal);
+        var file = tor.Combine("torrc");
+        await File.WriteAllTextAsync(file, $"DataDirectory {tor.Combine("data")}\n{output}");
+        var (verified, said) = await VerifyAsync(file);
+        Assert.True(verified, said);
+    }
+
+    [Fact]
+    public async Task SeveralFrontEnds_ShareTheOnionAddress_OnePortLineEach()
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, output, error) = await RunAsync(null, "tor", "torrc", "--data", instance.Data.Root,
+            "--frontend", "http://unix:/run/sdnet-frontend/a.sock", "--frontend", "http://127.0.0.1:8090");
+
+        Assert.True(code == 0, error);
+        var frontEnd = output[..output.IndexOf("## The journalists' console", StringComparison.Ordinal)];
+        Assert.Contains("HiddenServicePort 80 unix:/run/sdnet-frontend/a.sock\nHiddenServicePort 80 127.0.0.1:8090\n", frontEnd, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://10.0.0.5:8080")]
+    [InlineData("https://127.0.0.1:8443")]
+    [InlineData("http://unix:relative.sock")]
+    public async Task AnAddressTorCannotReach_IsRefusedWithTheForms(string url)
+    {
+        using var instance = await TestInstance.CreateAsync();
+
+        var (code, _, error) = await RunAsync(null, "tor", "torrc", "--data", instance.Data.Root, "--frontend", url);
+
+        Assert.Equal(1, code);
+        Assert.Contains("http://unix:/", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(bool Valid, string Output)> VerifyAsync(string torrc)
+    {
+        var start = new ProcessStartInfo("tor", ["--verify-config", "-f", torrc]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode == 0 && output.Contains("Configuration was valid", StringComparison.Ordinal), output);
+    }
+}
