@@ -18,12 +18,14 @@ public sealed class SourceClient : IDisposable
 
     /// <summary>A source whose connections go through the given handler (e.g. one that binds a client address of its own).</summary>
     public SourceClient(Uri baseAddress, SocketsHttpHandler handler)
+        : this(baseAddress, Cookie(handler), handler.CookieContainer)
     {
-        ArgumentNullException.ThrowIfNull(handler);
-        Cookies = new CookieContainer();
-        handler.CookieContainer = Cookies;
-        handler.UseCookies = true;
-        handler.AllowAutoRedirect = true;
+    }
+
+    /// <summary>A source whose requests go through <paramref name="handler"/>, which keeps its cookies in <paramref name="cookies"/>.</summary>
+    public SourceClient(Uri baseAddress, HttpMessageHandler handler, CookieContainer cookies)
+    {
+        Cookies = cookies;
         Http = new HttpClient(handler)
         {
             BaseAddress = baseAddress,
@@ -113,4 +115,13 @@ public sealed class SourceClient : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
+
+    private static SocketsHttpHandler Cookie(SocketsHttpHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        handler.CookieContainer = new CookieContainer();
+        handler.UseCookies = true;
+        handler.AllowAutoRedirect = true;
+        return handler;
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SecureDrop.Net.Testing;
+using Xunit.Abstractions;
 
 namespace SecureDrop.Net.EndToEnd.Tests.Tor;
 
@@ -10,8 +11,8 @@ namespace SecureDrop.Net.EndToEnd.Tests.Tor;
 /// are also relays, two more relays, and a client with a SOCKS port, as chutney's "hs-v3-min" network has them (five
 /// relays: a three-hop path, a rendezvous point and an introduction point). One per test run, shared by the
 /// "Tor network" collection; onion services are further tor processes started by tests with
-/// <see cref="StartOnionServiceHost"/>. Votes every 10 seconds (8 for the first), so the first consensus lists every
-/// relay within about 15 seconds. Start-up is bounded: a network not bootstrapped in time fails with each tor's log.
+/// <see cref="StartOnionServiceHost"/>. The first vote comes after 10 seconds and later ones every 20, so the client
+/// bootstraps in about 15-30 seconds. Start-up is bounded: a network not bootstrapped in time fails with each tor's log.
 /// </summary>
 public sealed partial class TorNetwork : IAsyncLifetime
 {
@@ -25,7 +26,14 @@ public sealed partial class TorNetwork : IAsyncLifetime
     private const int Relays = 2;
     private readonly List<TorProcess> _nodes = [];
     private readonly List<string> _authorityLines = [];
-    private TempDirectory? _root;
+    private readonly List<IAsyncDisposable> _users = [];
+    private readonly IMessageSink _diagnostics;
+    private string? _root;
+
+    public TorNetwork(IMessageSink diagnostics)
+    {
+        _diagnostics = diagnostics;
+    }
     private TorProcess? _client;
 
     /// <summary>The client's SOCKS port on 127.0.0.1 (IsolateSOCKSAuth: each user name and password its own circuit).</summary>
@@ -55,12 +63,13 @@ public sealed partial class TorNetwork : IAsyncLifetime
         }
 
         var clock = Stopwatch.StartNew();
-        _root = new TempDirectory("sdnet-tornet");
+        _root = Path.Combine(Path.GetTempPath(), $"sdnet-tornet-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_root);
         var nodes = new List<(string Name, string Directory, int OrPort, int DirPort)>();
         for (var i = 0; i < Authorities + Relays; i++)
         {
             var name = i < Authorities ? $"auth{i}" : $"relay{i}";
-            var directory = _root.Combine(name);
+            var directory = Path.Combine(_root, name);
             Directory.CreateDirectory(Path.Combine(directory, "keys"));
             File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var (orPort, dirPort) = (Ports.FreeLoopbackPort(), Ports.FreeLoopbackPort());
@@ -85,19 +94,21 @@ public sealed partial class TorNetwork : IAsyncLifetime
             string[] authority =
             [
                 "AuthoritativeDirectory 1", "V3AuthoritativeDirectory 1", $"ContactInfo {name}@test.invalid",
-                // Chutney's comments (torrc_templates/authority.i): the initial interval may be 5-9 s, later ones
-                // must divide a day; vote and distribution delays must fit within half an interval.
-                "TestingV3AuthInitialVotingInterval 8", "TestingV3AuthInitialVoteDelay 2", "TestingV3AuthInitialDistDelay 2",
-                "V3AuthVotingInterval 10", "V3AuthVoteDelay 2", "V3AuthDistDelay 2",
+                // Chutney's comments (torrc_templates/authority.i): intervals must divide a day, and vote plus
+                // distribution delay must fit in half an interval. A quick first vote (the consensus the client
+                // bootstraps from), then chutney's own 20/4/4, which leaves authorities on a loaded machine time to
+                // exchange votes (2-second delays missed them at load average 40, and the network stalled).
+                "TestingV3AuthInitialVotingInterval 10", "TestingV3AuthInitialVoteDelay 3", "TestingV3AuthInitialDistDelay 3",
+                "V3AuthVotingInterval 20", "V3AuthVoteDelay 4", "V3AuthDistDelay 4",
             ];
             _nodes.Add(TorProcess.Start(name, directory, i < Authorities ? [.. relay, .. authority] : relay));
         }
 
         SocksPort = Ports.FreeLoopbackPort();
-        ClientAuthDirectory = _root.Combine("client-auth");
+        ClientAuthDirectory = Path.Combine(_root, "client-auth");
         Directory.CreateDirectory(ClientAuthDirectory);
         File.SetUnixFileMode(ClientAuthDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        _client = TorProcess.Start("client", _root.Combine("client"),
+        _client = TorProcess.Start("client", Path.Combine(_root, "client"),
             [$"SocksPort 127.0.0.1:{SocksPort}", $"ClientOnionAuthDir {ClientAuthDirectory}", .. _authorityLines]);
         _nodes.Add(_client);
         try
@@ -108,10 +119,11 @@ public sealed partial class TorNetwork : IAsyncLifetime
         {
             throw new TimeoutException(
                 $"The private Tor network did not bootstrap within {StartLimit.TotalSeconds:0} s.\n{exception.Message}\n"
-                + string.Join('\n', _nodes.Where(n => n != _client).Select(n => $"--- {n.Name}:\n{n.Tail(6)}")), exception);
+                + string.Join('\n', _nodes.Where(n => n != _client).Select(n => $"--- {n.Name}:\n{n.Tail(12)}")), exception);
         }
 
         StartedIn = clock.Elapsed;
+        _diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage($"Private Tor network bootstrapped in {StartedIn.TotalSeconds:0.0} s (load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]})."));
     }
 
     /// <summary>
@@ -121,7 +133,7 @@ public sealed partial class TorNetwork : IAsyncLifetime
     public TorProcess StartOnionServiceHost(string name, IEnumerable<string> serviceLines)
     {
         ArgumentNullException.ThrowIfNull(_root);
-        var host = TorProcess.Start(name, _root.Combine(name), ["SocksPort 0", .. _authorityLines, .. serviceLines]);
+        var host = TorProcess.Start(name, Path.Combine(_root, name), ["SocksPort 0", .. _authorityLines, .. serviceLines]);
         _nodes.Add(host);
         return host;
     }
@@ -130,20 +142,31 @@ public sealed partial class TorNetwork : IAsyncLifetime
     public string NewDirectory(string name)
     {
         ArgumentNullException.ThrowIfNull(_root);
-        var directory = _root.Combine(name + "-" + Guid.NewGuid().ToString("N")[..8]);
+        var directory = Path.Combine(_root, name + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
         File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return directory;
     }
 
+    /// <summary>Something built on the network (a site behind its onion services), stopped before the network is.</summary>
+    public void DisposeWith(IAsyncDisposable user) => _users.Add(user);
+
     public async Task DisposeAsync()
     {
+        foreach (var user in _users)
+        {
+            await user.DisposeAsync();
+        }
+
         foreach (var node in _nodes)
         {
             await node.DisposeAsync();
         }
 
-        _root?.Dispose();
+        if (_root is not null && Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
     }
 
     private static async Task<string> FingerprintAsync(string directory)
@@ -196,7 +219,7 @@ public sealed partial class TorNetwork : IAsyncLifetime
 
 /// <summary>The tests that share the run's one private Tor network run one after another in this collection.</summary>
 [CollectionDefinition(Name)]
-public sealed class TorNetworkCollection : ICollectionFixture<TorNetwork>
+public sealed class SharesTheTorNetwork : ICollectionFixture<TorNetwork>
 {
     public const string Name = "Tor network";
 }

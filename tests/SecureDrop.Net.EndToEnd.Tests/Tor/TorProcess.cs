@@ -26,6 +26,9 @@ public sealed class TorProcess : IAsyncDisposable
 
     public string NoticeLog => Path.Combine(Directory, "notice.log");
 
+    /// <summary>tor writes its pid here (PidFile), as Debian's does to /run/tor/tor.pid.</summary>
+    public string PidFile => Path.Combine(Directory, "tor.pid");
+
     public int Id => _process?.Id ?? throw new InvalidOperationException($"tor '{Name}' is not running.");
 
     public bool HasExited => _process is null || _process.HasExited;
@@ -112,6 +115,7 @@ public sealed class TorProcess : IAsyncDisposable
         "RunAsDaemon 0",
         "ShutdownWaitLength 0",
         $"Log notice file {NoticeLog}",
+        $"PidFile {PidFile}",
         "SafeLogging 1",
         "LogTimeGranularity 1",
         $"__OwningControllerProcess {Environment.ProcessId}",
