@@ -14,7 +14,7 @@ internal sealed class AbuseLimits
     public const string Section = "Submission";
 
     /// <summary>Uploads in flight on the whole site; when they are all taken, the circuit holding the most gives one up.</summary>
-    public int MaxConcurrentUploads { get; set; } = 2000;
+    public int MaxConcurrentUploads { get; set; } = 1000;
 
     /// <summary>Uploads in flight on one Tor circuit (Tor Browser puts all of one site's tabs on one circuit).</summary>
     public int UploadsPerCircuit { get; set; } = 2;
