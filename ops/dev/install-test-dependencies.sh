@@ -4,7 +4,8 @@
 # runs a throwaway cluster), aiosmtpd, the SMTP server the notification tests send to, Debian's chromium for the
 # browser tests (driven by Playwright, which never downloads a browser), and from npm axe-core for the
 # accessibility check and OpenPGP.js 6.3.2 for the OpenPGP interoperability tests, into the git-ignored .tools/;
-# systemd-analyze and tor check the production files in ops/.
+# systemd-analyze and tor check the production files in ops/; tor (a private test network) and haproxy run the
+# end-to-end tests over Tor.
 # Debian packages and npm only; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +25,8 @@ command -v mat2 >/dev/null 2>&1 || missing+=(mat2)
 # The ops/ checks: systemd-analyze scores the units offline (systemd need not be PID 1), tor validates the torrc.
 command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
 [ -x /usr/sbin/tor ] || command -v tor >/dev/null 2>&1 || missing+=(tor)
+# Several front ends behind one onion: the end-to-end test runs ops/haproxy/frontends.cfg between tor and them.
+[ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 
 if [ ${#missing[@]} -ne 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -41,32 +41,37 @@ internal sealed partial class TorCircuitExport
 
     private async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
-        uint? circuit;
+        Line line;
         using (var timeout = new CancellationTokenSource(LineTimeout, _time))
         using (var either = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, connection.ConnectionClosed))
         {
             try
             {
-                circuit = await ReadLineAsync(connection, either.Token).ConfigureAwait(false);
+                line = await ReadLineAsync(connection, either.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
-                circuit = null;
+                line = default;
             }
         }
 
-        if (circuit is null)
+        if (line.Circuit is not { } circuit)
         {
-            LogRefused();
+            // A proxy's health probe gets no HTTP either, but is not worth a warning every second.
+            if (!line.IsProbe)
+            {
+                LogRefused();
+            }
+
             connection.Abort(new ConnectionAbortedException("No Tor circuit line."));
             return;
         }
 
-        connection.Features.Set(new TorCircuitFeature(circuit.Value));
+        connection.Features.Set(new TorCircuitFeature(circuit));
         await next(connection).ConfigureAwait(false);
     }
 
-    private static async Task<uint?> ReadLineAsync(ConnectionContext connection, CancellationToken cancellationToken)
+    private static async Task<Line> ReadLineAsync(ConnectionContext connection, CancellationToken cancellationToken)
     {
         var input = connection.Transport.Input;
         while (true)
@@ -76,20 +81,28 @@ internal sealed partial class TorCircuitExport
             var window = buffer.Slice(0, Math.Min(buffer.Length, TorCircuitLine.MaxLineBytes));
             if (window.PositionOf((byte)'\n') is { } newline)
             {
-                var line = window.Slice(0, newline).ToArray();
+                var bytes = window.Slice(0, newline).ToArray();
                 input.AdvanceTo(buffer.GetPosition(1, newline));
-                return line.Length > 0 && line[^1] == (byte)'\r' ? TorCircuitLine.Parse(line.AsSpan(0, line.Length - 1)) : null;
+                if (bytes.Length == 0 || bytes[^1] != (byte)'\r')
+                {
+                    return default;
+                }
+
+                var text = bytes.AsSpan(0, bytes.Length - 1);
+                return new Line(TorCircuitLine.Parse(text), TorCircuitLine.IsProbe(text));
             }
 
             if (buffer.Length >= TorCircuitLine.MaxLineBytes || result.IsCompleted)
             {
                 input.AdvanceTo(buffer.End);
-                return null;
+                return default;
             }
 
             input.AdvanceTo(buffer.Start, buffer.End);
         }
     }
+
+    private readonly record struct Line(uint? Circuit, bool IsProbe);
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "A connection without a Tor circuit line was closed (Submission:ProxyProtocol is tor)")]
     private partial void LogRefused();

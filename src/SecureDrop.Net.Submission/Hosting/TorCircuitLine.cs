@@ -21,6 +21,13 @@ internal static class TorCircuitLine
 
     private static readonly IPAddress TorPrefix = IPAddress.Parse("fc00:dead:beef:4dad::");
 
+    /// <summary>
+    /// Whether a whole line (without its CRLF) is a proxy's health probe: "PROXY UNKNOWN", which HAProxy sends with
+    /// <c>check-send-proxy</c> before it closes (several front ends behind one onion, ops/guides/several-front-ends.md).
+    /// </summary>
+    public static bool IsProbe(ReadOnlySpan<byte> line) =>
+        line.SequenceEqual("PROXY UNKNOWN"u8) || line.StartsWith("PROXY UNKNOWN "u8);
+
     /// <summary>The circuit id of a whole line (without its CRLF), or null when it is not tor's circuit-id line.</summary>
     public static uint? Parse(ReadOnlySpan<byte> line)
     {

@@ -68,6 +68,19 @@ public sealed class TorCircuitTests
     }
 
     [Fact]
+    public async Task TorMode_ProxyHealthProbe_IsClosedUnanswered_WithoutAWarning()
+    {
+        await using var host = await FrontEndHost.StartAsync(Tor);
+
+        var answer = await SendAndReadAsync(host.Address.Port, "PROXY UNKNOWN\r\n"u8.ToArray());
+
+        Assert.Empty(answer);
+        Assert.True(TorCircuitLine.IsProbe("PROXY UNKNOWN"u8));
+        Assert.Null(TorCircuitLine.Parse("PROXY UNKNOWN"u8));
+        Assert.DoesNotContain(host.Logs.Lines, line => line.Contains("without a Tor circuit line", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TorMode_SilentConnection_IsClosedAfterTheLineTimeout()
     {
         await using var host = await FrontEndHost.StartAsync(Tor);
