@@ -77,7 +77,7 @@ public static class ReviewerApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseJobsDashboard();
-        app.MapEmbeddedStylesheet("/style.css", typeof(ReviewerApp).Assembly, "Assets.style.css").AllowAnonymous();
+        app.MapEmbeddedStylesheet("/style.css", typeof(ReviewerApp).Assembly, "Assets.style.css").AllowAnonymous().AnswerHeadLikeGet();
         app.MapDownloads();
         app.MapConsoleApi();
         app.MapRazorPages();

@@ -84,11 +84,11 @@ public static class SubmissionApp
         app.UseFrontEndLocalization();
         app.UsePlainErrors();
         app.UseRateLimiter();
-        app.MapEmbeddedStylesheet("/style.css", typeof(SubmissionApp).Assembly, "Assets.style.css");
+        app.MapEmbeddedStylesheet("/style.css", typeof(SubmissionApp).Assembly, "Assets.style.css").AnswerHeadLikeGet();
         app.MapGet("/logo.png", async (EffectiveSettings settings, CancellationToken cancellationToken) =>
-            await settings.LogoAsync(cancellationToken) is { } png ? Results.File(png, "image/png") : Results.NotFound());
+            await settings.LogoAsync(cancellationToken) is { } png ? Results.File(png, "image/png") : Results.NotFound()).AnswerHeadLikeGet();
         app.MapGet("/public-key", (NewsroomKeys keys) =>
-            Results.File(System.Text.Encoding.ASCII.GetBytes(keys.LoadActivePublicKey().ToArmored()), "application/pgp-keys", "newsroom-public-key.asc"));
+            Results.File(System.Text.Encoding.ASCII.GetBytes(keys.LoadActivePublicKey().ToArmored()), "application/pgp-keys", "newsroom-public-key.asc")).AnswerHeadLikeGet();
         app.MapRazorPages();
         return app;
     }

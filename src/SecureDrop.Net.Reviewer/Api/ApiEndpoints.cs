@@ -4,6 +4,7 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
+using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
@@ -19,7 +20,7 @@ namespace SecureDrop.Net.Reviewer.Api;
 /// The console's actions as JSON under <c>/api/v1</c>, for a desktop client: the same services as the pages, so
 /// the same checks and the same audit entries. Every route but the token exchange needs a bearer token; admin
 /// routes need an admin's. The OpenAPI document is at <c>/api/v1/openapi.json</c> (for signed-in journalists).
-/// Only GET and POST are used: both apps refuse every other method before routing (see PlainErrors).
+/// Only GET (with HEAD, see HeadRequests) and POST are used: both apps refuse every other method before routing (see PlainErrors).
 /// </summary>
 internal static class ApiEndpoints
 {
@@ -34,11 +35,11 @@ internal static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapConsoleApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi("/api/{documentName}/openapi.json");
+        endpoints.MapOpenApi("/api/{documentName}/openapi.json").AnswerHeadLikeGet();
         endpoints.MapPost("/api/v1/tokens", (TokenRequest request, ApiSignIn signIn, HttpContext http) => signIn.SignInAsync(request, http.RequestAborted))
             .AllowAnonymous().WithName("CreateToken").WithSummary("Exchange passphrase and TOTP code for a short-lived bearer token.");
 
-        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(BearerTokens.Policy);
+        var api = endpoints.MapGroup("/api/v1").RequireAuthorization(BearerTokens.Policy).AnswerHeadLikeGet();
         api.MapPost("/tokens/current/revoke", (HttpContext http, JournalistSessions sessions) =>
         {
             sessions.End(http.User.FindFirst(ConsoleAuthentication.SessionClaim)?.Value);

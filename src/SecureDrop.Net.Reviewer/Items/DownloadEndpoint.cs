@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Reviewer.Sessions;
 
 namespace SecureDrop.Net.Reviewer.Items;
@@ -13,13 +14,13 @@ internal static class DownloadEndpoint
     public static IEndpointRouteBuilder MapDownloads(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/items/{id}/download", (string id, HttpContext context, ItemDownloads downloads) =>
-            WithSession(context, session => downloads.DecryptedAsync(id, session, context.RequestAborted)));
+            WithSession(context, session => downloads.DecryptedAsync(id, session, context.RequestAborted))).AnswerHeadLikeGet();
         endpoints.MapGet("/items/{id}/ciphertext", (string id, HttpContext context, ItemDownloads downloads) =>
-            WithSession(context, session => downloads.CiphertextAsync(id, session, context.RequestAborted)));
+            WithSession(context, session => downloads.CiphertextAsync(id, session, context.RequestAborted))).AnswerHeadLikeGet();
         endpoints.MapGet("/items/{id}/scrubbed", (string id, HttpContext context, ItemDownloads downloads) =>
-            WithSession(context, session => downloads.ScrubbedAsync(id, session, context.RequestAborted)));
+            WithSession(context, session => downloads.ScrubbedAsync(id, session, context.RequestAborted))).AnswerHeadLikeGet();
         endpoints.MapGet("/sources/{id}/zip", (string id, [FromQuery(Name = "item")] string[]? item, HttpContext context, ItemDownloads downloads) =>
-            WithSession(context, session => downloads.ZipAsync(id, item ?? [], session, context.RequestAborted)));
+            WithSession(context, session => downloads.ZipAsync(id, item ?? [], session, context.RequestAborted))).AnswerHeadLikeGet();
         return endpoints;
     }
 
