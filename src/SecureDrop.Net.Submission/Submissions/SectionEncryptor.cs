@@ -8,31 +8,23 @@ using SecureDrop.Net.Crypto;
 namespace SecureDrop.Net.Submission.Submissions;
 
 /// <summary>
-/// Streams one multipart part into one OpenPGP message in intake/, 256 KiB at a time: the plaintext is never
+/// Streams one multipart part into one OpenPGP message in intake/, one chunk at a time: the plaintext is never
 /// buffered beyond one chunk and never touches disk. On any failure the partial item is deleted.
 /// </summary>
 internal static class SectionEncryptor
 {
-    private const int ChunkBytes = 256 * 1024;
     private const long CollectEveryBytes = 64 * 1024 * 1024;
 
     /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
     public static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
     {
-        // Pooled (a new 256 KiB array per part would be large-object garbage) and cleared when it goes back.
-        var rented = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-        try
-        {
-            return await EncryptAsync(files, section, rented.AsMemory(0, ChunkBytes), literalName, isText, budget, recipient, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented, clearArray: true);
-        }
+        using var chunk = new UploadChunk();
+        return await EncryptAsync(files, section, chunk, literalName, isText, budget, recipient, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, Memory<byte> buffer, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
+    private static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, UploadChunk chunk, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
     {
+        var buffer = chunk.Buffer;
         var read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (read == 0)
         {
@@ -67,6 +59,7 @@ internal static class SectionEncryptor
                         GC.Collect(0, GCCollectionMode.Forced, blocking: true);
                     }
 
+                    buffer = chunk.AfterRead(read);
                     read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 }
                 while (read > 0);
@@ -82,6 +75,43 @@ internal static class SectionEncryptor
             throw;
         }
     }
+}
+
+/// <summary>
+/// The chunk a part is read into. It starts at 16 KiB: at Tor's speeds a read brings a few KiB at a time, and a thousand
+/// slow uploads in flight should not each hold a 256 KiB buffer. A read that fills it means the body arrives faster than
+/// it is encrypted; from then on the part is read 256 KiB at a time (fewer, larger writes into the encryptor). Pooled (a
+/// new 256 KiB array per part would be large-object garbage) and cleared when it goes back.
+/// </summary>
+internal sealed class UploadChunk : IDisposable
+{
+    public const int SlowBytes = 16 * 1024;
+    public const int FastBytes = 256 * 1024;
+
+    private byte[] _rented = ArrayPool<byte>.Shared.Rent(SlowBytes);
+
+    public Memory<byte> Buffer { get; private set; }
+
+    public UploadChunk()
+    {
+        Buffer = _rented.AsMemory(0, SlowBytes);
+    }
+
+    /// <summary>The buffer for the next read: the large one once a read of <paramref name="read"/> bytes filled the small one.</summary>
+    public Memory<byte> AfterRead(int read)
+    {
+        if (read == Buffer.Length && Buffer.Length < FastBytes)
+        {
+            var large = ArrayPool<byte>.Shared.Rent(FastBytes);
+            ArrayPool<byte>.Shared.Return(_rented, clearArray: true);
+            _rented = large;
+            Buffer = large.AsMemory(0, FastBytes);
+        }
+
+        return Buffer;
+    }
+
+    public void Dispose() => ArrayPool<byte>.Shared.Return(_rented, clearArray: true);
 }
 
 /// <summary>An item committed in intake/, with the plaintext length counted while streaming.</summary>
