@@ -10,8 +10,12 @@ internal sealed class FrontEndOptions
 {
     public const string Section = "Submission";
 
-    /// <summary>Open connections at once; more wait in the kernel's backlog.</summary>
-    public int MaxConnections { get; set; } = 512;
+    /// <summary>
+    /// Open connections at once; Kestrel closes one more as soon as it accepts it. Above the upload capacity
+    /// (<c>Submission:MaxConcurrentUploads</c>, 1,000): every upload in flight holds a connection, and sources arriving
+    /// meanwhile need some to be told "busy" or to be shed a slot. An idle connection holds no buffer.
+    /// </summary>
+    public int MaxConnections { get; set; } = 4096;
 
     /// <summary>All request headers together, request line included.</summary>
     public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SecureDrop.Net.Submission.Abuse;
 using SecureDrop.Net.Submission.Tests.Support;
 
 namespace SecureDrop.Net.Submission.Tests.Hosting;
@@ -32,5 +36,32 @@ public sealed class KestrelHardeningTests
         using var response = await http.GetAsync(new Uri("/", UriKind.Relative));
 
         Assert.Equal(HttpVersion.Version20, response.Version);
+    }
+
+    [Fact]
+    public async Task Defaults_KeepAConnectionForEveryUploadTheSiteAdmits_AndOneMore()
+    {
+        await using var host = await FrontEndHost.StartAsync();
+        var capacity = host.App.App.Services.GetRequiredService<IOptions<AbuseLimits>>().Value.MaxConcurrentUploads;
+        var held = new List<TcpClient>();
+        try
+        {
+            // One open connection per upload the site would admit (each still to send its request).
+            for (var i = 0; i < capacity; i++)
+            {
+                var connection = new TcpClient();
+                held.Add(connection);
+                await connection.ConnectAsync(IPAddress.Loopback, host.Address.Port);
+            }
+
+            using var http = new HttpClient { BaseAddress = host.Address };
+            using var response = await http.GetAsync(new Uri("/", UriKind.Relative));
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+        }
     }
 }
