@@ -4,17 +4,19 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// Opens a backup made by <see cref="BackupEncryption"/> (or any OpenPGP message with integrity protection).
-/// <see cref="Content"/> streams the plaintext BEFORE the MDC at the end can be checked: treat everything read as
-/// unconfirmed until <see cref="Verify"/> returns.
+/// Opens a backup made by <see cref="BackupEncryption"/> (or any OpenPGP message with integrity protection): to a
+/// passphrase (SKESK, through BouncyCastle), or to a newsroom or operator key of any kind we accept, post-quantum
+/// included (through our own packet layer: SEIPD v1 or v2). <see cref="Content"/> streams the plaintext BEFORE the
+/// integrity check at the end: treat everything read as unconfirmed until <see cref="Verify"/> returns.
 /// </summary>
 public sealed class BackupDecryption : IDisposable
 {
     private const string Damaged = "The backup is damaged or truncated: its encrypted data ends early or does not decode.";
-    private readonly PgpEncryptedData _data;
+    private const string NotABackup = "The file is not an encrypted sdnet backup (no OpenPGP encrypted message at its start).";
+    private readonly PgpEncryptedData? _data;
     private readonly Stream _clear;
 
-    private BackupDecryption(PgpEncryptedData data, Stream clear, Stream literal)
+    private BackupDecryption(PgpEncryptedData? data, Stream clear, Stream literal)
     {
         _data = data;
         _clear = clear;
@@ -27,10 +29,9 @@ public sealed class BackupDecryption : IDisposable
     /// <summary>True when the backup is encrypted to a passphrase; otherwise it names the key ids it is encrypted to.</summary>
     public static (bool Passphrase, IReadOnlyList<string> KeyIds) Inspect(Stream input)
     {
-        var list = ReadList(input);
-        var keyIds = list.GetEncryptedDataObjects().OfType<PgpPublicKeyEncryptedData>()
-            .Select(data => data.KeyId.ToString("X16", CultureInfo.InvariantCulture)).ToList();
-        return (list.GetEncryptedDataObjects().OfType<PgpPbeEncryptedData>().Any(), keyIds);
+        MessageEnvelope envelope = ReadEnvelope(input);
+        var keyIds = envelope.PublicKeyPackets.Select(p => p.KeyId.ToString("X16", CultureInfo.InvariantCulture)).ToList();
+        return (envelope.Leading.Any(p => p.Tag == 3), keyIds);
     }
 
     /// <exception cref="CryptoException">Not an encrypted backup, not for a passphrase, or the passphrase is wrong.</exception>
@@ -54,27 +55,63 @@ public sealed class BackupDecryption : IDisposable
     public static BackupDecryption Open(Stream input, NewsroomSecretKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var list = ReadList(input);
-        foreach (var data in list.GetEncryptedDataObjects().OfType<PgpPublicKeyEncryptedData>())
+        MessageEnvelope envelope = ReadEnvelope(input);
+        SessionKey session = DecryptionRun.TryFindSession(envelope, key.DecryptionKeys)
+            ?? throw new CryptoException(envelope.Leading.Any(p => p.Tag == 3)
+                ? "This backup is encrypted to a passphrase, not a key: leave out --key and give the passphrase."
+                : envelope.PublicKeyPackets.Any(p => key.DecryptionKeys.Any(k => p.Names(k.Key)))
+                    ? "The backup's session key does not decrypt with this key (or the backup is damaged at its start)."
+                    : "This backup is not encrypted to the key given with --key.");
+        Stream? payload = null;
+        try
         {
-            if (key.DecryptionKeys.TryGetValue(data.KeyId, out var privateKey))
-            {
-                return Open(data, () => data.GetDataStream(privateKey), "The backup's session key does not decrypt with this key (or the backup is damaged at its start).");
-            }
+            payload = envelope.Version == 2
+                ? new SeipdV2Reader(envelope.PayloadBody, envelope.V2Parameters(session))
+                : new SeipdReader(envelope.PayloadBody, CfbCipher.Create(session));
+            PacketHeader literal = PacketHeader.Read(payload) is { Tag: 11 } header
+                ? header
+                : throw new CryptoException("The backup's content is not what sdnet writes (no literal data packet).");
+            var body = new PacketBodyStream(payload, literal);
+            SkipLiteralHeader(body);
+            return new BackupDecryption(null, payload, body);
         }
-
-        throw new CryptoException(list.GetEncryptedDataObjects().OfType<PgpPbeEncryptedData>().Any()
-            ? "This backup is encrypted to a passphrase, not a key: leave out --key and give the passphrase."
-            : "This backup is not encrypted to the key given with --key.");
+        catch (Exception exception) when (OpenPgpInput.IsLibraryFailure(exception))
+        {
+            payload?.Dispose();
+            throw new CryptoException(Damaged, exception);
+        }
+        catch
+        {
+            payload?.Dispose();
+            throw;
+        }
+        finally
+        {
+            session.Dispose();
+        }
     }
 
-    /// <summary>Reads what is left and checks the MDC; only then is the content confirmed.</summary>
+    /// <summary>Reads what is left and checks the MDC (or AEAD tags); only then is the content confirmed.</summary>
     /// <exception cref="CryptoException">When the backup was altered, truncated or has no integrity protection.</exception>
     public void Verify()
     {
         try
         {
             Content.CopyTo(Stream.Null);
+            if (_data is null)
+            {
+                // Ours: the padding after the literal packet, then the payload's own integrity check.
+                var payload = (IPayloadReader)_clear;
+                TrailingPadding.Skip(payload);
+                if (!payload.PeekSpan().IsEmpty)
+                {
+                    throw new CryptoException("The backup's content is not what sdnet writes (packets after its data).");
+                }
+
+                payload.ReadToEndAndVerify();
+                return;
+            }
+
             if (!_data.IsIntegrityProtected() || !_data.Verify())
             {
                 throw new CryptoException("The backup failed its integrity check (MDC): it was altered or damaged. Do not use it.");
@@ -92,6 +129,27 @@ public sealed class BackupDecryption : IDisposable
         _clear.Dispose();
     }
 
+    private static MessageEnvelope ReadEnvelope(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        try
+        {
+            return MessageEnvelope.Read(OpenPgpInput.Unarmor(input));
+        }
+        catch (Exception exception) when (OpenPgpInput.IsLibraryFailure(exception))
+        {
+            throw new CryptoException(NotABackup, exception);
+        }
+    }
+
+    /// <summary>The literal packet's format octet, name length, name and date (RFC 9580 §5.9): the data follows.</summary>
+    private static void SkipLiteralHeader(Stream body)
+    {
+        Span<byte> head = stackalloc byte[2];
+        body.ReadExactly(head);
+        body.ReadExactly(new byte[head[1] + 4]);
+    }
+
     private static PgpEncryptedDataList ReadList(Stream input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -104,12 +162,11 @@ public sealed class BackupDecryption : IDisposable
                 next = factory.NextPgpObject();
             }
 
-            return next as PgpEncryptedDataList
-                ?? throw new CryptoException("The file is not an encrypted sdnet backup (no OpenPGP encrypted message at its start).");
+            return next as PgpEncryptedDataList ?? throw new CryptoException(NotABackup);
         }
         catch (Exception exception) when (exception is IOException or PgpException)
         {
-            throw new CryptoException("The file is not an encrypted sdnet backup (no OpenPGP encrypted message at its start).", exception);
+            throw new CryptoException(NotABackup, exception);
         }
     }
 

@@ -1,5 +1,3 @@
-using Org.BouncyCastle.Bcpg.OpenPgp;
-
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
@@ -54,26 +52,11 @@ public sealed class NewsroomKeyRing
 
     /// <summary>The key whose encryption subkey has id <paramref name="keyId"/> (as in a message), or null.</summary>
     public NewsroomSecretKey? FindByKeyId(ulong keyId) =>
-        new[] { Active }.Concat(Retired).FirstOrDefault(k => k.DecryptionKeys.ContainsKey(unchecked((long)keyId)));
+        new[] { Active }.Concat(Retired).FirstOrDefault(k => k.DecryptionKeys.Any(d => d.Key.KeyId == keyId));
 
     /// <summary>
-    /// Every decryption key of the ring by key id, gathered per call so that a disposed key fails loudly instead
-    /// of living on in the ring. The active key wins a (theoretical) key id collision.
+    /// Every decryption key of the ring, the active key's first, gathered per call so that a disposed key fails
+    /// loudly instead of living on in the ring.
     /// </summary>
-    internal IReadOnlyDictionary<long, PgpPrivateKey> DecryptionKeys
-    {
-        get
-        {
-            var keys = new Dictionary<long, PgpPrivateKey>();
-            foreach (NewsroomSecretKey key in Enumerable.Reverse([Active, .. Retired]))
-            {
-                foreach ((long id, PgpPrivateKey privateKey) in key.DecryptionKeys)
-                {
-                    keys[id] = privateKey;
-                }
-            }
-
-            return keys;
-        }
-    }
+    internal IReadOnlyList<DecryptionKey> DecryptionKeys => [.. new[] { Active }.Concat(Retired).SelectMany(k => k.DecryptionKeys)];
 }

@@ -1,7 +1,3 @@
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
-using Org.BouncyCastle.Security;
-
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
@@ -11,7 +7,7 @@ namespace SecureDrop.Net.Crypto;
 /// </summary>
 /// <remarks>
 /// Threat: destroying a retired key while an item still needs it, or re-wrapping a damaged or substituted item
-/// into one that looks fine. The payload is therefore decrypted in passing and its MDC checked (the plaintext
+/// into one that looks fine. The payload is therefore decrypted in passing and its integrity checked (the plaintext
 /// is discarded in fixed buffers): when <see cref="Rewrap"/> returns, the output opens with the new key and its
 /// integrity check passes. When it throws, discard the output and keep the input. Memory use does not depend
 /// on the message size. Session key packets to other recipients (a source's reply key) are kept unchanged.
@@ -21,7 +17,8 @@ public static class MessageRewrapper
     /// <summary>
     /// Reads a binary message encrypted to <paramref name="oldKey"/> from <paramref name="input"/> and writes to
     /// <paramref name="output"/> the same message, its packets to the old key replaced by one to
-    /// <paramref name="newKey"/>.
+    /// <paramref name="newKey"/> (a v3 packet for a SEIPD v1 payload, a v6 packet for SEIPD v2, as RFC 9580 pairs
+    /// them; to a post-quantum key, its algorithm 35 or 36 packet and nothing classic).
     /// </summary>
     /// <exception cref="CryptoException">Not a binary OpenPGP message, not encrypted to the old key, damaged or
     /// altered (including a failed integrity check at the end), or trailing data.</exception>
@@ -34,7 +31,7 @@ public static class MessageRewrapper
         var reading = new CopyingStream(input);
         try
         {
-            (MessageHeader header, SessionKey session, List<byte[]> packets) = Prepare(reading, oldKey, newKey);
+            (MessageEnvelope envelope, SessionKey session, List<byte[]> packets) = Prepare(reading, oldKey, newKey);
             using (session)
             {
                 foreach (byte[] packet in packets)
@@ -42,12 +39,14 @@ public static class MessageRewrapper
                     output.Write(packet);
                 }
 
-                output.Write(header.Payload.Raw);
-                output.WriteByte(1);
+                output.Write(envelope.Payload.Raw);
+                output.Write(envelope.PayloadPrefix);
                 reading.Target = output;
-                using (var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session)))
+                using (Stream payload = envelope.Version == 2
+                    ? new SeipdV2Reader(envelope.PayloadBody, envelope.V2Parameters(session))
+                    : new SeipdReader(envelope.PayloadBody, CfbCipher.Create(session)))
                 {
-                    payload.ReadToEndAndVerify();
+                    ((IPayloadReader)payload).ReadToEndAndVerify();
                 }
 
                 if (reading.ReadByte() >= 0)
@@ -65,7 +64,7 @@ public static class MessageRewrapper
     }
 
     /// <summary>Reads up to the payload and returns the session key and the leading packets to write.</summary>
-    private static (MessageHeader Header, SessionKey Session, List<byte[]> Packets) Prepare(
+    private static (MessageEnvelope Envelope, SessionKey Session, List<byte[]> Packets) Prepare(
         Stream input, NewsroomSecretKey oldKey, NewsroomPublicKey newKey)
     {
         int first = input.ReadByte();
@@ -79,13 +78,13 @@ public static class MessageRewrapper
             throw new CryptoException("The message is ASCII-armored; re-wrap works on binary messages as stored.");
         }
 
-        MessageHeader header = MessageHeader.Read(new ReplayStream((byte)first, input));
-        IReadOnlyDictionary<long, PgpPrivateKey> oldKeys = oldKey.DecryptionKeys;
+        MessageEnvelope envelope = MessageEnvelope.Read(new ReplayStream((byte)first, input));
+        IReadOnlyList<DecryptionKey> oldKeys = oldKey.DecryptionKeys;
         SessionKey? session = null;
         var packets = new List<byte[]>();
-        foreach (LeadingPacket packet in header.Leading)
+        foreach (EnvelopePacket packet in envelope.Leading)
         {
-            SessionKey? opened = packet.Session is { } pkesk ? Open(pkesk, oldKeys) : null;
+            SessionKey? opened = packet.PublicKey is { } pkesk ? Open(pkesk, envelope.Cipher, oldKeys) : null;
             if (opened is null)
             {
                 packets.Add(packet.Encoded);
@@ -93,7 +92,7 @@ public static class MessageRewrapper
             else if (session is null)
             {
                 session = opened;
-                packets.Add(SessionKeyWrap.Encode(SessionKeyWrap.Wrap(session, newKey.EncryptionKey, new SecureRandom())));
+                packets.Add(SessionKeyEncryption.Encrypt(newKey.EncryptionKey, session, envelope.Version == 2 ? 6 : 3));
             }
             else
             {
@@ -103,11 +102,9 @@ public static class MessageRewrapper
 
         return session is null
             ? throw new CryptoException("The message is not encrypted to the old key.")
-            : (header, session, packets);
+            : (envelope, session, packets);
     }
 
-    private static SessionKey? Open(PublicKeyEncSessionPacket packet, IReadOnlyDictionary<long, PgpPrivateKey> keys) =>
-        keys.TryGetValue(packet.KeyId, out PgpPrivateKey? key) ? SessionKeyWrap.TryUnwrap(packet, key)
-        : packet.KeyId == 0 ? keys.Values.Select(k => SessionKeyWrap.TryUnwrap(packet, k)).FirstOrDefault(s => s is not null)
-        : null;
+    private static SessionKey? Open(Pkesk packet, int cipher, IReadOnlyList<DecryptionKey> keys) =>
+        keys.Where(k => packet.IsAnonymous || packet.Names(k.Key)).Select(k => k.TryDecrypt(packet, cipher)).FirstOrDefault(s => s is not null);
 }

@@ -18,6 +18,12 @@ internal interface IPayloadReader
     /// <summary>The next plaintext octet if already decrypted, without consuming it; -1 otherwise.</summary>
     int PeekReady();
 
+    /// <summary>
+    /// The plaintext octets ready now (moving on to the next chunk or segment when the current one is used up),
+    /// without consuming them: valid until the next read. Empty only at the verified end.
+    /// </summary>
+    ReadOnlySpan<byte> PeekSpan();
+
     /// <summary>Reads and discards what is left, then checks the integrity of the whole payload.</summary>
     void ReadToEndAndVerify();
 }
@@ -115,6 +121,36 @@ internal sealed class SeipdV2Reader : ForwardOnlyReadStream, IPayloadReader
                     var span = new ReadOnlySpan<byte>(_current.Buffer, _at, count);
                     _at += count;
                     return span;
+                }
+
+                _at = unitEnd + AeadCipher.TagSize;
+                continue;
+            }
+
+            if (!Advance())
+            {
+                VerifyFinal();
+                return [];
+            }
+        }
+    }
+
+    public ReadOnlySpan<byte> PeekSpan()
+    {
+        if (_verified)
+        {
+            return [];
+        }
+
+        while (true)
+        {
+            if (_at < _current.Length)
+            {
+                int inUnit = _at % _unit;
+                int unitEnd = Math.Min(_at - inUnit + _unit, _current.Length) - AeadCipher.TagSize;
+                if (_at < unitEnd)
+                {
+                    return new ReadOnlySpan<byte>(_current.Buffer, _at, unitEnd - _at);
                 }
 
                 _at = unitEnd + AeadCipher.TagSize;

@@ -15,7 +15,7 @@ namespace SecureDrop.Net.Crypto;
 /// grows only as far as the tip. 256 KiB chunks are OpenPGP.js's default and what every reader handles; the chunk
 /// size caps what a reader must hold before it may release plaintext.
 /// </remarks>
-internal sealed class SeipdV2Writer : IDisposable
+internal sealed class SeipdV2Writer : IPayloadWriter
 {
     public const int ChunkSizeOctet = 12;
     private const int ChunksPerSegment = 8;
@@ -197,4 +197,14 @@ internal sealed class SeipdV2Writer : IDisposable
         _segments.Add(grown);
         _current = grown;
     }
+}
+
+/// <summary>The encrypted payload packet a message's inner packets are written into: SEIPD v1 or v2.</summary>
+internal interface IPayloadWriter : IDisposable
+{
+    /// <summary>Encrypts inner packet octets (plaintext) into the packet.</summary>
+    void Write(ReadOnlySpan<byte> plaintext);
+
+    /// <summary>Ends the packet: the MDC (v1) or the last chunk and the final tag (v2).</summary>
+    void Finish();
 }

@@ -5,9 +5,10 @@ using Org.BouncyCastle.Security;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// Encrypts an instance backup as one standard OpenPGP message (SEIPD v1 with MDC, AES-256, no compression), to an
-/// operator's public key or to a passphrase, so that stock <c>gpg --decrypt</c> recovers it on any machine even
-/// when no sdnet build is at hand.
+/// Encrypts an instance backup as one standard OpenPGP message (AES-256, no compression), to an operator's public key
+/// or to a passphrase. To a passphrase or a classic key it is SEIPD v1 with MDC, so that stock <c>gpg --decrypt</c>
+/// recovers it on any machine even when no sdnet build is at hand; to a post-quantum key (RFC 9980) it is what
+/// <see cref="MessageEncryptor"/> writes for that key, which <c>sdnet backup restore --key</c> opens.
 /// </summary>
 /// <remarks>
 /// Threat: a stolen backup. With a passphrase, the key comes from OpenPGP's iterated and salted S2K with SHA-256 at
@@ -25,13 +26,15 @@ public static class BackupEncryption
     // The S2K count octet 0xFF: (16 + 15) << (15 + 6) = 65,011,712 bytes hashed (RFC 4880 §3.7.1.3).
     private const int MaximumS2kCount = 0xFF;
 
-    /// <summary>A write-only stream whose content is encrypted to <paramref name="recipient"/>. Dispose it to finish the message.</summary>
+    /// <summary>
+    /// A write-only stream whose content is encrypted to <paramref name="recipient"/>, as every item is
+    /// (<see cref="MessageEncryptor"/>): to a post-quantum operator key the backup is safe against a future quantum
+    /// computer, and only <c>sdnet backup restore --key</c> (or an RFC 9980 tool) opens it. Dispose it to finish.
+    /// </summary>
     public static Stream Open(Stream output, NewsroomPublicKey recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
-        var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, true, new SecureRandom());
-        generator.AddMethod(recipient.EncryptionKey);
-        return Open(output, generator);
+        return MessageEncryptor.Open(output, recipient, LiteralName);
     }
 
     /// <summary>A write-only stream whose content is encrypted under <paramref name="passphrase"/>.</summary>

@@ -85,8 +85,9 @@ internal static class Curves
         {
             return DerObjectIdentifier.GetInstance(new byte[] { 0x06, (byte)content.Length }.Concat(content).ToArray());
         }
-        catch (ArgumentException)
+        catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
         {
+            // Not a well-formed OID: an unknown curve, which the policy names as such.
             return null;
         }
     }

@@ -58,7 +58,7 @@ internal sealed class S2kSpecifier
             _ when delimited => new S2kSpecifier(type),
             _ => throw new CryptoException($"The secret key is protected with an S2K method of type {type}, which is not supported; re-export it with a current tool."),
         };
-        if (delimited && type != GnuExtension)
+        if (delimited && type is Simple or Salted or IteratedSalted or Argon2)
         {
             reader.End();
         }

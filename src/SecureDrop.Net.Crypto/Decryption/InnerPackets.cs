@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -23,7 +24,7 @@ internal static class InnerPackets
     /// <param name="fileName">The name of a literal packet already copied by a faster path, if any.</param>
     public static string? CopyLiteral(Stream packets, Action<ReadOnlySpan<byte>> write, string? fileName = null, int depth = 0)
     {
-        byte[] buffer = new byte[64 * 1024];
+        byte[]? buffer = null;
         try
         {
             while (ReadHeader(packets) is { } header)
@@ -33,7 +34,7 @@ internal static class InnerPackets
                 switch (header.Tag)
                 {
                     case 11:
-                        found = CopyLiteralBody(body, write, buffer);
+                        found = CopyLiteralBody(body, write, buffer ??= ArrayPool<byte>.Shared.Rent(64 * 1024));
                         break;
                     case 8 when depth < MaxCompressionDepth:
                         using (Stream inflated = Decompress(body))
@@ -64,7 +65,12 @@ internal static class InnerPackets
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer);
+            if (buffer is not null)
+            {
+                // Rented for a literal body only: most messages are copied by the fast path and never get here.
+                CryptographicOperations.ZeroMemory(buffer);
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 

@@ -9,9 +9,10 @@ using Org.BouncyCastle.Security;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// Makes a v4 newsroom key the way GnuPG 2.2 would: an Ed25519 (legacy EdDSA, algorithm 22) certify+sign primary
-/// and a Cv25519 (legacy ECDH, algorithm 18) encryption subkey with KDF SHA-256 / AES-256, or on request RSA 4096
-/// for both. RFC 9580's new algorithm ids are avoided on purpose: GnuPG 2.2 and Debian's Sequoia cannot use them.
+/// Makes a classic v4 newsroom key the way GnuPG 2.2 would: an Ed25519 (legacy EdDSA, algorithm 22) certify+sign
+/// primary and a Cv25519 (legacy ECDH, algorithm 18) encryption subkey with KDF SHA-256 / AES-256, or on request RSA
+/// 4096 for both. RFC 9580's new algorithm ids are avoided on purpose: GnuPG 2.2 and Debian's Sequoia cannot use
+/// them. The post-quantum key is <see cref="PostQuantumKeyGenerator"/>'s.
 /// </summary>
 internal static class KeyGenerator
 {
@@ -111,7 +112,7 @@ internal static class KeyGenerator
             point[0] = 0x40;
             secret.GeneratePublicKey().Encode(point, 1);
             var key = new ECDHPublicBcpgKey(
-                KeyPolicy.Curve25519Legacy, new BigInteger(1, point), HashAlgorithmTag.Sha256,
+                Curves.Curve25519Legacy, new BigInteger(1, point), HashAlgorithmTag.Sha256,
                 SymmetricKeyAlgorithmTag.Aes256);
             var packet = new PublicKeyPacket(PublicKeyPacket.Version4, PublicKeyAlgorithmTag.ECDH, creationTime, key);
             var publicKey = new PgpPublicKey(packet);

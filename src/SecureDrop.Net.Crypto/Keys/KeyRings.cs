@@ -4,7 +4,7 @@ using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace SecureDrop.Net.Crypto;
 
-/// <summary>Encoding helpers for key rings: binary, armor without a version header, public half of a secret ring.</summary>
+/// <summary>Encoding helpers for keys: a BouncyCastle-generated secret ring as bytes, armor without a version header.</summary>
 internal static class KeyRings
 {
     // Large enough that encoding any sane key never makes MemoryStream reallocate and leave a stale copy behind.
@@ -25,25 +25,10 @@ internal static class KeyRings
         }
     }
 
-    public static byte[] Encode(PgpPublicKeyRing ring) => EncodePublicKeys(ring.GetPublicKeys());
-
-    /// <summary>The transferable public key of a secret ring: same keys, user ids and signatures, no secrets.</summary>
-    public static PgpPublicKeyRing PublicRingOf(PgpSecretKeyRing ring) =>
-        new(EncodePublicKeys(ring.GetPublicKeys()));
-
-    private static byte[] EncodePublicKeys(IEnumerable<PgpPublicKey> keys)
-    {
-        using var buffer = new MemoryStream();
-        foreach (PgpPublicKey key in keys)
-        {
-            // forTransfer drops local trust packets, which describe our keyring rather than the key.
-            key.Encode(buffer, forTransfer: true);
-        }
-
-        return buffer.ToArray();
-    }
-
-    /// <summary>ASCII armor without the "Version:" header, which would only advertise our library to an attacker.</summary>
+    /// <summary>
+    /// ASCII armor without the "Version:" header, which would only advertise our library to an attacker. The block
+    /// type (PUBLIC KEY BLOCK, PRIVATE KEY BLOCK) follows from the first packet.
+    /// </summary>
     public static string Armor(byte[] binary)
     {
         using var text = new MemoryStream();

@@ -1,45 +1,52 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// An OpenPGP secret key ring held unprotected in memory, with the private keys able to decrypt: what both a
+/// An OpenPGP secret key (version 4 or 6) held unprotected in memory, with the keys able to decrypt: what both a
 /// source's reply key (<see cref="SourceReplySecretKey"/>) and a newsroom secret key (in SecureDrop.Net.Crypto.Newsroom)
-/// are made of. Internal on purpose: only those two types decide which rings become which key.
+/// are made of. Internal on purpose: only those two types decide which keys become which; unlocking a
+/// passphrase-protected key is the newsroom side's business.
 /// </summary>
 /// <remarks>
 /// Threat: theft of the key material. It is kept unprotected only in memory and in the array returned by
-/// <see cref="ExportForStorage"/>, which the caller seals and clears. <see cref="Dispose"/> drops every reference
-/// to the private keys; BouncyCastle keeps key values in immutable big integers that cannot be wiped, so this is
-/// best effort. Concurrent decryptions with one instance are safe; disposing it is not, while any is running.
+/// <see cref="ExportForStorage"/>, which the caller seals and clears. <see cref="Dispose"/> clears our copies of the
+/// secret material; BouncyCastle's key objects, built per decryption, cannot be wiped (best effort). Concurrent
+/// decryptions with one instance are safe; disposing it is not, while any is running.
 /// </remarks>
 internal sealed class UnprotectedKeyRing : IDisposable
 {
-    private PgpSecretKeyRing? _ring;
-    private Dictionary<long, PgpPrivateKey>? _decryptionKeys;
+    private const string MissingEncryptionSecret =
+        "The secret material of the encryption subkey is missing (a gpg stub, e.g. a smartcard key or an export without that subkey).";
 
-    private UnprotectedKeyRing(PgpSecretKeyRing ring, Dictionary<long, PgpPrivateKey> decryptionKeys, NewsroomPublicKey publicKey)
+    private UnprotectedKey? _key;
+
+    private UnprotectedKeyRing(UnprotectedKey key, NewsroomPublicKey publicKey)
     {
-        _ring = ring;
-        _decryptionKeys = decryptionKeys;
+        _key = key;
         PublicKey = publicKey;
     }
 
-    /// <summary>The encrypt-only half of the ring.</summary>
+    /// <summary>The encrypt-only half.</summary>
     public NewsroomPublicKey PublicKey { get; }
 
-    /// <summary>The private keys able to decrypt, by key id (every encryption subkey whose secret is present).</summary>
-    public IReadOnlyDictionary<long, PgpPrivateKey> DecryptionKeys
+    /// <summary>The keys able to decrypt: every encryption subkey whose secret is present and whose algorithm we accept.</summary>
+    public IReadOnlyList<DecryptionKey> DecryptionKeys => Unprotected.DecryptionKeys;
+
+    /// <summary>The unprotected transferable key itself (for an export under a new passphrase).</summary>
+    public UnprotectedKey Unprotected
     {
         get
         {
-            ObjectDisposedException.ThrowIf(_decryptionKeys is null, this);
-            return _decryptionKeys;
+            ObjectDisposedException.ThrowIf(_key is null, this);
+            return _key;
         }
     }
 
-    /// <summary>Generates a v4 key of <paramref name="algorithm"/> (see <see cref="KeyGenerator"/>).</summary>
+    /// <summary>
+    /// Generates a v4 key of <paramref name="algorithm"/>: <see cref="PostQuantumKeyGenerator"/> for the post-quantum
+    /// one (RFC 9980), <see cref="KeyGenerator"/> for the classic ones.
+    /// </summary>
     public static UnprotectedKeyRing Generate(string userId, DateTimeOffset creationTime, NewsroomKeyAlgorithm algorithm)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
@@ -50,15 +57,17 @@ internal sealed class UnprotectedKeyRing : IDisposable
 
         // OpenPGP timestamps are whole seconds since 1970: truncate so the key reports the time it stores.
         var created = DateTimeOffset.FromUnixTimeSeconds(creationTime.ToUnixTimeSeconds()).UtcDateTime;
-        // A v4 key stores its creation time as an unsigned 32-bit count of seconds (RFC 4880 §3.5).
+        // A v4 key stores its creation time as an unsigned 32-bit count of seconds (RFC 9580 §5.5.2).
         ArgumentOutOfRangeException.ThrowIfLessThan(created, DateTime.UnixEpoch, nameof(creationTime));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(created, DateTime.UnixEpoch.AddSeconds(uint.MaxValue), nameof(creationTime));
-        byte[] encoded = KeyGenerator.Generate(userId, created, algorithm);
+        byte[] encoded = algorithm == NewsroomKeyAlgorithm.PostQuantum
+            ? PostQuantumKeyGenerator.Generate(userId, created)
+            : KeyGenerator.Generate(userId, created, algorithm);
         try
         {
-            PgpSecretKeyRing ring = KeyRingReader.ReadSecretRing(encoded);
-            RequireEncryptionSecret(ring, creationTime);
-            return FromUnprotected(ring, creationTime);
+            TransferableKey key = ReadSecretKey(encoded);
+            RequireEncryptionSecret(key, creationTime);
+            return FromUnprotected(key, creationTime);
         }
         finally
         {
@@ -72,83 +81,71 @@ internal sealed class UnprotectedKeyRing : IDisposable
     /// </summary>
     public static UnprotectedKeyRing FromStorageBytes(ReadOnlySpan<byte> data)
     {
-        PgpSecretKeyRing stored = KeyRingReader.ReadSecretRing(data);
-        if (stored.GetSecretKeys().Any(SecretKeyProtection.IsProtected))
+        TransferableKey stored = ReadSecretKey(data);
+        if (stored.AllKeys.Any(k => k.Secret is { IsProtected: true }))
         {
             throw new CryptoException("The stored key is passphrase-protected; storage bytes must come from ExportForStorage.");
         }
 
-        RequireEncryptionSecret(stored, now: null);
         return FromUnprotected(stored, now: null);
     }
 
-    /// <summary>
-    /// Refuses a ring whose valid encryption subkey (at <paramref name="now"/>, or leniently when null) carries no
-    /// secret: checked before any passphrase is tried, so the operator hears the real problem.
-    /// </summary>
-    public static void RequireEncryptionSecret(PgpSecretKeyRing ring, DateTimeOffset? now)
+    /// <summary>Reads exactly one transferable secret key, armored or binary.</summary>
+    /// <exception cref="CryptoException">No key, several, or a public key only.</exception>
+    public static TransferableKey ReadSecretKey(ReadOnlySpan<byte> data)
     {
-        ArgumentNullException.ThrowIfNull(ring);
-        PgpPublicKey encryptionKey = KeyValidation.SelectEncryptionSubkey(ring.GetPublicKeys().ToList(), now);
-        if (ring.GetSecretKey(encryptionKey.KeyId) is not { } secret || SecretKeyProtection.IsStub(secret))
+        List<TransferableKey> keys = CertificateReader.ReadAll(data);
+        if (keys.Count > 1)
         {
-            throw new CryptoException(
-                "The secret material of the encryption subkey is missing (a gpg stub, e.g. a smartcard key or an export without that subkey).");
-        }
-    }
-
-    /// <summary>Builds the in-memory key from a ring whose secret material is no longer passphrase-protected.</summary>
-    public static UnprotectedKeyRing FromUnprotected(PgpSecretKeyRing unlocked, DateTimeOffset? now)
-    {
-        ArgumentNullException.ThrowIfNull(unlocked);
-        List<PgpPublicKey> keys = unlocked.GetPublicKeys().ToList();
-        var privateKeys = new Dictionary<long, PgpPrivateKey>();
-        foreach ((PgpPublicKey subkey, _) in KeyValidation.EncryptionCapable(keys))
-        {
-            // Older encryption subkeys still decrypt what was sent to them, unless their algorithm is refused.
-            if (KeyPolicy.RejectEncryptionSubkey(subkey) is null
-                && unlocked.GetSecretKey(subkey.KeyId) is { } candidate && !SecretKeyProtection.IsStub(candidate))
-            {
-                privateKeys[subkey.KeyId] = Extract(candidate, subkey);
-            }
+            throw new CryptoException($"The data holds {keys.Count} keys; exactly one key is expected.");
         }
 
-        var publicKey = NewsroomPublicKey.FromRing(KeyRings.PublicRingOf(unlocked), now);
-        return new UnprotectedKeyRing(unlocked, privateKeys, publicKey);
+        if (keys.Count == 1 && !keys[0].IsSecret)
+        {
+            throw new CryptoException("The data holds a public key only; a secret key is needed (gpg --export-secret-keys).");
+        }
+
+        return keys.Count == 1 ? keys[0] : throw new CryptoException("The data holds no OpenPGP secret key.");
     }
 
     /// <summary>
-    /// The binary secret key ring with UNPROTECTED secret material. Seal it (for example with <see cref="SecretBox"/>)
-    /// and clear the array right after.
+    /// Refuses a key whose valid encryption subkey (at <paramref name="now"/>, or leniently when null) carries no
+    /// secret: checked before any passphrase is tried, so the operator hears the real problem and a key we would
+    /// refuse anyway costs no Argon2 run.
     /// </summary>
-    public byte[] ExportForStorage()
+    public static void RequireEncryptionSecret(TransferableKey key, DateTimeOffset? now)
     {
-        ObjectDisposedException.ThrowIf(_ring is null, this);
-        return KeyRings.Encode(_ring);
+        KeyComponent encryption = CertificateValidation.SelectEncryptionSubkey(key, now);
+        if (encryption.Secret is null || encryption.Secret.IsStub)
+        {
+            throw new CryptoException(MissingEncryptionSecret);
+        }
     }
 
-    /// <summary>Drops the references to the private key material.</summary>
+    /// <summary>Builds the in-memory key from a key whose secret material is no longer passphrase-protected.</summary>
+    public static UnprotectedKeyRing FromUnprotected(TransferableKey unprotected, DateTimeOffset? now)
+    {
+        var publicKey = NewsroomPublicKey.FromKey(unprotected, now);
+        UnprotectedKey key = UnprotectedKey.Create(unprotected);
+        if (!key.DecryptionKeys.Any(k => k.Key.KeyId == publicKey.EncryptionKeyId))
+        {
+            key.Dispose();
+            throw new CryptoException(MissingEncryptionSecret);
+        }
+
+        return new UnprotectedKeyRing(key, publicKey);
+    }
+
+    /// <summary>
+    /// The binary transferable secret key with UNPROTECTED secret material. Seal it (for example with
+    /// <see cref="SecretBox"/>) and clear the array right after.
+    /// </summary>
+    public byte[] ExportForStorage() => Unprotected.Encode();
+
+    /// <summary>Clears the private key material.</summary>
     public void Dispose()
     {
-        _decryptionKeys?.Clear();
-        _decryptionKeys = null;
-        _ring = null;
-    }
-
-    private static PgpPrivateKey Extract(PgpSecretKey key, PgpPublicKey publicKey)
-    {
-        PgpPrivateKey privateKey;
-        try
-        {
-            privateKey = key.ExtractPrivateKeyRaw([]);
-        }
-        catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
-        {
-            throw new CryptoException("The secret key material is damaged and could not be read.", e);
-        }
-
-        return KeyPairCheck.Matches(privateKey, publicKey)
-            ? privateKey
-            : throw new CryptoException("The secret material of the encryption subkey does not match its public key.");
+        _key?.Dispose();
+        _key = null;
     }
 }

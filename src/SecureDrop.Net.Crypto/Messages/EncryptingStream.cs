@@ -1,24 +1,25 @@
 using System.Text;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
-using Org.BouncyCastle.Security;
 
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
 /// The write side of <see cref="MessageEncryptor"/>: one public-key packet per recipient around a fresh AES-256
-/// session key, then a SEIPD v1 packet (<see cref="SeipdWriter"/>) holding a binary literal packet and the padding
-/// (<see cref="MessagePadding"/>, marker packets), both written with partial body lengths from bounded buffers
-/// (64 KiB, the literal one growing once to 256 KiB for a large message), so nothing grows with the input.
+/// session key, then the encrypted payload holding a binary literal packet and the padding
+/// (<see cref="MessagePadding"/>), both written with partial body lengths from bounded buffers, so nothing grows
+/// with the input. The payload is SEIPD v2 (AES-256-OCB, <see cref="SeipdV2Writer"/>) with v6 session key packets
+/// when every recipient reads it (a v6 key, or a v4 key whose features say so: RFC 9580 §5.13.2), padded with
+/// Padding packets; otherwise SEIPD v1 (<see cref="SeipdWriter"/>) with v3 session key packets, padded with markers.
 /// </summary>
 internal sealed class EncryptingStream : Stream
 {
     private readonly Stream _output;
-    private SeipdWriter? _seipd;
+    private IPayloadWriter? _seipd;
     private MessagePadding? _padding;
     private PartialBodyWriter? _literal;
 
-    private EncryptingStream(Stream output, SeipdWriter seipd, MessagePadding padding, PartialBodyWriter literal)
+    private EncryptingStream(Stream output, IPayloadWriter seipd, MessagePadding padding, PartialBodyWriter literal)
     {
         _output = output;
         _seipd = seipd;
@@ -40,7 +41,7 @@ internal sealed class EncryptingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public static EncryptingStream Open(Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName)
+    public static EncryptingStream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string fileName)
     {
         using SessionKey session = SessionKey.NewAes256();
         return Open(output, recipients, fileName, session);
@@ -48,18 +49,18 @@ internal sealed class EncryptingStream : Stream
 
     /// <summary>
     /// With a given session key (a seam for tests that hand the key to gpg --override-session-key) and padding
-    /// encoding (for tests of what each tool accepts).
+    /// encoding (for tests of what each tool accepts; by default the one that goes with the payload's version).
     /// </summary>
     internal static EncryptingStream Open(
-        Stream output, IReadOnlyList<PgpPublicKey> recipients, string fileName, SessionKey session, PaddingEncoding padding = PaddingEncoding.Markers)
+        Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string fileName, SessionKey session, PaddingEncoding? padding = null)
     {
-        var random = new SecureRandom();
+        bool v2 = recipients.All(r => r.SupportsSeipdV2);
         var packets = new List<byte[]>(recipients.Count);
         try
         {
-            packets.AddRange(recipients.Select(r => SessionKeyWrap.Encode(SessionKeyWrap.Wrap(session, r, random))));
+            packets.AddRange(recipients.Select(r => SessionKeyEncryption.Encrypt(r.EncryptionKey, session, v2 ? 6 : 3)));
         }
-        catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
+        catch (Exception e) when (e is not CryptoException && OpenPgpInput.IsLibraryFailure(e))
         {
             throw new CryptoException("The message could not be started: a recipient key is unusable.", e);
         }
@@ -69,8 +70,10 @@ internal sealed class EncryptingStream : Stream
             output.Write(packet);
         }
 
-        var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes));
-        var padder = new MessagePadding(seipd.Write, padding);
+        IPayloadWriter seipd = v2
+            ? new SeipdV2Writer(session, bytes => output.Write(bytes))
+            : new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes));
+        var padder = new MessagePadding(seipd.Write, padding ?? (v2 ? PaddingEncoding.PaddingPackets : PaddingEncoding.Markers));
         var literal = new PartialBodyWriter((int)PacketTag.LiteralData, padder.Write, SeipdWriter.LargePieceBits);
 
         // Binary format, the name, modification time 0: the real time would be metadata about the source.

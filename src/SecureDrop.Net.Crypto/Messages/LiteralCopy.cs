@@ -15,7 +15,7 @@ namespace SecureDrop.Net.Crypto;
 /// <see cref="CryptoException"/>; the end of the payload is reached (and so the MDC checked) only through
 /// <see cref="SeipdReader"/>, which reports it only after the MDC matched.
 /// </remarks>
-internal sealed class LiteralCopy(SeipdReader payload)
+internal sealed class LiteralCopy(IPayloadReader payload)
 {
     private const string Damaged = "The message is damaged, truncated or was altered; discard any output.";
     private const int NewFormatLiteral = 0xC0 | 11;
@@ -26,7 +26,7 @@ internal sealed class LiteralCopy(SeipdReader payload)
     private bool _partial;
 
     /// <summary>Whether the payload starts with a literal packet this class reads.</summary>
-    public static bool Applies(SeipdReader payload)
+    public static bool Applies(IPayloadReader payload)
     {
         int tag = payload.PeekReady();
         return tag == NewFormatLiteral || (tag >= OldFormatLiteral && tag < OldFormatLiteral + 3);

@@ -1,5 +1,3 @@
-using Org.BouncyCastle.Bcpg;
-
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
@@ -41,25 +39,29 @@ public static class MessageDecryptor
         var recipients = new List<ulong>();
         try
         {
-            var packets = new BcpgInputStream(OpenPgpInput.Unarmor(ciphertext));
-            while (true)
+            Stream packets = OpenPgpInput.Unarmor(ciphertext);
+            while (PacketHeader.Read(packets) is { } header)
             {
-                switch (packets.NextPacketTag())
+                switch (header.Tag)
                 {
-                    case PacketTag.PublicKeyEncryptedSession:
-                        var session = (PublicKeyEncSessionPacket)packets.ReadPacket();
-                        recipients.Add(unchecked((ulong)session.KeyId));
+                    case 1 or 3 or 10 when !header.Partial && header.Length is >= 0 and <= 16 * 1024:
+                        byte[] body = new byte[header.Length];
+                        packets.ReadExactly(body);
+                        if (header.Tag == 1 && body.Length > 0 && body[0] is 3 or 6)
+                        {
+                            // v3 names a key id; v6 a fingerprint, whose key id this is (0 when hidden).
+                            recipients.Add(Pkesk.Parse(body).KeyId);
+                        }
+
                         break;
-                    case PacketTag.SymmetricKeyEncryptedSessionKey or PacketTag.Marker:
-                        packets.ReadPacket();
-                        break;
-                    case PacketTag.SymmetricEncryptedIntegrityProtected or PacketTag.SymmetricKeyEncrypted
-                        or PacketTag.AeadEncData:
+                    case 9 or 18 or 20:
                         return recipients;
                     default:
                         throw new CryptoException(NotEncrypted);
                 }
             }
+
+            throw new CryptoException(NotEncrypted);
         }
         catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
         {

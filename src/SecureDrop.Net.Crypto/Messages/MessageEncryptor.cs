@@ -3,11 +3,14 @@ using System.Text;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// Streams a submission into one OpenPGP message to the newsroom key: a public-key encrypted session key, then a
-/// SEIPD v1 packet (tag 18, with MDC) under AES-256 holding a binary literal data packet with the original file
-/// name and modification time 0, then padding (<see cref="MessagePadding"/>: Padmé above a 3.5 KiB floor, in marker
-/// packets), so the stored length tells little about the true one. No compression: compressing before encrypting
-/// leaks content through length (CRIME-style), and gpg, sq and gosop all read uncompressed messages.
+/// Streams a submission into one OpenPGP message to the newsroom key: a public-key encrypted session key packet per
+/// recipient, then the encrypted payload under AES-256 holding a binary literal data packet with the original file
+/// name and modification time 0, then padding (<see cref="MessagePadding"/>: Padmé above a 3.5 KiB floor), so the
+/// stored length tells little about the true one. The payload is SEIPD v1 (tag 18, with MDC, v3 session key
+/// packets) as every stock tool reads it, or SEIPD v2 (AES-256-OCB, v6 session key packets) when every recipient
+/// is a v6 key or says it reads v2 (RFC 9580). To a post-quantum key (RFC 9980, ML-KEM), the session key packet is
+/// its algorithm 35 or 36 and no classic packet is added. No compression: compressing before encrypting leaks
+/// content through length (CRIME-style), and gpg, sq and gosop all read uncompressed messages.
 /// </summary>
 /// <remarks>
 /// Plaintext is never buffered beyond two fixed 64 KiB buffers, whatever the input size, and never touches disk here.
@@ -75,6 +78,6 @@ public static class MessageEncryptor
                 nameof(literalFileName));
         }
 
-        return EncryptingStream.Open(output, recipients.Select(r => r.EncryptionKey).ToList(), literalFileName);
+        return EncryptingStream.Open(output, recipients, literalFileName);
     }
 }

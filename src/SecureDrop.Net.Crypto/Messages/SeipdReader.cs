@@ -23,7 +23,7 @@ namespace SecureDrop.Net.Crypto;
 /// reported only after the MDC matched.
 /// </para>
 /// </remarks>
-internal sealed class SeipdReader : ForwardOnlyReadStream
+internal sealed class SeipdReader : ForwardOnlyReadStream, IPayloadReader
 {
     private const int MdcLength = 22;
     internal const int ChunkSize = 1024 * 1024;

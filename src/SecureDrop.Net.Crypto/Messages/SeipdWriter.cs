@@ -22,7 +22,7 @@ namespace SecureDrop.Net.Crypto;
 /// 3 MiB more of its 150 MiB budget). A short tip is hashed and encrypted inline.
 /// </para>
 /// </remarks>
-internal sealed class SeipdWriter : IDisposable
+internal sealed class SeipdWriter : IPayloadWriter
 {
     /// <summary>The literal packet hands over pieces of up to 2^18 octets once a message is large.</summary>
     public const int LargePieceBits = 18;

@@ -16,7 +16,7 @@ internal static class TrailingPadding
 {
     private const string Damaged = "The message is damaged, truncated or was altered; discard any output.";
 
-    public static void Skip(SeipdReader payload)
+    public static void Skip(IPayloadReader payload)
     {
         while (true)
         {
@@ -76,7 +76,7 @@ internal static class TrailingPadding
         return run;
     }
 
-    private static (long Length, bool Partial) ReadNewLength(SeipdReader payload)
+    private static (long Length, bool Partial) ReadNewLength(IPayloadReader payload)
     {
         int l1 = NextByte(payload);
         return l1 switch
@@ -88,7 +88,7 @@ internal static class TrailingPadding
         };
     }
 
-    private static long ReadBigEndian(SeipdReader payload, int octets)
+    private static long ReadBigEndian(IPayloadReader payload, int octets)
     {
         Span<byte> value = stackalloc byte[8];
         value.Clear();
@@ -100,7 +100,7 @@ internal static class TrailingPadding
         return BinaryPrimitives.ReadInt64BigEndian(value);
     }
 
-    private static void SkipBody(SeipdReader payload, long length)
+    private static void SkipBody(IPayloadReader payload, long length)
     {
         while (length > 0)
         {
@@ -114,7 +114,7 @@ internal static class TrailingPadding
         }
     }
 
-    private static int NextByte(SeipdReader payload)
+    private static int NextByte(IPayloadReader payload)
     {
         ReadOnlySpan<byte> one = payload.ReadSpan(1);
         return one.IsEmpty ? throw new CryptoException(Damaged) : one[0];

@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// A source's reply key: an OpenPGP v4 key (Ed25519 primary, Cv25519 encryption subkey) made when the source is
+/// A source's reply key: an OpenPGP v4 key (Ed25519 primary, ML-KEM-768+X25519 encryption subkey; Cv25519 in keys
+/// made before post-quantum reply keys, until the source's next sign-in adds one) made when the source is
 /// created. Its secret half is stored only sealed under a key derived from the source's codename, and unlocked into
 /// the submission front end's memory for the length of that source's session. It opens replies and nothing else:
 /// a newsroom message is never encrypted to it.
@@ -27,9 +28,12 @@ public sealed class SourceReplySecretKey : IDisposable
     /// <summary>The encrypt-only half, for the source's row.</summary>
     public SourceReplyPublicKey PublicKey { get; }
 
-    /// <summary>Generates a new Curve25519 reply key. Its user id names no one.</summary>
+    /// <summary>
+    /// Generates a new post-quantum reply key (Ed25519 primary, ML-KEM-768+X25519 subkey, as the newsroom's default):
+    /// a reply kept by an adversary until a quantum computer exists stays closed. Its user id names no one.
+    /// </summary>
     public static SourceReplySecretKey Generate(DateTimeOffset creationTime) =>
-        new(UnprotectedKeyRing.Generate(UserId, creationTime, NewsroomKeyAlgorithm.Curve25519));
+        new(UnprotectedKeyRing.Generate(UserId, creationTime, NewsroomKeyAlgorithm.PostQuantum));
 
     /// <summary>Reloads bytes made by <see cref="ExportForStorage"/> (after opening their seal).</summary>
     /// <exception cref="CryptoException">When the bytes are not an unprotected key ring with an encryption subkey.</exception>
@@ -70,7 +74,7 @@ public sealed class SourceReplySecretKey : IDisposable
         }
     }
 
-    internal IReadOnlyDictionary<long, Org.BouncyCastle.Bcpg.OpenPgp.PgpPrivateKey> DecryptionKeys => _key.DecryptionKeys;
+    internal IReadOnlyList<DecryptionKey> DecryptionKeys => _key.DecryptionKeys;
 
     public void Dispose() => _key.Dispose();
 }

@@ -1,5 +1,3 @@
-using Org.BouncyCastle.Security;
-
 namespace SecureDrop.Net.Crypto.Tests.Messages;
 
 /// <summary>
@@ -105,7 +103,7 @@ public sealed class InnerPacketTests
     {
         using SessionKey session = SessionKey.NewAes256();
         using var output = new MemoryStream();
-        output.Write(SessionKeyWrap.Encode(SessionKeyWrap.Wrap(session, recipient.EncryptionKey, new SecureRandom())));
+        output.Write(SessionKeyEncryption.Encrypt(recipient.EncryptionKey, session, 3));
         using (var seipd = new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes)))
         {
             seipd.Write(inner);

@@ -115,7 +115,7 @@ public sealed class PaddingTests
     {
         using SessionKey session = SessionKey.NewAes256();
         using var output = new MemoryStream();
-        using (Stream encrypting = EncryptingStream.Open(output, [recipient.EncryptionKey], fileName, session, encoding))
+        using (Stream encrypting = EncryptingStream.Open(output, [recipient], fileName, session, encoding))
         {
             encrypting.Write(plaintext);
         }

@@ -168,7 +168,7 @@ public sealed class TamperTests
     {
         using var output = new MemoryStream();
         var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: false, new SecureRandom());
-        generator.AddMethod(recipient.EncryptionKey);
+        generator.AddMethod(new PgpPublicKeyRing(recipient.ToBinary()).GetPublicKey(unchecked((long)recipient.EncryptionKeyId)));
         using (Stream encrypted = generator.Open(output, new byte[4096]))
         using (Stream literal = new PgpLiteralDataGenerator().Open(encrypted, PgpLiteralData.Binary, "x", DateTime.UnixEpoch, new byte[4096]))
         {

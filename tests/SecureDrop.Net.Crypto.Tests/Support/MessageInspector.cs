@@ -44,7 +44,8 @@ internal static class MessageInspector
 
         var list = (PgpEncryptedDataList)new PgpObjectFactory(message).NextPgpObject();
         var data = list.GetEncryptedDataObjects().OfType<PgpPublicKeyEncryptedData>().Single();
-        PgpPrivateKey privateKey = key.DecryptionKeys[data.KeyId];
+        // BouncyCastle's own reading of the key (a classic one), independent of our packet layer.
+        PgpPrivateKey privateKey = new PgpSecretKeyRing(key.ExportForStorage()).GetSecretKey(data.KeyId).ExtractPrivateKeyRaw(null);
         SymmetricKeyAlgorithmTag algorithm = data.GetSymmetricAlgorithm(privateKey);
         var inner = new List<string>();
         char format = '\0';

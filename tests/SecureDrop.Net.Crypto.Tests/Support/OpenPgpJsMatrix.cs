@@ -32,7 +32,7 @@ internal static class OpenPgpJsMatrix
             } else if (command === 'encrypt') {
               const encryptionKeys = await openpgp.readKey({ armoredKey: job.publicKey });
               const message = await openpgp.createMessage({ binary: Buffer.from(job.data, 'base64'), filename: 'from-openpgpjs.bin' });
-              const encrypted = await openpgp.encrypt({ message, encryptionKeys, format: 'binary' });
+              const encrypted = await openpgp.encrypt({ message, encryptionKeys, format: 'binary', config: { aeadProtect: !!job.aead } });
               results.push({ ok: true, data: Buffer.from(encrypted).toString('base64') });
             } else {
               let decryptionKeys = await openpgp.readPrivateKey({ armoredKey: job.secretKey });
@@ -77,9 +77,12 @@ internal static class OpenPgpJsMatrix
     /// <summary>One key of every kind, generated once per test run (Argon2 and RSA take seconds in OpenPGP.js).</summary>
     public static Task<IReadOnlyList<OpenPgpJsKey>> KeysAsync() => SharedKeys.Value;
 
-    /// <summary>OpenPGP.js encrypts <paramref name="plaintext"/> to each certificate with its defaults.</summary>
-    public static async Task<IReadOnlyList<(bool Ok, byte[] Data, string Error)>> EncryptAsync(IEnumerable<(string PublicKey, byte[] Plaintext)> jobs) =>
-        await RunAsync("encrypt", jobs.Select(j => new { publicKey = j.PublicKey, data = Convert.ToBase64String(j.Plaintext) }));
+    /// <summary>
+    /// OpenPGP.js encrypts <paramref name="jobs"/>' plaintext to each certificate: with its defaults, or with
+    /// <c>aeadProtect</c> (SEIPD v2 to keys that read it) where a job asks for it.
+    /// </summary>
+    public static async Task<IReadOnlyList<(bool Ok, byte[] Data, string Error)>> EncryptAsync(IEnumerable<(string PublicKey, byte[] Plaintext, bool Aead)> jobs) =>
+        await RunAsync("encrypt", jobs.Select(j => new { publicKey = j.PublicKey, data = Convert.ToBase64String(j.Plaintext), aead = j.Aead }));
 
     /// <summary>OpenPGP.js decrypts each message with its key.</summary>
     public static async Task<IReadOnlyList<(bool Ok, byte[] Data, string Error)>> DecryptAsync(IEnumerable<(OpenPgpJsKey Key, byte[] Message)> jobs) =>

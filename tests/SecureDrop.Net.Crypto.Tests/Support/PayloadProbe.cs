@@ -14,8 +14,8 @@ internal static class PayloadProbe
         byte[] key = Convert.FromHexString(parts[1]);
         int sum = key.Sum(b => b) & 0xFFFF;
         using SessionKey session = SessionKey.FromSessionInfo([byte.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), .. key, (byte)(sum >> 8), (byte)sum]);
-        MessageHeader header = MessageHeader.Read(new MemoryStream(message));
-        using var payload = new SeipdReader(header.PayloadBody, CfbCipher.Create(session));
+        MessageEnvelope envelope = MessageEnvelope.Read(new MemoryStream(message));
+        using var payload = new SeipdReader(envelope.PayloadBody, CfbCipher.Create(session));
         var literal = (PgpLiteralData)new PgpObjectFactory(payload).NextPgpObject();
         using var plaintext = new MemoryStream();
         literal.GetInputStream().CopyTo(plaintext);
@@ -27,7 +27,7 @@ internal static class PayloadProbe
     {
         using SessionKey session = SessionKey.NewAes256();
         using var output = new MemoryStream();
-        using (Stream encrypting = EncryptingStream.Open(output, [recipient.EncryptionKey], "probe.bin", session))
+        using (Stream encrypting = EncryptingStream.Open(output, [recipient], "probe.bin", session))
         {
             encrypting.Write(plaintext);
         }

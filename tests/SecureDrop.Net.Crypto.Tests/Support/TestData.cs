@@ -9,7 +9,12 @@ internal static class TestData
 
     public static byte[] RandomBytes(int length) => RandomNumberGenerator.GetBytes(length);
 
+    /// <summary>A classic Curve25519 key, which every stock tool (gpg 2.2, sqop, gosop) reads.</summary>
     public static NewsroomSecretKey NewKey(string userId = "Newsroom <newsroom@example.org>") =>
+        NewsroomSecretKey.Generate(userId, KeyCreated, NewsroomKeyAlgorithm.Curve25519);
+
+    /// <summary>The default key: post-quantum (Ed25519 + ML-KEM-768+X25519), which only RFC 9980 readers open.</summary>
+    public static NewsroomSecretKey NewPostQuantumKey(string userId = "Newsroom <newsroom@example.org>") =>
         NewsroomSecretKey.Generate(userId, KeyCreated);
 
     public static byte[] Encrypt(NewsroomPublicKey recipient, byte[] plaintext, string fileName = "tip.txt") =>

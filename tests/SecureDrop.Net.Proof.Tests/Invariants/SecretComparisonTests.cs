@@ -12,7 +12,6 @@ public sealed partial class SecretComparisonTests
     // Each allowed SequenceEqual with why it compares nothing secret.
     private static readonly Dictionary<string, string> AllowedSequenceEqual = new(StringComparer.Ordinal)
     {
-        ["src/SecureDrop.Net.Crypto/Keys/KeyPairCheck.cs"] = "compares two encodings of a public key",
         ["src/SecureDrop.Net.Vault/Settings/PngLogo.cs"] = "compares an uploaded logo's bytes with the fixed PNG signature and chunk names",
         ["src/SecureDrop.Net.Crypto/Aead/AesOcb.cs"] = "compares this chunk's associated data (the public SEIPD v2 header) with the one already hashed",
         ["src/SecureDrop.Net.Crypto/Certificates/SignatureVerifier.cs"] = "compares a recovered RSA signature block with the public digest it signs",
