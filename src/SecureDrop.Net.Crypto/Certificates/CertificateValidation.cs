@@ -29,12 +29,13 @@ internal static class CertificateValidation
         {
             if (IsPrimaryRevoked(key))
             {
-                throw new CryptoException("The key has been revoked.");
+                throw new CryptoException($"The key ({primary.Description}) has been revoked by its owner; use another key (sdnet keys generate makes one).");
             }
 
             if (ExpiresAt(primary, selfSignature) is { } expiry && expiry <= time.UtcDateTime)
             {
-                throw new CryptoException($"The key expired on {expiry:yyyy-MM-dd}.");
+                throw new CryptoException(
+                    $"The key ({primary.Description}) expired on {expiry:yyyy-MM-dd}; extend its expiry (gpg --quick-set-expire FINGERPRINT 2y) and export it again, or use another key.");
             }
         }
 

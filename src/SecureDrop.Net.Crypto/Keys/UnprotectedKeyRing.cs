@@ -16,9 +16,6 @@ namespace SecureDrop.Net.Crypto;
 /// </remarks>
 internal sealed class UnprotectedKeyRing : IDisposable
 {
-    private const string MissingEncryptionSecret =
-        "The secret material of the encryption subkey is missing (a gpg stub, e.g. a smartcard key or an export without that subkey).";
-
     private UnprotectedKey? _key;
 
     private UnprotectedKeyRing(UnprotectedKey key, NewsroomPublicKey publicKey)
@@ -118,7 +115,7 @@ internal sealed class UnprotectedKeyRing : IDisposable
         KeyComponent encryption = CertificateValidation.SelectEncryptionSubkey(key, now);
         if (encryption.Secret is null || encryption.Secret.IsStub)
         {
-            throw new CryptoException(MissingEncryptionSecret);
+            throw MissingEncryptionSecret(encryption.Key);
         }
     }
 
@@ -130,7 +127,7 @@ internal sealed class UnprotectedKeyRing : IDisposable
         if (!key.DecryptionKeys.Any(k => k.Key.KeyId == publicKey.EncryptionKeyId))
         {
             key.Dispose();
-            throw new CryptoException(MissingEncryptionSecret);
+            throw MissingEncryptionSecret(publicKey.EncryptionKey);
         }
 
         return new UnprotectedKeyRing(key, publicKey);
@@ -141,6 +138,9 @@ internal sealed class UnprotectedKeyRing : IDisposable
     /// <see cref="SecretBox"/>) and clear the array right after.
     /// </summary>
     public byte[] ExportForStorage() => Unprotected.Encode();
+
+    private static CryptoException MissingEncryptionSecret(KeyPacket subkey) => new(
+        $"The secret material of the encryption subkey ({subkey.Description}) is missing: a gpg stub (a smartcard key, or an export without that subkey's secret). Export the whole secret key (gpg --export-secret-keys FINGERPRINT) on the machine that holds it, or use another key.");
 
     /// <summary>Clears the private key material.</summary>
     public void Dispose()

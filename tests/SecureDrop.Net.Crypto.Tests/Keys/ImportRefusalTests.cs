@@ -120,7 +120,8 @@ public sealed class ImportRefusalTests
 
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
-        Assert.Contains("expired", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The key (version 4 EdDSA (legacy) on Ed25519) expired on ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("; extend its expiry (gpg --quick-set-expire", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -136,7 +137,7 @@ public sealed class ImportRefusalTests
 
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
-        Assert.Contains("revoked", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The key (version 4 EdDSA (legacy) on Ed25519) has been revoked by its owner; use another key", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,7 +153,8 @@ public sealed class ImportRefusalTests
 
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
-        Assert.Contains("secret material of the encryption subkey is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("secret material of the encryption subkey (version 4 ECDH on Curve25519) is missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("gpg --export-secret-keys", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
