@@ -21,10 +21,12 @@ public sealed class BackupEncryptionTests
         Assert.True(BackupDecryption.Inspect(new MemoryStream(encrypted)).Passphrase);
     }
 
-    [Fact]
-    public void Key_RoundTrip_GivesTheSameBytes_AndNamesTheKeyId()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Key_RoundTrip_GivesTheSameBytes_AndNamesTheKeyId(bool postQuantum)
     {
-        using var key = TestData.NewKey();
+        using var key = postQuantum ? TestData.NewPostQuantumKey() : TestData.NewKey();
         var content = TestData.RandomBytes(50_000);
         using var buffer = new MemoryStream();
         using (var stream = BackupEncryption.Open(buffer, key.PublicKey))
@@ -41,6 +43,9 @@ public sealed class BackupEncryptionTests
         Assert.Equal(content, output.ToArray());
         Assert.False(passphrase);
         Assert.Equal(key.PublicKey.EncryptionKeyId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture), Assert.Single(keyIds));
+        // To a post-quantum operator key the one session key packet is ML-KEM-768+X25519 (RFC 9980), no classic one.
+        Pkesk packet = Assert.Single(MessageEnvelope.Read(new MemoryStream(buffer.ToArray())).PublicKeyPackets);
+        Assert.Equal(postQuantum ? KeyAlgorithm.MlKem768X25519 : KeyAlgorithm.Ecdh, packet.Algorithm);
     }
 
     [Fact]
