@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Cli.Backup;
 using SecureDrop.Net.Cli.Check;
+using SecureDrop.Net.Cli.Decrypt;
 using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
 using SecureDrop.Net.Cli.Journalists;
@@ -57,6 +58,7 @@ internal static class Sdnet
         ExportCommand.Create(),
         MigrateCommand.Create(),
         KeysCommand.Create(terminal),
+        DecryptCommand.Create(terminal),
         JournalistCommand.Create(terminal),
         SecretsCommand.Create(terminal),
         BackupCommand.Create(),

@@ -21,6 +21,24 @@ public sealed class CliTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(data));
     }
 
+    [Theory]
+    [InlineData(new string[0], true, "post-quantum")]
+    [InlineData(new[] { "--classic-key" }, false, "classic (not safe against a future quantum computer")]
+    public async Task Init_MakesAPostQuantumKey_UnlessClassicKeyIsAsked(string[] options, bool postQuantum, string said)
+    {
+        using var temp = new TempDirectory();
+        var data = temp.Combine("data");
+
+        var (code, output, error) = await SdnetAsync(["init", "--data", data, .. options]);
+        Assert.True(code == 0, error);
+
+        var (exportCode, armored, _) = await SdnetAsync("keys", "export-public", "--data", data);
+        Assert.Equal(0, exportCode);
+        var key = NewsroomPublicKey.Parse(Encoding.ASCII.GetBytes(armored));
+        Assert.Equal((postQuantum, 4), (key.IsPostQuantum, key.Version));
+        Assert.Contains("Newsroom key protection:  " + said, output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Init_IntoNonEmptyDirectory_IsRefusedWithExitCode1()
     {

@@ -96,6 +96,11 @@ public sealed class KeysCommandTests
         var standby = Assert.Single(new NewsroomKeys(instance.Data).Records(), r => r.State == NewsroomKeyState.Standby);
         Assert.Equal(old, new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint);
         Assert.Contains(standby.Fingerprint, output, StringComparison.Ordinal);
+        Assert.True(PublicKeyOf(standby).IsPostQuantum);
+
+        (code, _, error) = await AsAdminAsync(instance, "keys", "generate", "--classic-key");
+        Assert.True(code == 0, error);
+        Assert.Single(new NewsroomKeys(instance.Data).Records(), r => r.State == NewsroomKeyState.Standby && !PublicKeyOf(r).IsPostQuantum);
 
         (code, _, error) = await AsAdminAsync(instance, "keys", "rotate", "--to", standby.Fingerprint);
         Assert.True(code == 0, error);
@@ -279,4 +284,7 @@ public sealed class KeysCommandTests
         Assert.Equal(bytes, await File.ReadAllBytesAsync(files.VaultPath(damaged.Id)));
         Assert.Empty(Directory.GetFiles(instance.Data.VaultDirectory, "*.rewrap"));
     }
+
+    private static NewsroomPublicKey PublicKeyOf(NewsroomKeyRecord record) =>
+        NewsroomPublicKey.Parse(Encoding.ASCII.GetBytes(record.ArmoredPublicKey));
 }

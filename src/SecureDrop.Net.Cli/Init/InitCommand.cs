@@ -29,10 +29,11 @@ internal static class InitCommand
         var layout = MultiUserInit.LayoutOption();
         var users = MultiUserInit.UsersOption();
         var groups = MultiUserInit.GroupsOption();
-        var command = new Command("init", "Create a new instance: data directory, newsroom key and first admin.")
+        var command = new Command("init", "Create a new instance: data directory, newsroom key (post-quantum unless --classic-key or --import-key) and first admin.")
         {
             data, importKey, passphraseFromStdin, name, newsroomName, layout, users, groups,
         };
+        var algorithm = Keys.KeyAlgorithmOptions.AddTo(command);
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, async output =>
         {
             var directory = parse.GetRequiredValue(data).FullName;
@@ -40,7 +41,7 @@ internal static class InitCommand
             var multiUser = parse.GetValue(layout) == MultiUserInit.MultiUser
                 ? MultiUserInit.Resolve(parse.GetValue(users)!, parse.GetValue(groups)!, settings)
                 : null;
-            using var key = LoadOrGenerate(parse.GetValue(importKey), parse.GetValue(passphraseFromStdin), parse.GetValue(name)!);
+            using var key = LoadOrGenerate(parse.GetValue(importKey), parse.GetValue(passphraseFromStdin), parse.GetValue(name)!, algorithm.From(parse));
             var secrets = await InstanceInitializer.InitializeAsync(directory, key, TimeProvider.System, CoreServices.DatabaseOptionsFrom(settings), cancellationToken);
             await NewsroomNameOption.SaveAsync(secrets.Data, parse.GetValue(newsroomName), settings, cancellationToken);
             if (multiUser is not null)
@@ -48,18 +49,18 @@ internal static class InitCommand
                 MultiUserInit.Apply(secrets.Data, multiUser);
             }
 
-            await output.WriteLineAsync(Summary(secrets, multiUser is not null));
+            await output.WriteLineAsync(Summary(secrets, key.PublicKey, multiUser is not null));
             return Sdnet.Success;
         }));
         return command;
     }
 
     // The key is read and checked before anything is created, so a bad key file leaves no directory behind.
-    private static NewsroomSecretKey LoadOrGenerate(FileInfo? importKey, bool passphraseFromStdin, string newsroom)
+    private static NewsroomSecretKey LoadOrGenerate(FileInfo? importKey, bool passphraseFromStdin, string newsroom, NewsroomKeyAlgorithm algorithm)
     {
         if (importKey is null)
         {
-            return NewsroomSecretKey.Generate(newsroom, TimeProvider.System.GetUtcNow());
+            return NewsroomSecretKey.Generate(newsroom, TimeProvider.System.GetUtcNow(), algorithm);
         }
 
         if (!importKey.Exists)
@@ -71,10 +72,11 @@ internal static class InitCommand
         return NewsroomSecretKey.Import(File.ReadAllBytes(importKey.FullName), passphrase);
     }
 
-    private static string Summary(InitialSecrets secrets, bool multiUser) => $"""
+    private static string Summary(InitialSecrets secrets, NewsroomPublicKey key, bool multiUser) => $"""
         Initialised {secrets.Data.Root}
 
         Newsroom key fingerprint: {secrets.NewsroomFingerprint}
+        Newsroom key protection:  {(key.IsPostQuantum ? "post-quantum" : "classic (not safe against a future quantum computer; rotate with: sdnet keys rotate)")}: {KeyDescription.Of(key)}
 
         First admin user name:    {secrets.AdminUsername}
         First admin passphrase:   {secrets.AdminPassphrase}

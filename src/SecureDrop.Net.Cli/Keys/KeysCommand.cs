@@ -18,7 +18,7 @@ namespace SecureDrop.Net.Cli.Keys;
 /// </summary>
 internal static class KeysCommand
 {
-    public static Command Create(Terminal terminal) => new("keys", "Manage the newsroom keys: list, add, rotate, re-wrap stored items, destroy.")
+    public static Command Create(Terminal terminal) => new("keys", "Manage the newsroom keys: list, add, rotate, re-wrap stored items, destroy, export a secret key.")
     {
         ExportPublic(),
         List(),
@@ -27,6 +27,7 @@ internal static class KeysCommand
         Rotate(terminal),
         RewrapCommand.Create(terminal),
         Destroy(terminal),
+        ExportSecretCommand.Create(terminal),
     };
 
     private static Command ExportPublic()
@@ -69,12 +70,12 @@ internal static class KeysCommand
     {
         var data = Sdnet.DataOption();
         var newsroom = NewsroomOption();
-        var algorithm = AlgorithmOption();
-        var command = new Command("generate", "Generate a new newsroom key and keep it on standby (not used until 'keys rotate --to').") { data, newsroom, algorithm };
+        var command = new Command("generate", "Generate a new newsroom key (post-quantum unless --classic-key) and keep it on standby (not used until 'keys rotate --to').") { data, newsroom };
+        var algorithm = KeyAlgorithmOptions.AddTo(command);
         var unlock = VaultUnlock.AddTo(command);
         command.SetAction((parse, cancellationToken) => Sdnet.GuardAsync(parse, output => WithVaultKeyAsync(parse, data, unlock, terminal, async (instance, vaultKey, actor) =>
         {
-            using var key = NewsroomSecretKey.Generate(parse.GetValue(newsroom)!, TimeProvider.System.GetUtcNow(), parse.GetValue(algorithm));
+            using var key = NewsroomSecretKey.Generate(parse.GetValue(newsroom)!, TimeProvider.System.GetUtcNow(), algorithm.From(parse));
             new SealedNewsroomKeys(instance.Data).Add(key, vaultKey, activate: false, CoarseTime.Today(TimeProvider.System));
             await AuditAsync(instance, actor, "add newsroom key", key.Fingerprint, cancellationToken);
             await output.WriteLineAsync($"Added newsroom key {key.PublicKey.DisplayFingerprint} on standby. Make it active with: sdnet keys rotate --data {instance.Data.Root} --to {key.Fingerprint}");
@@ -106,11 +107,11 @@ internal static class KeysCommand
         var import = new Option<FileInfo>("--import") { Description = "Make this secret key (from gpg --export-secret-keys) the active key instead of generating one.", HelpName = "FILE" };
         var to = new Option<string>("--to") { Description = "Make this standby key (from 'keys generate' or 'keys import') the active key.", HelpName = "FINGERPRINT" };
         var newsroom = NewsroomOption();
-        var algorithm = AlgorithmOption();
-        var command = new Command("rotate", "Make a new newsroom key active (generated, imported, or on standby); the active key is retired and still decrypts old items.")
+        var command = new Command("rotate", "Make a new newsroom key active (generated post-quantum unless --classic-key, imported, or on standby); the active key is retired and still decrypts old items.")
         {
-            data, import, to, newsroom, algorithm,
+            data, import, to, newsroom,
         };
+        var algorithm = KeyAlgorithmOptions.AddTo(command);
         command.Validators.Add(result =>
         {
             if (result.GetValue(import) is not null && result.GetValue(to) is not null)
@@ -133,7 +134,7 @@ internal static class KeysCommand
             {
                 using var key = parse.GetValue(import) is { } file
                     ? ImportKey(file, terminal)
-                    : NewsroomSecretKey.Generate(parse.GetValue(newsroom)!, TimeProvider.System.GetUtcNow(), parse.GetValue(algorithm));
+                    : NewsroomSecretKey.Generate(parse.GetValue(newsroom)!, TimeProvider.System.GetUtcNow(), algorithm.From(parse));
                 keys.Add(key, vaultKey, activate: true, CoarseTime.Today(TimeProvider.System));
                 fingerprint = key.Fingerprint;
             }
@@ -252,12 +253,6 @@ internal static class KeysCommand
     {
         Description = "The newsroom name in a generated key's user id.",
         DefaultValueFactory = _ => "SecureDrop.Net newsroom",
-    };
-
-    private static Option<NewsroomKeyAlgorithm> AlgorithmOption() => new("--algorithm")
-    {
-        Description = "Curve25519 (Ed25519 + Cv25519, the default) or Rsa4096.",
-        DefaultValueFactory = _ => NewsroomKeyAlgorithm.Curve25519,
     };
 
     internal static string Spaced(string fingerprint) => string.Join(' ', fingerprint.Chunk(4).Select(c => new string(c)));

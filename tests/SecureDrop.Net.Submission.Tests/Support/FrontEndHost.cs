@@ -37,9 +37,9 @@ public sealed class FrontEndHost : IAsyncDisposable
     public DataDirectory Data => Instance.Data;
 
     public static async Task<FrontEndHost> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? time = null,
-        Action<WebApplicationBuilder>? configure = null, bool https = false)
+        Action<WebApplicationBuilder>? configure = null, bool https = false, NewsroomKeyAlgorithm algorithm = NewsroomKeyAlgorithm.PostQuantum)
     {
-        var key = NewsroomSecretKey.Generate("Test newsroom", TimeProvider.System.GetUtcNow());
+        var key = NewsroomSecretKey.Generate("Test newsroom", TimeProvider.System.GetUtcNow(), algorithm);
         var instance = await TestInstance.CreateAsync(Store.Sqlite, key);
         var logs = new LogCapture();
         var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, https ? "https://127.0.0.1:0" : url, null, builder =>
