@@ -38,6 +38,7 @@ public abstract class FrontEndTests(Store store) : IAsyncLifetime
         using var client = new SourceClient(_app.Address);
         var landing = await client.Http.GetStringAsync(new Uri("/", UriKind.Relative));
         Assert.Contains(_instance.Secrets.NewsroomFingerprint, landing, StringComparison.Ordinal);
+        Assert.Contains("This key is post-quantum (ML-KEM)", landing, StringComparison.Ordinal);
 
         using var key = await client.Http.GetAsync(new Uri("/public-key", UriKind.Relative));
         Assert.Equal("application/pgp-keys", key.Content.Headers.ContentType?.MediaType);

@@ -68,6 +68,7 @@ internal sealed class InstanceChecks
         yield return SecretKeysFromFrontEnd();
         yield return ConsoleAddress();
         yield return NewsroomKeys();
+        yield return PostQuantumProtection();
         yield return TransportProtection();
         yield return Retention();
         yield return DataProtectionKeys();
@@ -172,7 +173,7 @@ internal sealed class InstanceChecks
             : new(Verdict.Weak, Name, $"{url} is not a loopback address: the console is reachable from the network. Fix: listen on 127.0.0.1 or a Unix socket and publish it as an onion service with client authorisation");
     }
 
-    /// <summary>Every public key in keys/ must meet the key policy (RSA of 3072 bits or more, or Curve25519).</summary>
+    /// <summary>Every public key in keys/ must meet the key policy (RSA of 3072 bits or more, Curve25519/448, NIST or brainpool, ML-KEM).</summary>
     public CheckResult NewsroomKeys()
     {
         const string Name = "newsroom key algorithms";
@@ -194,6 +195,30 @@ internal sealed class InstanceChecks
         return described.Count == 0
             ? new(Verdict.Fail, Name, "no public newsroom key in keys/. Fix: restore the data directory from a backup")
             : new(Verdict.Ok, Name, string.Join(", ", described));
+    }
+
+    /// <summary>
+    /// New items must be safe against an adversary who keeps them until a quantum computer exists (invariant 10):
+    /// the active newsroom key is post-quantum (RFC 9980, ML-KEM). A classic one works but is WEAK.
+    /// </summary>
+    public CheckResult PostQuantumProtection()
+    {
+        const string Name = "post-quantum protection";
+        var file = Path.Combine(KeysDirectory, "newsroom-public.asc");
+        NewsroomPublicKey key;
+        try
+        {
+            key = NewsroomPublicKey.Parse(File.ReadAllBytes(file));
+        }
+        catch (Exception exception) when (exception is CryptoException or IOException)
+        {
+            return new(Verdict.Fail, Name, $"the active newsroom key could not be read ({exception.Message}). Fix: restore the data directory from a backup");
+        }
+
+        return key.IsPostQuantum
+            ? new(Verdict.Ok, Name, $"the active newsroom key is post-quantum ({KeyDescription.Of(key)})")
+            : new(Verdict.Weak, Name,
+                $"the active newsroom key is classic ({KeyDescription.Of(key)}): what is encrypted to it could be read by an adversary who keeps it until a quantum computer exists. Fix: sdnet keys rotate --data {_root} --as ADMIN (a post-quantum key), then sdnet keys rewrap and sdnet keys destroy the old key");
     }
 
     /// <summary>Sources reach the front end over Tor (an onion address) or, at the least, TLS.</summary>

@@ -18,11 +18,16 @@ internal sealed class IndexModel : PageModel
 
     public string Fingerprint { get; private set; } = "";
 
+    /// <summary>The newsroom key is post-quantum (RFC 9980, ML-KEM): the page says which protection a tip gets.</summary>
+    public bool PostQuantum { get; private set; }
+
     public string NewsroomName { get; private set; } = "";
 
     public async Task OnGetAsync()
     {
         NewsroomName = await _settings.NewsroomNameAsync(HttpContext.RequestAborted);
-        Fingerprint = _keys.LoadActivePublicKey().DisplayFingerprint;
+        var key = _keys.LoadActivePublicKey();
+        Fingerprint = key.DisplayFingerprint;
+        PostQuantum = key.IsPostQuantum;
     }
 }

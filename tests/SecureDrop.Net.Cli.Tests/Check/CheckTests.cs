@@ -95,6 +95,22 @@ public sealed class CheckTests
     }
 
     [Fact]
+    public async Task ClassicActiveKey_IsFlaggedWeak_PostQuantumOneIsNot()
+    {
+        using var classicKey = Crypto.NewsroomSecretKey.Generate("Classic", TimeProvider.System.GetUtcNow(), Crypto.NewsroomKeyAlgorithm.Curve25519);
+        using var classic = await TestInstance.CreateAsync(Store.Sqlite, classicKey);
+        using var postQuantum = await TestInstance.CreateAsync();
+
+        var (code, output) = await CheckAsync(classic);
+        var (_, postQuantumOutput) = await CheckAsync(postQuantum);
+
+        Assert.Equal(1, code);
+        Assert.Contains("WEAK  post-quantum protection: the active newsroom key is classic (Cv25519, v4, classic)", output, StringComparison.Ordinal);
+        Assert.Contains("sdnet keys rotate", output, StringComparison.Ordinal);
+        Assert.Contains("ok    post-quantum protection: the active newsroom key is post-quantum (ML-KEM-768+X25519, v4, post-quantum)", postQuantumOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoOnionAndNoTls_IsFlagged()
     {
         using var instance = await TestInstance.CreateAsync();
