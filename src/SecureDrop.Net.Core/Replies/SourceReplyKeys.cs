@@ -38,7 +38,9 @@ public sealed class SourceReplyKeys
 
     /// <summary>
     /// Opens a signed-in source's reply key. A source from before reply keys existed has none: it gets one now,
-    /// stored unless another sign-in stored one first (then that one is opened).
+    /// stored unless another sign-in stored one first (then that one is opened). A classic reply key (from before
+    /// post-quantum reply keys) gets an ML-KEM-768+X25519 subkey now, so replies from here on withstand a quantum
+    /// computer; its classic subkey stays and still opens the replies sent before.
     /// </summary>
     /// <exception cref="CryptoException">When the stored key does not open with this wrapping key.</exception>
     public async Task<SourceReplySecretKey> UnlockOrCreateAsync(string sourceId, string lookupId, byte[] wrappingKey, CancellationToken cancellationToken = default)
@@ -49,7 +51,8 @@ public sealed class SourceReplyKeys
             "SELECT reply_secret_sealed FROM sources WHERE id = @sourceId", new { sourceId }).ConfigureAwait(false);
         if (sealedKey is not null)
         {
-            return SourceReplySecretKey.Unseal(wrappingKey, sealedKey, Binding(lookupId));
+            var key = SourceReplySecretKey.Unseal(wrappingKey, sealedKey, Binding(lookupId));
+            return key.PublicKey.IsPostQuantum ? key : await UpgradeAsync(connection, sourceId, lookupId, wrappingKey, key, sealedKey).ConfigureAwait(false);
         }
 
         var created = Create(wrappingKey, lookupId);
@@ -65,6 +68,41 @@ public sealed class SourceReplyKeys
         sealedKey = await connection.ExecuteScalarAsync<byte[]?>(
             "SELECT reply_secret_sealed FROM sources WHERE id = @sourceId", new { sourceId }).ConfigureAwait(false);
         return SourceReplySecretKey.Unseal(wrappingKey, sealedKey ?? throw new CryptoException("The source's reply key is missing."), Binding(lookupId));
+    }
+
+    /// <summary>
+    /// Stores <paramref name="classic"/> with a post-quantum subkey added, unless another sign-in replaced the sealed
+    /// key first (then that one is opened); disposes <paramref name="classic"/>.
+    /// </summary>
+    private async Task<SourceReplySecretKey> UpgradeAsync(
+        System.Data.Common.DbConnection connection, string sourceId, string lookupId, byte[] wrappingKey, SourceReplySecretKey classic, byte[] sealedKey)
+    {
+        SourceReplySecretKey upgraded;
+        using (classic)
+        {
+            upgraded = classic.WithPostQuantumSubkey(_time.GetUtcNow());
+        }
+
+        try
+        {
+            var stored = await connection.ExecuteAsync(
+                "UPDATE sources SET reply_public_key = @PublicKey, reply_secret_sealed = @SealedSecret WHERE id = @sourceId AND reply_secret_sealed = @sealedKey",
+                new { PublicKey = upgraded.PublicKey.ToBinary(), SealedSecret = upgraded.Seal(wrappingKey, Binding(lookupId)), sourceId, sealedKey }).ConfigureAwait(false);
+            if (stored == 1)
+            {
+                return upgraded;
+            }
+        }
+        catch
+        {
+            upgraded.Dispose();
+            throw;
+        }
+
+        upgraded.Dispose();
+        var current = await connection.ExecuteScalarAsync<byte[]?>(
+            "SELECT reply_secret_sealed FROM sources WHERE id = @sourceId", new { sourceId }).ConfigureAwait(false);
+        return SourceReplySecretKey.Unseal(wrappingKey, current ?? throw new CryptoException("The source's reply key is missing."), Binding(lookupId));
     }
 
     /// <summary>The public half the console encrypts a reply to, or null for a source that has not signed in since reply keys exist.</summary>

@@ -71,6 +71,59 @@ internal static class PostQuantumKeyGenerator
         }
     }
 
+    /// <summary>
+    /// <paramref name="key"/> (unprotected, v4, with an Ed25519 primary: what the classic generator made) with an
+    /// ML-KEM-768+X25519 encryption subkey added and bound by the primary key: the newest encryption subkey, so new
+    /// messages go to it, while the older subkeys still open what was sent to them. The caller clears the result.
+    /// </summary>
+    public static byte[] AddSubkey(TransferableKey key, DateTime created)
+    {
+        KeyComponent primary = key.Primary;
+        if (primary.Key.Version != 4 || primary.Secret is not { IsProtected: false, IsStub: false } secret
+            || primary.Key.Algorithm is not (KeyAlgorithm.Ed25519 or KeyAlgorithm.EdDsaLegacy))
+        {
+            throw new CryptoException($"A post-quantum subkey can be added only to an unprotected v4 Ed25519 key; this is a {primary.Key.Description} key.");
+        }
+
+        byte[] seed = primary.Key.Algorithm == KeyAlgorithm.Ed25519 ? secret.Data.ToArray() : LegacySeed(secret.Data);
+        byte[] x25519 = RandomNumberGenerator.GetBytes(32);
+        byte[] mlkemSeed = RandomNumberGenerator.GetBytes(64);
+        byte[]? subkeyBody = null;
+        var output = new MemoryStream(64 * 1024);
+        try
+        {
+            byte[] xPublic = new X25519PrivateKeyParameters(x25519).GeneratePublicKey().GetEncoded();
+            byte[] mlkemPublic = MLKemPrivateKeyParameters.FromSeed(MLKemParameters.ml_kem_768, mlkemSeed).GetPublicKeyEncoded();
+            KeyPacket subkey = Parse(PublicBody(created, KeyAlgorithm.MlKem768X25519, [.. xPublic, .. mlkemPublic]));
+            subkeyBody = SecretKeyPart.EncodeUnprotected(subkey, [.. x25519, .. mlkemSeed]);
+            key.Write(output, component => component.Packet);
+            RawPacket.Create(7, subkeyBody).WriteTo(output);
+            RawPacket.Create(2, SelfSignature.SubkeyBinding(primary.Key, seed, subkey, created)).WriteTo(output);
+            return output.ToArray();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+            CryptographicOperations.ZeroMemory(x25519);
+            CryptographicOperations.ZeroMemory(mlkemSeed);
+            CryptographicOperations.ZeroMemory(output.GetBuffer());
+            if (subkeyBody is not null)
+            {
+                CryptographicOperations.ZeroMemory(subkeyBody);
+            }
+        }
+    }
+
+    /// <summary>Legacy EdDSA keeps the 32-octet seed as an MPI (leading zero octets dropped).</summary>
+    private static byte[] LegacySeed(byte[] material)
+    {
+        byte[] mpi = new BodyReader(material, "The secret key material is damaged and could not be read.").Mpi();
+        byte[] seed = new byte[32];
+        mpi.AsSpan(Math.Max(0, mpi.Length - 32)).CopyTo(seed.AsSpan(Math.Max(0, 32 - mpi.Length)));
+        CryptographicOperations.ZeroMemory(mpi);
+        return seed;
+    }
+
     private static byte[] PublicBody(DateTime created, int algorithm, byte[] material)
     {
         uint seconds = (uint)(created - DateTime.UnixEpoch).TotalSeconds;

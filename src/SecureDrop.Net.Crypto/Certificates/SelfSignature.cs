@@ -6,9 +6,10 @@ using Org.BouncyCastle.Crypto.Signers;
 namespace SecureDrop.Net.Crypto;
 
 /// <summary>
-/// Makes the version 4 self-signatures of a key we generate, with an Ed25519 primary key (algorithm 27) and SHA-512
-/// (RFC 9580 §5.2.4; RFC 9980 §6.2 forbids SHA-1 for bindings over its algorithms): a positive certification of the
-/// user id and a subkey binding. Verified back by <see cref="SignatureVerifier"/> in the generator's tests.
+/// Makes the version 4 self-signatures of a key we generate or extend, with an Ed25519 primary key (algorithm 27, or
+/// legacy EdDSA 22 for the classic keys made before) and SHA-512 (RFC 9580 §5.2.4; RFC 9980 §6.2 forbids SHA-1 for
+/// bindings over its algorithms): a positive certification of the user id and a subkey binding. Verified back by
+/// <see cref="SignatureVerifier"/> in the generator's tests.
 /// </summary>
 /// <remarks>Why our own: BouncyCastle 2.7.0's key ring generator cannot bind an algorithm-35 subkey.</remarks>
 internal static class SelfSignature
@@ -49,7 +50,12 @@ internal static class SelfSignature
 
     private static byte[] Sign(int type, KeyPacket primary, ReadOnlySpan<byte> seed, byte[] hashed, byte[] signed)
     {
-        byte[] fields = [4, (byte)type, KeyAlgorithm.Ed25519, HashAlgorithms.Sha512, (byte)(hashed.Length >> 8), (byte)hashed.Length, .. hashed];
+        if (primary.Algorithm is not (KeyAlgorithm.Ed25519 or KeyAlgorithm.EdDsaLegacy))
+        {
+            throw new CryptoException($"Cannot sign with a {primary.Description} key here (Ed25519 only).");
+        }
+
+        byte[] fields = [4, (byte)type, (byte)primary.Algorithm, HashAlgorithms.Sha512, (byte)(hashed.Length >> 8), (byte)hashed.Length, .. hashed];
         byte[] trailer = [4, 0xFF, 0, 0, 0, 0];
         BinaryPrimitives.WriteInt32BigEndian(trailer.AsSpan(2), fields.Length);
         var sha512 = new Sha512Digest();
@@ -68,7 +74,21 @@ internal static class SelfSignature
         byte[] keyId = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(keyId, primary.KeyId);
         byte[] unhashed = Subpacket(16, keyId);
-        return [.. fields, (byte)(unhashed.Length >> 8), (byte)unhashed.Length, .. unhashed, digest[0], digest[1], .. signature];
+        // Algorithm 27 carries the 64 octets as they are; legacy EdDSA carries R and S as two MPIs.
+        byte[] material = primary.Algorithm == KeyAlgorithm.Ed25519 ? signature : [.. Mpi(signature[..32]), .. Mpi(signature[32..])];
+        return [.. fields, (byte)(unhashed.Length >> 8), (byte)unhashed.Length, .. unhashed, digest[0], digest[1], .. material];
+    }
+
+    private static byte[] Mpi(byte[] magnitude)
+    {
+        int start = 0;
+        while (start < magnitude.Length - 1 && magnitude[start] == 0)
+        {
+            start++;
+        }
+
+        int bits = ((magnitude.Length - start - 1) * 8) + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)magnitude[start]));
+        return [(byte)(bits >> 8), (byte)bits, .. magnitude.AsSpan(start)];
     }
 
     private static byte[] Subpacket(int type, byte[] data) => [(byte)(data.Length + 1), (byte)type, .. data];

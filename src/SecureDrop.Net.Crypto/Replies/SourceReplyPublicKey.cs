@@ -18,6 +18,9 @@ public sealed class SourceReplyPublicKey
     /// <summary>The key's v4 fingerprint, 40 upper-case hexadecimal characters.</summary>
     public string Fingerprint => Key.Fingerprint;
 
+    /// <summary>Replies to this key withstand a quantum computer (an ML-KEM subkey, RFC 9980).</summary>
+    public bool IsPostQuantum => Key.IsPostQuantum;
+
     internal NewsroomPublicKey Key { get; }
 
     /// <summary>Reads bytes made by <see cref="ToBinary"/>.</summary>

@@ -35,6 +35,30 @@ public sealed class SourceReplySecretKey : IDisposable
     public static SourceReplySecretKey Generate(DateTimeOffset creationTime) =>
         new(UnprotectedKeyRing.Generate(UserId, creationTime, NewsroomKeyAlgorithm.PostQuantum));
 
+    /// <summary>
+    /// This key with an ML-KEM-768+X25519 subkey added (a reply key made before post-quantum reply keys): replies
+    /// sent from now on go to it, older ones still open with the classic subkey. The caller seals and stores it.
+    /// </summary>
+    public SourceReplySecretKey WithPostQuantumSubkey(DateTimeOffset now)
+    {
+        byte[] stored = _key.ExportForStorage();
+        byte[]? extended = null;
+        try
+        {
+            var created = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()).UtcDateTime;
+            extended = PostQuantumKeyGenerator.AddSubkey(TransferableKey.ReadAll(RawPackets.Read(stored))[0], created);
+            return FromStorageBytes(extended);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(stored);
+            if (extended is not null)
+            {
+                CryptographicOperations.ZeroMemory(extended);
+            }
+        }
+    }
+
     /// <summary>Reloads bytes made by <see cref="ExportForStorage"/> (after opening their seal).</summary>
     /// <exception cref="CryptoException">When the bytes are not an unprotected key ring with an encryption subkey.</exception>
     public static SourceReplySecretKey FromStorageBytes(ReadOnlySpan<byte> data) => new(UnprotectedKeyRing.FromStorageBytes(data));
