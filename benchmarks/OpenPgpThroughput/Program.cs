@@ -17,7 +17,8 @@ if (args.Length < 2)
 string mode = args[0];
 if (mode == "keygen")
 {
-    using NewsroomSecretKey key = NewsroomSecretKey.Generate("Benchmark <bench@example.invalid>", TimeProvider.System.GetUtcNow());
+    // A classic key: gpg (the reference this benchmark runs against) cannot encrypt to a post-quantum one.
+    using NewsroomSecretKey key = NewsroomSecretKey.Generate("Benchmark <bench@example.invalid>", TimeProvider.System.GetUtcNow(), NewsroomKeyAlgorithm.Curve25519);
     File.WriteAllText(Path.Combine(args[1], "public.asc"), key.PublicKey.ToArmored());
     File.WriteAllText(Path.Combine(args[1], "secret.asc"), ArmoredSecret(key));
     Console.WriteLine(key.Fingerprint);

@@ -36,7 +36,9 @@ internal sealed class BenchInstance : IAsyncDisposable
     {
         var root = Path.Combine(Path.GetTempPath(), $"sdnet-bench-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
-        using var key = NewsroomSecretKey.Generate("Benchmark newsroom", TimeProvider.System.GetUtcNow());
+        // SDNET_BENCH_KEY=classic runs against a classic Cv25519 key, for a same-run A/B with the default post-quantum key.
+        var algorithm = Environment.GetEnvironmentVariable("SDNET_BENCH_KEY") == "classic" ? NewsroomKeyAlgorithm.Curve25519 : NewsroomKeyAlgorithm.PostQuantum;
+        using var key = NewsroomSecretKey.Generate("Benchmark newsroom", TimeProvider.System.GetUtcNow(), algorithm);
         var secrets = await InstanceInitializer.InitializeAsync(Path.Combine(root, "data"), key, TimeProvider.System);
         return new BenchInstance(root, secrets, key.PublicKey);
     }
