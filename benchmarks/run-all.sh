@@ -5,7 +5,8 @@
 #
 #   benchmarks/run-all.sh           the long form: ./test.sh (whole suite), one hour of AFL++ per fuzz target, a
 #                                   10-minute soak, the OpenPGP (1 GiB x 3), pipeline, upload (1 GiB) and load benchmarks
-#                                   (several hours; run it on a quiet machine)
+#                                   (the load twice: post-quantum and classic newsroom key), SEIPD v2 against gpg
+#                                   (1 GiB x 3) (several hours; run it on a quiet machine)
 #   benchmarks/run-all.sh --quick   each part briefly, to show it works (about 15 minutes); not for comparison
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -57,6 +58,10 @@ part openpgp benchmarks/openpgp-throughput.sh "${openpgp[@]}"
 part pipeline benchmarks/pipeline.sh "${pipeline[@]}"
 part upload "${frontend[@]}" upload "$upload_mib"
 part load "${frontend[@]}" load "$load_seconds"
+# Issue 17's same-run comparisons: the load above runs against the default post-quantum key, this one against a classic
+# Cv25519 key (text submissions per second within 5%); SEIPD v2 to a v6 key against gpg's SEIPD v1 (>= 1.5x both ways).
+part load-classic env SDNET_BENCH_KEY=classic "${frontend[@]}" load "$load_seconds"
+part seipdv2 benchmarks/seipdv2-throughput.sh "${openpgp[@]}"
 
 {
   echo
@@ -65,7 +70,7 @@ part load "${frontend[@]}" load "$load_seconds"
   echo "**Command:** \`benchmarks/run-all.sh ${1:-}\`. **Machine at the start:** $started."
   echo "Each part below names the machine and its load before and after it ran; figures taken while other work shared"
   echo "the cores are noisy."
-  for name in report-names tests fuzz soak openpgp pipeline upload load; do
+  for name in report-names tests fuzz soak openpgp pipeline upload load load-classic seipdv2; do
     echo; echo "### $name"; echo; echo '```'; cat "$logs/$name.txt"; echo '```'
   done
 } >> benchmarks/RESULTS.md
