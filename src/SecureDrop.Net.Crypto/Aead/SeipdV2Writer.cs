@@ -13,7 +13,8 @@ namespace SecureDrop.Net.Crypto;
 /// while the caller fills the next and writes finished ones out in order; at most <see cref="InFlight"/> segments
 /// circulate, so memory stays flat (~10 MiB) whatever the size. A short tip is encrypted inline in a buffer that
 /// grows only as far as the tip. 256 KiB chunks are OpenPGP.js's default and what every reader handles; the chunk
-/// size caps what a reader must hold before it may release plaintext.
+/// size caps what a reader must hold before it may release plaintext. While the message's <see cref="MessageBuffers"/>
+/// are small, each chunk is encrypted inline as soon as it is full and no thread starts: one chunk is held at most.
 /// </remarks>
 internal sealed class SeipdV2Writer : IPayloadWriter
 {
@@ -30,19 +31,21 @@ internal sealed class SeipdV2Writer : IPayloadWriter
     private readonly Queue<AeadSegment> _inFlight = new();
     private readonly Stack<AeadSegment> _free = new();
     private readonly List<AeadSegment> _segments = [];
+    private readonly MessageBuffers? _buffers;
     private AeadSegment _current;
     private ChunkWorkers? _workers;
     private long _nextChunk;
     private long _total;
 
-    public SeipdV2Writer(SessionKey session, ByteSink output)
+    public SeipdV2Writer(SessionKey session, ByteSink output, MessageBuffers? buffers = null)
     {
+        _buffers = buffers;
         byte[] salt = RandomNumberGenerator.GetBytes(SeipdV2Parameters.SaltSize);
         _parameters = new SeipdV2Parameters(SymmetricAlgorithms.Aes256, SymmetricAlgorithms.Ocb, ChunkSizeOctet, salt, session.Key);
         _unit = _parameters.ChunkSize + AeadCipher.TagSize;
         _segmentCapacity = _unit * ChunksPerSegment;
         _inline = _parameters.NewCipher();
-        _body = new PartialBodyWriter(18, output, 20);
+        _body = new PartialBodyWriter(18, output, 20, buffers);
         _body.Write([2, (byte)_parameters.Cipher, (byte)_parameters.Aead, (byte)_parameters.ChunkSizeOctet, .. salt]);
         _current = new AeadSegment(FirstCapacity);
         _segments.Add(_current);
@@ -62,6 +65,10 @@ internal sealed class SeipdV2Writer : IPayloadWriter
                 if (_current.Length == _segmentCapacity)
                 {
                     Submit();
+                }
+                else if (MessageBuffers.AreSmall(_buffers))
+                {
+                    WriteInline();
                 }
 
                 continue;
@@ -166,6 +173,15 @@ internal sealed class SeipdV2Writer : IPayloadWriter
         }
 
         _current = _free.TryPop(out AeadSegment? free) ? free : NewSegment();
+    }
+
+    /// <summary>Encrypts the full chunks of the current segment here and writes them out (small buffers).</summary>
+    private void WriteInline()
+    {
+        _current.FirstChunk = _nextChunk;
+        _nextChunk += _current.Length / _unit;
+        Encrypt(_inline, _current);
+        WriteOut(_current);
     }
 
     private void WriteOut(AeadSegment segment)

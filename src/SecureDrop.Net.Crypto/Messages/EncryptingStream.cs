@@ -41,10 +41,10 @@ internal sealed class EncryptingStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public static EncryptingStream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string fileName)
+    public static EncryptingStream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string fileName, MessageBuffers? buffers = null)
     {
         using SessionKey session = SessionKey.NewAes256();
-        return Open(output, recipients, fileName, session);
+        return Open(output, recipients, fileName, session, buffers: buffers);
     }
 
     /// <summary>
@@ -52,7 +52,8 @@ internal sealed class EncryptingStream : Stream
     /// encoding (for tests of what each tool accepts; by default the one that goes with the payload's version).
     /// </summary>
     internal static EncryptingStream Open(
-        Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string fileName, SessionKey session, PaddingEncoding? padding = null)
+        Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string fileName, SessionKey session, PaddingEncoding? padding = null,
+        MessageBuffers? buffers = null)
     {
         bool v2 = recipients.All(r => r.SupportsSeipdV2);
         var packets = new List<byte[]>(recipients.Count);
@@ -71,10 +72,10 @@ internal sealed class EncryptingStream : Stream
         }
 
         IPayloadWriter seipd = v2
-            ? new SeipdV2Writer(session, bytes => output.Write(bytes))
-            : new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes));
+            ? new SeipdV2Writer(session, bytes => output.Write(bytes), buffers)
+            : new SeipdWriter(CfbCipher.Create(session), bytes => output.Write(bytes), buffers);
         var padder = new MessagePadding(seipd.Write, padding ?? (v2 ? PaddingEncoding.PaddingPackets : PaddingEncoding.Markers));
-        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, padder.Write, SeipdWriter.LargePieceBits);
+        var literal = new PartialBodyWriter((int)PacketTag.LiteralData, padder.Write, SeipdWriter.LargePieceBits, buffers);
 
         // Binary format, the name, modification time 0: the real time would be metadata about the source.
         byte[] name = Encoding.UTF8.GetBytes(fileName);

@@ -34,6 +34,19 @@ public static class MessageEncryptor
     }
 
     /// <summary>
+    /// As <see cref="Open(Stream, NewsroomPublicKey, string)"/>, with the buffers <paramref name="buffers"/> allow:
+    /// <see cref="MessageBuffers.StartSmall"/> for an upload that may arrive slowly (the caller grows them once it
+    /// arrives fast). The message is the same OpenPGP either way.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Open(Stream, NewsroomPublicKey, string)"/>.</exception>
+    public static Stream Open(Stream output, NewsroomPublicKey recipient, string literalFileName, MessageBuffers buffers)
+    {
+        ArgumentNullException.ThrowIfNull(recipient);
+        ArgumentNullException.ThrowIfNull(buffers);
+        return Open(output, [recipient], literalFileName, buffers);
+    }
+
+    /// <summary>
     /// A reply to a source: one message readable by the source's reply key and by the newsroom key, so journalists
     /// can read what was sent, and the source at their next visit.
     /// </summary>
@@ -51,7 +64,10 @@ public static class MessageEncryptor
     /// recipient, one payload. Every recipient can read the message, and tell who else can from the key ids.
     /// </summary>
     /// <exception cref="ArgumentException">When there is no recipient, a recipient twice, or as the other overload.</exception>
-    public static Stream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string literalFileName)
+    public static Stream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string literalFileName) =>
+        Open(output, recipients, literalFileName, buffers: null);
+
+    private static EncryptingStream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string literalFileName, MessageBuffers? buffers)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -78,6 +94,6 @@ public static class MessageEncryptor
                 nameof(literalFileName));
         }
 
-        return EncryptingStream.Open(output, recipients, literalFileName);
+        return EncryptingStream.Open(output, recipients, literalFileName, buffers);
     }
 }

@@ -19,7 +19,8 @@ namespace SecureDrop.Net.Crypto;
 /// turn, one hashing it and one running the chain over it in place, while the caller's thread fills the next
 /// segments and writes the encrypted ones out; the chain's thread does nothing else. Six segments of 512 KiB
 /// circulate, so memory stays flat whatever the size (3 MiB; 1 MiB segments were no faster and cost the front end
-/// 3 MiB more of its 150 MiB budget). A short tip is hashed and encrypted inline.
+/// 3 MiB more of its 150 MiB budget). A short tip is hashed and encrypted inline. While the message's
+/// <see cref="MessageBuffers"/> are small, one 16 KiB segment is reused inline and no thread starts.
 /// </para>
 /// </remarks>
 internal sealed class SeipdWriter : IPayloadWriter
@@ -33,6 +34,9 @@ internal sealed class SeipdWriter : IPayloadWriter
     // Segments circulating at most once the pipeline runs: bounds memory (3 MiB) whatever the message size.
     private const int PipelineSegments = 6;
 
+    // The one segment of a message whose buffers are small (MessageBuffers.StartSmall), reused inline.
+    private const int SmallSegmentSize = 1 << MessageBuffers.SmallPieceBits;
+
     // Room behind a segment's data for the MDC's digest, which the hashing step appends to the last segment.
     private const int DigestRoom = 20;
 
@@ -44,6 +48,8 @@ internal sealed class SeipdWriter : IPayloadWriter
     private readonly PartialBodyWriter _body;
     private readonly List<Segment> _segments = [];
     private readonly Stack<Segment> _free = new();
+    private readonly Stack<Segment> _freeSmall = new();
+    private readonly MessageBuffers? _buffers;
     private Segment _current;
     private SegmentChannel? _toHash;
     private SegmentChannel? _toEncrypt;
@@ -51,12 +57,13 @@ internal sealed class SeipdWriter : IPayloadWriter
     private Thread? _hasher;
     private Thread? _encryptor;
 
-    public SeipdWriter(CfbCipher cipher, ByteSink output)
+    public SeipdWriter(CfbCipher cipher, ByteSink output, MessageBuffers? buffers = null)
     {
         _cipher = cipher;
-        _body = new PartialBodyWriter(18, output, LargePieceBits);
+        _buffers = buffers;
+        _body = new PartialBodyWriter(18, output, LargePieceBits, buffers);
         _body.Write(new byte[] { 1 });
-        _current = NewSegment(64 * 1024);
+        _current = NewSegment(MessageBuffers.AreSmall(buffers) ? SmallSegmentSize : 64 * 1024);
 
         int size = cipher.BlockSize;
         byte[] prefix = new byte[size + 2];
@@ -167,6 +174,11 @@ internal sealed class SeipdWriter : IPayloadWriter
 
     private Segment NextSegment()
     {
+        if (MessageBuffers.AreSmall(_buffers))
+        {
+            return _freeSmall.TryPop(out Segment? small) ? small : NewSegment(SmallSegmentSize);
+        }
+
         if (_free.TryPop(out Segment? free))
         {
             return free;
@@ -239,6 +251,10 @@ internal sealed class SeipdWriter : IPayloadWriter
         if (segment.Buffer.Length == SegmentSize + DigestRoom)
         {
             _free.Push(segment);
+        }
+        else if (segment.Buffer.Length == SmallSegmentSize + DigestRoom && MessageBuffers.AreSmall(_buffers))
+        {
+            _freeSmall.Push(segment);
         }
     }
 }

@@ -13,15 +13,16 @@ internal delegate void ByteSink(ReadOnlySpan<byte> bytes);
 /// little memory, a large file is handed on in pieces big enough to be worth spreading over two cores. Holds at
 /// most one chunk; clears every chunk it drops and the last one on <see cref="Finish"/>. A write that fills a
 /// chunk mostly by itself goes to the sink as it is, behind what was buffered, instead of being copied first: the
-/// sink sees the same bytes, one copy fewer per byte of a large message.
+/// sink sees the same bytes, one copy fewer per byte of a large message. While <paramref name="buffers"/> are small
+/// (<see cref="MessageBuffers.StartSmall"/>) the chunk is 16 KiB and does not grow until they do.
 /// </summary>
-internal sealed class PartialBodyWriter(int tag, ByteSink sink, int maxChunkBits = 16)
+internal sealed class PartialBodyWriter(int tag, ByteSink sink, int maxChunkBits = 16, MessageBuffers? buffers = null)
 {
     private const int FirstChunkBits = 16;
 
     private readonly byte[] _header = new byte[6];
-    private byte[] _chunk = new byte[1 << FirstChunkBits];
-    private int _chunkBits = FirstChunkBits;
+    private byte[] _chunk = new byte[1 << FirstBits(buffers)];
+    private int _chunkBits = FirstBits(buffers);
     private int _used;
     private bool _started;
 
@@ -100,9 +101,12 @@ internal sealed class PartialBodyWriter(int tag, ByteSink sink, int maxChunkBits
         }
     }
 
+    private static int FirstBits(MessageBuffers? buffers) =>
+        MessageBuffers.AreSmall(buffers) ? MessageBuffers.SmallPieceBits : FirstChunkBits;
+
     private void Grow()
     {
-        if (_chunkBits < maxChunkBits)
+        if (_chunkBits < maxChunkBits && !MessageBuffers.AreSmall(buffers))
         {
             CryptographicOperations.ZeroMemory(_chunk);
             _chunkBits = maxChunkBits;
