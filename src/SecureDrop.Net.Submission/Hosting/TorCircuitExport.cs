@@ -104,7 +104,7 @@ internal sealed partial class TorCircuitExport
 
     private readonly record struct Line(uint? Circuit, bool IsProbe);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "A connection without a Tor circuit line was closed (Submission:ProxyProtocol is tor)")]
+    [LoggerMessage(EventId = 1213, Level = LogLevel.Warning, Message = "A connection without a Tor circuit line was closed (Submission:ProxyProtocol is tor)")]
     private partial void LogRefused();
 }
 

@@ -17,6 +17,7 @@ public sealed partial class SecretComparisonTests
         ["src/SecureDrop.Net.Crypto/Certificates/SignatureVerifier.cs"] = "compares a recovered RSA signature block with the public digest it signs",
         ["src/SecureDrop.Net.Crypto/Certificates/S2kSpecifier.cs"] = "compares an S2K specifier's octets with the fixed GNU extension magic",
         ["src/SecureDrop.Net.Crypto/SessionKeys/DecryptionKey.cs"] = "compares the public key derived from an unlocked secret with the certificate's public key",
+        ["src/SecureDrop.Net.Submission/Hosting/TorCircuitLine.cs"] = "compares tor's PROXY line with its fixed words and the circuit-id address prefix tor publishes",
         ["src/SecureDrop.Net.Crypto/SessionKeys/Pkesk.cs"] = "compares a session-key packet's recipient fingerprint with a key's public fingerprint",
     };
 
