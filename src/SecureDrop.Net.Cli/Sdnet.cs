@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SecureDrop.Net.Cli.Backup;
 using SecureDrop.Net.Cli.Check;
 using SecureDrop.Net.Cli.Decrypt;
+using SecureDrop.Net.Cli.Examine;
 using SecureDrop.Net.Cli.Export;
 using SecureDrop.Net.Cli.Init;
 using SecureDrop.Net.Cli.Journalists;
@@ -63,6 +64,7 @@ internal static class Sdnet
         SecretsCommand.Create(terminal),
         BackupCommand.Create(),
         CheckCommand.Create(),
+        ExamineCommand.Create(),
         PurgeCommand.Create(),
         Tor.TorCommand.Create(),
     };
