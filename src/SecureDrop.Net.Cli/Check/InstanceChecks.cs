@@ -71,6 +71,8 @@ internal sealed class InstanceChecks
         yield return PostQuantumProtection();
         yield return TransportProtection();
         yield return Retention();
+        yield return MetadataChecks.IngestWindow(null, _settings["Ingest:Window"]);
+        yield return MetadataChecks.AccessTimes(_root);
         yield return DataProtectionKeys();
         yield return Schema();
     }
