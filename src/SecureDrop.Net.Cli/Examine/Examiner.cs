@@ -118,11 +118,11 @@ internal static class Examiner
         { } s => $"{s.TotalSeconds:0.###} s",
     };
 
-    /// <summary>Ingest runs from Hangfire and the logs, and from births of vault files close together.</summary>
+    /// <summary>Ingest runs from Hangfire and the logs, and from births of run-stamped vault files close together.</summary>
     private static List<IngestRun> Runs(Evidence evidence)
     {
         var births = evidence.Traces
-            .Where(trace => trace.Channel == "file birth" && Path.GetFileName(Path.GetDirectoryName(trace.Where)) == "vault")
+            .Where(trace => trace.Channel == FileSystemEvidence.RunBirth)
             .Select(trace => trace.Time)
             .Order()
             .ToList();

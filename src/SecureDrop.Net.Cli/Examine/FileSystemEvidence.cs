@@ -6,6 +6,19 @@ namespace SecureDrop.Net.Cli.Examine;
 /// </summary>
 internal static class FileSystemEvidence
 {
+    /// <summary>The birth of a vault file that an ingest run made: the examiner reads such births as runs.</summary>
+    public const string RunBirth = "vault file birth (ingest run)";
+
+    /// <summary>
+    /// Whether a vault file bears the ingest run's stamp: modification time set to whole seconds, at most two seconds
+    /// before its birth. A file renamed into the vault by a per-submission ingest (as before ingest windows) was
+    /// last modified when its upload ended, to the nanosecond: its birth is the upload's start, not a run.
+    /// </summary>
+    private static bool RunStamped(FileTimes path, DateTimeOffset birth) =>
+        Path.GetFileName(Path.GetDirectoryName(path.Path)) == "vault"
+        && path.Modify.UtcTicks % TimeSpan.TicksPerSecond == 0
+        && birth - path.Modify >= TimeSpan.Zero && birth - path.Modify <= TimeSpan.FromSeconds(2);
+
     public static void Collect(Evidence evidence, IReadOnlyList<FileTimes> paths)
     {
         foreach (var path in paths)
@@ -15,7 +28,7 @@ internal static class FileSystemEvidence
             {
                 if (path.Birth is { } birth)
                 {
-                    evidence.Traces.Add(new Trace(submission, "file birth", birth, path.Path));
+                    evidence.Traces.Add(new Trace(submission, RunStamped(path, birth) ? RunBirth : "file birth", birth, path.Path));
                     evidence.Positions.Add(new Position(submission, "file birth order", birth.UtcTicks));
                 }
 
