@@ -37,14 +37,15 @@ public static class CoreServices
     }
 
     /// <summary>
-    /// The submission front end's feature: sources (created and found by their codename's derivation), the writer of
-    /// submission rows, intake files, and the replies a source reads and deletes.
+    /// The submission front end's feature: sources (found by their codename's derivation, and made as pending sources
+    /// until their ingest window closes), intake files and envelopes, and the replies a source reads and deletes.
     /// </summary>
     public static IServiceCollection AddIntake(this IServiceCollection services)
     {
         services.TryAddSingleton<SourceIdentity>();
         services.TryAddSingleton<SourceStore>();
-        services.TryAddSingleton<SubmissionStore>();
+        services.TryAddSingleton<PendingSources>();
+        services.TryAddSingleton<IntakeLedger>();
         return services.AddReplies();
     }
 

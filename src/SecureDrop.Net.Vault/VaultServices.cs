@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Replies;
+using SecureDrop.Net.Core.Settings;
+using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Vault.Jobs;
@@ -21,8 +23,8 @@ namespace SecureDrop.Net.Vault;
 public static class VaultServices
 {
     /// <summary>
-    /// The vault's rows and files: items and submissions, sources, replies, pending notices, and the retention
-    /// settings (validated at start).
+    /// The vault's rows and files: items and submissions, sources, replies, pending notices, what waits in intake/
+    /// for its ingest window, and the retention and ingest window settings (validated at start).
     /// </summary>
     public static IServiceCollection AddVault(this IServiceCollection services, IConfiguration configuration)
     {
@@ -33,16 +35,21 @@ public static class VaultServices
         services.TryAddSingleton<NotificationStore>();
         services.AddOptions<RetentionOptions>().Bind(configuration.GetSection(RetentionOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
+        services.TryAddSingleton<IntakeLedger>();
+        services.TryAddSingleton<PendingSources>();
+        services.TryAddSingleton<IngestSchedule>();
         return services;
     }
 
     /// <summary>
-    /// The jobs the worker runs. The two the front end queues are registered under their contracts in
-    /// SecureDrop.Net.Core (<see cref="IIngestJob"/>, <see cref="IReplyDeletionJob"/>), which Hangfire stores.
+    /// The jobs the worker runs. The one the front end queues is registered under its contract in
+    /// SecureDrop.Net.Core (<see cref="IReplyDeletionJob"/>), which Hangfire stores.
     /// </summary>
     public static IServiceCollection AddVaultJobs(this IServiceCollection services)
     {
-        services.TryAddTransient<IIngestJob, IngestJob>();
+        services.TryAddTransient<IngestWindowJob>();
         services.TryAddTransient<IReplyDeletionJob, DeleteJob>();
         services.TryAddTransient<DeleteJob>();
         services.TryAddTransient<ReconcileJob>();

@@ -3,6 +3,7 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
+using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -13,8 +14,8 @@ using SecureDrop.Net.Vault.Submissions;
 namespace SecureDrop.Net.Testing;
 
 /// <summary>
-/// Puts a submission into an instance the way the front end and the worker do (encrypt into intake, record,
-/// ingest), for tests of the console that need something to read.
+/// Puts a submission into an instance the way the front end and the worker do (encrypt into intake, add its
+/// envelope, close the ingest window), for tests of the console that need something to read.
 /// </summary>
 public static class Seed
 {
@@ -53,12 +54,23 @@ public static class Seed
             items.Add(new NewItem(id, kind, writer.Length, recipient.Fingerprint, ItemMetadata.Seal(recipient, name, content.Length, kind == ItemKind.Message ? "text/plain; charset=utf-8" : "application/octet-stream")));
         }
 
-        var submissions = new SubmissionStore(database, time);
         var submissionId = Ids.New();
-        await submissions.RecordAsync(sourceId, submissionId, items);
-        var notifications = new NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new NotificationOptions()), time);
-        await new IngestJob(new ItemStore(database), itemFiles, keys, notifications, NullLogger<IngestJob>.Instance).RunAsync(submissionId);
+        new IntakeLedger(data).Add(new IntakeEnvelope(submissionId, sourceId, items));
+        await IngestWindowJob(database, time).CloseNowAsync();
         return submissionId;
+    }
+
+    /// <summary>The worker's ingest window job on an instance, as the worker's container builds it.</summary>
+    public static IngestWindowJob IngestWindowJob(MetadataDatabase database, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        time ??= TimeProvider.System;
+        var data = database.Data;
+        var settings = new InstanceSettingsStore(database, time);
+        return new IngestWindowJob(
+            database, new IntakeLedger(data), new PendingSources(data), new ItemFiles(data), new ItemStore(database), new NewsroomKeys(data),
+            new NotificationStore(database, Microsoft.Extensions.Options.Options.Create(new NotificationOptions()), time),
+            new IngestSchedule(settings, Microsoft.Extensions.Options.Options.Create(new IngestOptions())), time, NullLogger<IngestWindowJob>.Instance);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ public static class SchemaMigrations
 {
     /// <summary>The newest migration this build knows.</summary>
     /// <remarks>A new migration in SecureDrop.Net.Vault/Data/Migrations raises it; a test holds the two together.</remarks>
-    public const long CurrentVersion = 8;
+    public const long CurrentVersion = 9;
 
     /// <summary>The newest applied migration, or 0 for an empty database.</summary>
     /// <remarks>

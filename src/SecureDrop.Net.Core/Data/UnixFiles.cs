@@ -11,8 +11,8 @@ public readonly record struct UnixFileStatus(uint Uid, uint Gid, UnixFileMode Mo
 }
 
 /// <summary>
-/// What .NET has no API for: a path's owner and group, the effective user id, giving a file to another user, and
-/// starting writeback of part of a file.
+/// What .NET has no API for: a path's owner and group, the effective user id, giving a file to another user,
+/// starting writeback of part of a file, and flushing a directory.
 /// Linux only (statx(2) has the same layout on every architecture).
 /// </summary>
 public static partial class UnixFiles
@@ -82,6 +82,46 @@ public static partial class UnixFiles
             throw new IOException($"Cannot chown '{path}' to {uid}:{gid} (errno {Marshal.GetLastPInvokeError()}); run this as root.");
         }
     }
+
+    /// <summary>
+    /// Flushes a directory's entries to disk (fsync(2) of the directory): after a rename into it, what makes the new
+    /// name survive a power cut, not only the file's content. Nothing to do on Windows.
+    /// </summary>
+    public static void SyncDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // O_RDONLY | O_CLOEXEC: a directory opens read-only without O_DIRECTORY, whose value differs between architectures.
+        var descriptor = OpenPath(path, 0x80000);
+        if (descriptor < 0)
+        {
+            throw new IOException($"Cannot open the directory '{path}' to flush it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (Fsync(descriptor) != 0)
+            {
+                throw new IOException($"Cannot flush the directory '{path}' to disk (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Close(descriptor);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int OpenPath(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int descriptor);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int descriptor);
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int Statx(int directory, string path, int flags, uint mask, byte* buffer);

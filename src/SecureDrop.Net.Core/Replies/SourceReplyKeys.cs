@@ -105,6 +105,15 @@ public sealed class SourceReplyKeys
         return SourceReplySecretKey.Unseal(wrappingKey, current ?? throw new CryptoException("The source's reply key is missing."), Binding(lookupId));
     }
 
+    /// <summary>Opens the reply key of a source made in the current ingest window (no row yet).</summary>
+    /// <exception cref="CryptoException">When the stored key does not open with this wrapping key.</exception>
+    public static SourceReplySecretKey UnlockPending(Sources.PendingSource source, byte[] wrappingKey)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(wrappingKey);
+        return SourceReplySecretKey.Unseal(wrappingKey, source.ReplySecretSealed, Binding(source.LookupId));
+    }
+
     /// <summary>The public half the console encrypts a reply to, or null for a source that has not signed in since reply keys exist.</summary>
     public async Task<SourceReplyPublicKey?> PublicKeyAsync(string sourceId, CancellationToken cancellationToken = default)
     {

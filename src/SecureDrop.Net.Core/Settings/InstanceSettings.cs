@@ -28,6 +28,9 @@ public sealed record InstanceSettings(string? OrganisationName, long? MaxSubmiss
     /// <summary>The front end's onion origin (<c>http://&lt;56 characters&gt;.onion</c>), sent as <c>Onion-Location</c>.</summary>
     public string? OnionAddress { get; init; }
 
+    /// <summary>The ingest window in minutes, one of <see cref="IngestWindows.Allowed"/>; wins over <c>Ingest:Window</c>.</summary>
+    public int? IngestWindowMinutes { get; init; }
+
     /// <summary>The first field out of bounds with its allowed range, or null when all are acceptable.</summary>
     public string? Problem()
     {
@@ -54,6 +57,11 @@ public sealed record InstanceSettings(string? OrganisationName, long? MaxSubmiss
         if (NotificationPeriodMinutes is < MinNotificationPeriodMinutes or > MaxNotificationPeriodMinutes)
         {
             return $"Notification period must be between {MinNotificationPeriodMinutes} and {MaxNotificationPeriodMinutes} minutes (31 days).";
+        }
+
+        if (IngestWindowMinutes is { } window && IngestWindows.Problem(TimeSpan.FromMinutes(window)) is { } problem)
+        {
+            return "Ingest window: " + problem;
         }
 
         if (OnionAddress is not null && OnionAddresses.Problem(OnionAddress) is { } onion)

@@ -41,7 +41,8 @@ public sealed class InstanceSettingsStore
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             """
             SELECT organisation_name AS OrganisationName, max_submission_bytes AS MaxSubmissionBytes, max_files AS MaxFiles, text_only AS TextOnly,
-                retention_days AS RetentionDays, notification_period_minutes AS NotificationPeriodMinutes, onion_address AS OnionAddress
+                retention_days AS RetentionDays, notification_period_minutes AS NotificationPeriodMinutes, onion_address AS OnionAddress,
+                ingest_window_minutes AS IngestWindowMinutes
             FROM instance_settings WHERE id = 1
             """,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -52,6 +53,7 @@ public sealed class InstanceSettingsStore
                 RetentionDays = row.RetentionDays,
                 NotificationPeriodMinutes = row.NotificationPeriodMinutes,
                 OnionAddress = row.OnionAddress,
+                IngestWindowMinutes = row.IngestWindowMinutes,
             };
     }
 
@@ -68,8 +70,8 @@ public sealed class InstanceSettingsStore
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM instance_settings WHERE id = 1", transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO instance_settings (id, organisation_name, max_submission_bytes, max_files, text_only, retention_days, notification_period_minutes, onion_address)
-            VALUES (1, @OrganisationName, @MaxSubmissionBytes, @MaxFiles, @TextOnly, @RetentionDays, @NotificationPeriodMinutes, @OnionAddress)
+            INSERT INTO instance_settings (id, organisation_name, max_submission_bytes, max_files, text_only, retention_days, notification_period_minutes, onion_address, ingest_window_minutes)
+            VALUES (1, @OrganisationName, @MaxSubmissionBytes, @MaxFiles, @TextOnly, @RetentionDays, @NotificationPeriodMinutes, @OnionAddress, @IngestWindowMinutes)
             """,
             settings, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -127,5 +129,7 @@ public sealed class InstanceSettingsStore
         public int? NotificationPeriodMinutes { get; set; }
 
         public string? OnionAddress { get; set; }
+
+        public int? IngestWindowMinutes { get; set; }
     }
 }

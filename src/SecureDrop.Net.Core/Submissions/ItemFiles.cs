@@ -4,7 +4,8 @@ namespace SecureDrop.Net.Core.Submissions;
 
 /// <summary>
 /// Ciphertext files. The front end writes into intake/ under a temporary name, flushes to disk and only then
-/// renames, so a crash never leaves a half-written item under its final name; the worker moves items to vault/.
+/// renames, so a crash never leaves a half-written item under its final name; the worker copies items into vault/
+/// when their ingest window closes (<see cref="CopyIntoVault"/>).
 /// </summary>
 public sealed class ItemFiles
 {
@@ -42,8 +43,13 @@ public sealed class ItemFiles
         return new IntakeItemWriter(stream, partial, IntakePath(itemId));
     }
 
-    /// <summary>Moves an item from intake to the vault. Safe to repeat: an item already in the vault is left alone.</summary>
-    public void MoveToVault(string itemId)
+    /// <summary>
+    /// Copies an intake item into the vault as a new file, so that its birth time is the ingest run's and not the
+    /// upload's: flushed to disk, its modification and access times set to <paramref name="stamp"/>, then renamed
+    /// into place. Safe to repeat: an item already in the vault is left alone. The intake file stays until
+    /// <see cref="DeleteIntakeItem"/>.
+    /// </summary>
+    public void CopyIntoVault(string itemId, DateTimeOffset stamp)
     {
         var target = VaultPath(itemId);
         if (File.Exists(target))
@@ -51,8 +57,27 @@ public sealed class ItemFiles
             return;
         }
 
-        File.Move(IntakePath(itemId), target);
+        var partial = Path.Combine(_data.VaultDirectory, Checked(itemId) + PartialSuffix);
+        File.Copy(IntakePath(itemId), partial, overwrite: true);
+        using (var stream = new FileStream(partial, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            DataDirectory.FitToLayout(stream.SafeFileHandle, partial, LayoutSharing.GroupReadWrite);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.SetLastWriteTimeUtc(partial, stamp.UtcDateTime);
+        File.SetLastAccessTimeUtc(partial, stamp.UtcDateTime);
+        File.Move(partial, target);
     }
+
+    /// <summary>Whether an item is in the vault under its final name.</summary>
+    public bool VaultHas(string itemId) => File.Exists(VaultPath(itemId));
+
+    /// <summary>Flushes the vault directory's entries, after renames into it, so they survive a power cut.</summary>
+    public void FlushVaultDirectory() => UnixFiles.SyncDirectory(_data.VaultDirectory);
+
+    /// <summary>Removes an item's intake file once its vault copy is recorded. Safe to repeat.</summary>
+    public void DeleteIntakeItem(string itemId) => File.Delete(IntakePath(itemId));
 
     /// <summary>
     /// Writes a small item straight into the vault (a reply the console encrypted in memory): under a temporary

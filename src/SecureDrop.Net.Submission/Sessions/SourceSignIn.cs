@@ -7,21 +7,24 @@ namespace SecureDrop.Net.Submission.Sessions;
 
 /// <summary>
 /// Turns a codename into a signed-in session: both Argon2id derivations in the bounded pool, the source found (or,
-/// after /generate, created with a new reply key), its reply key unsealed into the session's memory. The wrapping
-/// key is cleared before this returns; the codename is never stored or logged.
+/// after /generate, made with a new reply key, as a pending source that its ingest window records), its reply key
+/// unsealed into the session's memory. The wrapping key is cleared before this returns; the codename is never
+/// stored or logged.
 /// </summary>
 internal sealed partial class SourceSignIn
 {
     private readonly KeyDerivationPool _derivations;
     private readonly SourceStore _sources;
+    private readonly PendingSources _pending;
     private readonly SourceReplyKeys _replyKeys;
     private readonly SourceSessions _sessions;
     private readonly ILogger<SourceSignIn> _logger;
 
-    public SourceSignIn(KeyDerivationPool derivations, SourceStore sources, SourceReplyKeys replyKeys, SourceSessions sessions, ILogger<SourceSignIn> logger)
+    public SourceSignIn(KeyDerivationPool derivations, SourceStore sources, PendingSources pending, SourceReplyKeys replyKeys, SourceSessions sessions, ILogger<SourceSignIn> logger)
     {
         _derivations = derivations;
         _sources = sources;
+        _pending = pending;
         _replyKeys = replyKeys;
         _sessions = sessions;
         _logger = logger;
@@ -40,14 +43,16 @@ internal sealed partial class SourceSignIn
             return SourceSignInResult.Busy;
         }
 
+        // A source recorded by an earlier window's close, or one made at /generate in the current window.
         var sourceId = await _sources.FindIdByLookupAsync(secrets.LookupId, context.RequestAborted);
+        var pending = sourceId is null ? _pending.FindByLookup(secrets.LookupId) : null;
         SourceReplySecretKey replyKey;
-        if (create && sourceId is not null)
+        if (create && (sourceId is not null || pending is not null))
         {
             return SourceSignInResult.AlreadyExists;
         }
 
-        if (sourceId is null)
+        if (sourceId is null && pending is null)
         {
             if (!create)
             {
@@ -57,18 +62,8 @@ internal sealed partial class SourceSignIn
             var created = _replyKeys.Create(secrets.WrappingKey, secrets.LookupId);
             try
             {
-                sourceId = await _sources.CreateAsync(secrets.LookupId, created.PublicKey, created.SealedSecret, context.RequestAborted);
-            }
-            catch (System.Data.Common.DbException)
-            {
-                created.Key.Dispose();
-                // The same ticket sent twice at once: the other request created the source (lookup_id is unique).
-                if (await _sources.FindIdByLookupAsync(secrets.LookupId, CancellationToken.None) is not null)
-                {
-                    return SourceSignInResult.AlreadyExists;
-                }
-
-                throw;
+                // No row yet: a row's commit would date the source, and its first submission with it (invariant 9).
+                sourceId = _pending.Create(secrets.LookupId, created.PublicKey, created.SealedSecret).Id;
             }
             catch
             {
@@ -82,12 +77,15 @@ internal sealed partial class SourceSignIn
         {
             try
             {
-                replyKey = await _replyKeys.UnlockOrCreateAsync(sourceId, secrets.LookupId, secrets.WrappingKey, context.RequestAborted);
+                replyKey = pending is not null
+                    ? SourceReplyKeys.UnlockPending(pending, secrets.WrappingKey)
+                    : await _replyKeys.UnlockOrCreateAsync(sourceId!, secrets.LookupId, secrets.WrappingKey, context.RequestAborted);
+                sourceId ??= pending!.Id;
             }
             catch (CryptoException)
             {
                 // The lookup id matched, so the codename is right: the stored key or the instance salt is damaged.
-                LogReplyKeyUnreadable(sourceId);
+                LogReplyKeyUnreadable(sourceId ?? pending!.Id);
                 return SourceSignInResult.KeyUnreadable;
             }
         }

@@ -1,4 +1,3 @@
-using Hangfire;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -6,7 +5,6 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -27,19 +25,17 @@ internal sealed partial class SubmissionReceiver
     private readonly IAntiforgery _antiforgery;
     private readonly NewsroomKeys _keys;
     private readonly ItemFiles _files;
-    private readonly SubmissionStore _submissions;
-    private readonly IBackgroundJobClient _jobs;
+    private readonly IntakeLedger _queue;
     private readonly Hosting.EffectiveSettings _settings;
     private readonly ILogger<SubmissionReceiver> _logger;
 
-    public SubmissionReceiver(IAntiforgery antiforgery, NewsroomKeys keys, ItemFiles files, SubmissionStore submissions,
-        IBackgroundJobClient jobs, Hosting.EffectiveSettings settings, ILogger<SubmissionReceiver> logger)
+    public SubmissionReceiver(IAntiforgery antiforgery, NewsroomKeys keys, ItemFiles files, IntakeLedger queue,
+        Hosting.EffectiveSettings settings, ILogger<SubmissionReceiver> logger)
     {
         _antiforgery = antiforgery;
         _keys = keys;
         _files = files;
-        _submissions = submissions;
-        _jobs = jobs;
+        _queue = queue;
         _settings = settings;
         _logger = logger;
     }
@@ -80,7 +76,7 @@ internal sealed partial class SubmissionReceiver
                 return result;
             }
 
-            return await RecordAsync(sourceId, written, result).ConfigureAwait(false);
+            return Record(sourceId, written, result);
         }
         catch (NotUtf8Exception)
         {
@@ -194,32 +190,24 @@ internal sealed partial class SubmissionReceiver
             : received;
     }
 
-    private async Task<ReceiveResult> RecordAsync(string sourceId, List<IntakeItemWriter> written, ReceiveResult result)
+    /// <summary>
+    /// Records the submission in intake/ (its envelope, flushed, beside its committed items): from then on it survives
+    /// any crash, and the source is told it was received. No database row, job or log line is written for it: those
+    /// would date it; the worker records it when its ingest window closes.
+    /// </summary>
+    private ReceiveResult Record(string sourceId, List<IntakeItemWriter> written, ReceiveResult result)
     {
-        var submissionId = Ids.New();
         try
         {
-            await _submissions.RecordAsync(sourceId, submissionId, result.Items).ConfigureAwait(false);
+            _queue.Add(new IntakeEnvelope(Ids.New(), sourceId, result.Items));
         }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             LogRecordFailed(exception.GetType().Name);
             Discard(written);
             return ReceiveResult.Fail(StatusCodes.Status503ServiceUnavailable, "ErrorStore");
         }
 
-        // Once the rows are committed the submission is durable: if the job cannot be queued now, the worker's
-        // reconcile job queues it later, so the source is rightly told it was received.
-        try
-        {
-            _jobs.Enqueue<IIngestJob>(job => job.RunAsync(submissionId));
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            LogEnqueueDeferred(submissionId, exception.GetType().Name);
-        }
-
-        LogReceived(submissionId, result.Items.Count);
         return result;
     }
 
@@ -237,15 +225,9 @@ internal sealed partial class SubmissionReceiver
         written.Clear();
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Submission {SubmissionId} received with {ItemCount} item(s)")]
-    private partial void LogReceived(string submissionId, int itemCount);
-
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "A submission was rejected while streaming ({Reason}); nothing was kept")]
     private partial void LogRejected(string reason);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Error, Message = "A submission could not be recorded ({Reason}); its items were discarded")]
     private partial void LogRecordFailed(string reason);
-
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Submission {SubmissionId} is stored but its ingest job could not be queued ({Reason}); reconcile will queue it")]
-    private partial void LogEnqueueDeferred(string submissionId, string reason);
 }

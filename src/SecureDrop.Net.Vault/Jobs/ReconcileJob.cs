@@ -2,20 +2,24 @@ using Hangfire;
 using Microsoft.Extensions.Logging;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Replies;
+using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Vault.Jobs;
 
 /// <summary>
-/// Heals what a crash can leave behind, so nothing acknowledged is ever lost and nothing unacknowledged lingers:
-/// recorded submissions still in intake get their ingest job again (ingest is idempotent; a job killed mid-run
-/// would otherwise wait for Hangfire's invisibility timeout); intake files that no row claims after a grace period
-/// were never acknowledged to anyone and are erased; vault files without rows are reported.
+/// Heals what a crash can leave behind, so nothing acknowledged is ever lost and nothing unacknowledged lingers: a
+/// window whose ingest run did not happen or did not finish (the worker was down at its close, or killed during the
+/// run) is closed now; intake files that no envelope or row claims after a grace period were never acknowledged to
+/// anyone and are erased; vault files without rows are reported.
 /// </summary>
 public sealed partial class ReconcileJob
 {
     public const string RecurringId = "reconcile";
+
+    /// <summary>How long after a window's close its scheduled run is given before a catch-up run is queued.</summary>
+    public static readonly TimeSpan CatchUpAfter = TimeSpan.FromMinutes(2);
 
     /// <summary>How long an unclaimed intake file may belong to an upload still being recorded.</summary>
     public static readonly TimeSpan OrphanGracePeriod = TimeSpan.FromMinutes(30);
@@ -23,15 +27,22 @@ public sealed partial class ReconcileJob
     private readonly ItemStore _submissions;
     private readonly ReplyStore _replies;
     private readonly ItemFiles _files;
+    private readonly IntakeLedger _queue;
+    private readonly PendingSources _pending;
+    private readonly IngestSchedule _schedule;
     private readonly IBackgroundJobClient _jobs;
     private readonly TimeProvider _time;
     private readonly ILogger<ReconcileJob> _logger;
 
-    public ReconcileJob(ItemStore submissions, ReplyStore replies, ItemFiles files, IBackgroundJobClient jobs, TimeProvider time, ILogger<ReconcileJob> logger)
+    public ReconcileJob(ItemStore submissions, ReplyStore replies, ItemFiles files, IntakeLedger queue, PendingSources pending, IngestSchedule schedule,
+        IBackgroundJobClient jobs, TimeProvider time, ILogger<ReconcileJob> logger)
     {
         _submissions = submissions;
         _replies = replies;
         _files = files;
+        _queue = queue;
+        _pending = pending;
+        _schedule = schedule;
         _jobs = jobs;
         _time = time;
         _logger = logger;
@@ -41,10 +52,17 @@ public sealed partial class ReconcileJob
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync()
     {
-        var pending = await _submissions.InIntakeAsync().ConfigureAwait(false);
-        foreach (var submissionId in pending)
+        var now = _time.GetUtcNow();
+        var envelopes = _queue.Envelopes();
+        var windowStart = Core.Settings.IngestWindows.StartOf(now, await _schedule.WindowAsync().ConfigureAwait(false));
+        // Received in a window that closed a while ago (its scheduled run has had time): that run was missed or cut
+        // short. The run takes only those, never the current window's, which keeps its own close.
+        var late = now - windowStart >= CatchUpAfter
+            && (envelopes.Any(e => e.Written < windowStart) || _pending.All().Any(s => s.Written < windowStart)
+                || (await _submissions.InIntakeAsync().ConfigureAwait(false)).Count > 0);
+        if (late)
         {
-            _jobs.Enqueue<IIngestJob>(job => job.RunAsync(submissionId));
+            _jobs.Enqueue<IngestWindowJob>(job => job.RunAsync());
         }
 
         // A reply deleted by its source whose delete job was lost (the front end is only a Hangfire client).
@@ -55,7 +73,8 @@ public sealed partial class ReconcileJob
 
         var known = new HashSet<string>(await _submissions.AllItemIdsAsync().ConfigureAwait(false), StringComparer.Ordinal);
         known.UnionWith(await _replies.AllIdsAsync().ConfigureAwait(false));
-        var cutoff = _time.GetUtcNow() - OrphanGracePeriod;
+        known.UnionWith(envelopes.SelectMany(e => e.Envelope.Items).Select(item => item.Id));
+        var cutoff = now - OrphanGracePeriod;
         var erased = 0;
         foreach (var entry in _files.IntakeEntries())
         {
@@ -72,11 +91,11 @@ public sealed partial class ReconcileJob
             LogUnclaimedVaultItem(itemId);
         }
 
-        LogReconciled(pending.Count, erased, unclaimed.Count);
+        LogReconciled(late, erased, unclaimed.Count);
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Reconciled: {Requeued} submission(s) re-queued for ingest, {Erased} orphaned intake file(s) erased, {Unclaimed} vault item(s) without rows")]
-    private partial void LogReconciled(int requeued, int erased, int unclaimed);
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Reconciled: missed window closed now {Late}, {Erased} orphaned intake file(s) erased, {Unclaimed} vault item(s) without rows")]
+    private partial void LogReconciled(bool late, int erased, int unclaimed);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Vault item {ItemId} has no metadata row; left in place for an operator to examine")]
     private partial void LogUnclaimedVaultItem(string itemId);

@@ -5,8 +5,9 @@ namespace SecureDrop.Net.Vault.Submissions;
 
 /// <summary>
 /// Item and submission rows as the vault side uses them: ingest and reconcile (worker), the console's lists,
-/// deletion and retention. The front end's writer is <see cref="Core.Submissions.SubmissionStore"/>; the re-wrap
-/// queries are SecureDrop.Net.Custody's. They hold sizes of ciphertext and the key fingerprint, never names or content.
+/// deletion and retention. The front end records submissions in intake/ (<see cref="Core.Submissions.IntakeLedger"/>)
+/// and the ingest window job writes their rows; the re-wrap queries are SecureDrop.Net.Custody's. They hold sizes
+/// of ciphertext and the key fingerprint, never names or content.
 /// </summary>
 public sealed class ItemStore
 {

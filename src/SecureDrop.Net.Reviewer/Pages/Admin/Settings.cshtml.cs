@@ -1,18 +1,21 @@
 using System.Globalization;
+using Hangfire;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Jobs;
 using SecureDrop.Net.Vault.Settings;
 
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
 
 /// <summary>
 /// Instance settings applied within seconds without a restart: by the front end the organisation name, the
-/// submission limits, text-only mode and the onion address (<c>Onion-Location</c>); by the worker the retention period
-/// and the notification period. An empty field falls back to the environment setting. Saving needs the admin's
+/// submission limits, text-only mode and the onion address (<c>Onion-Location</c>); by the worker the retention period,
+/// the notification period and the ingest window (from its next boundary). An empty field falls back to the
+/// environment setting. Saving needs the admin's
 /// passphrase typed within the last few minutes and is written to the audit log with the names of the fields changed.
 /// The logo is uploaded and removed on <see cref="LogoModel"/>.
 /// </summary>
@@ -23,11 +26,15 @@ internal sealed class SettingsModel : PageModel
 {
     private readonly InstanceSettingsStore _store;
     private readonly AuditLog _audit;
+    private readonly IngestSchedule _ingest;
+    private readonly IRecurringJobManager _recurring;
 
-    public SettingsModel(InstanceSettingsStore store, AuditLog audit)
+    public SettingsModel(InstanceSettingsStore store, AuditLog audit, IngestSchedule ingest, IRecurringJobManager recurring)
     {
         _store = store;
         _audit = audit;
+        _ingest = ingest;
+        _recurring = recurring;
     }
 
     public InstanceSettings Current { get; private set; } = InstanceSettings.None;
@@ -52,7 +59,8 @@ internal sealed class SettingsModel : PageModel
         [FromForm(Name = "text_only")] string? textOnly,
         [FromForm(Name = "retention_days")] string? retentionDays,
         [FromForm(Name = "notification_period_minutes")] string? notificationMinutes,
-        [FromForm(Name = "onion_address")] string? onionAddress)
+        [FromForm(Name = "onion_address")] string? onionAddress,
+        [FromForm(Name = "ingest_window_minutes")] string? ingestWindowMinutes)
     {
         var name = string.IsNullOrWhiteSpace(organisationName) ? null : organisationName.Trim();
         if (!TryParse(maxSubmissionBytes, out long? bytes))
@@ -96,6 +104,11 @@ internal sealed class SettingsModel : PageModel
             return await RefuseAsync($"Notification period must be a whole number of minutes between {InstanceSettings.MinNotificationPeriodMinutes} and {InstanceSettings.MaxNotificationPeriodMinutes}, or empty.");
         }
 
+        if (!TryParse(ingestWindowMinutes, out long? window) || window is > int.MaxValue)
+        {
+            return await RefuseAsync("Ingest window: " + IngestWindows.Problem(TimeSpan.Zero));
+        }
+
         string? onion = null;
         if (!string.IsNullOrWhiteSpace(onionAddress))
         {
@@ -112,6 +125,7 @@ internal sealed class SettingsModel : PageModel
             RetentionDays = (int?)retention,
             NotificationPeriodMinutes = (int?)minutes,
             OnionAddress = onion,
+            IngestWindowMinutes = (int?)window,
         };
         if (settings.Problem() is { } problem)
         {
@@ -120,6 +134,8 @@ internal sealed class SettingsModel : PageModel
 
         var before = await _store.ReadFreshAsync(HttpContext.RequestAborted);
         await _store.SaveAsync(settings, HttpContext.RequestAborted);
+        // The worker's run follows the new window from its next boundary on.
+        await _ingest.ApplyAsync(_recurring, HttpContext.RequestAborted);
         await _audit.RecordAsync(HttpContext.UnlockedSession()!.JournalistId, "settings changed", Changed(before, settings), HttpContext.RequestAborted);
         return Redirect("/admin/settings?saved=1");
     }
@@ -151,6 +167,7 @@ internal sealed class SettingsModel : PageModel
         Check(before.RetentionDays != after.RetentionDays, "retention_days");
         Check(before.NotificationPeriodMinutes != after.NotificationPeriodMinutes, "notification_period_minutes");
         Check(before.OnionAddress != after.OnionAddress, "onion_address");
+        Check(before.IngestWindowMinutes != after.IngestWindowMinutes, "ingest_window_minutes");
         return changed.Count == 0 ? "no change" : string.Join(',', changed);
     }
 
