@@ -23,8 +23,8 @@ namespace SecureDrop.Net.Vault;
 public static class VaultServices
 {
     /// <summary>
-    /// The vault's rows and files: items and submissions, sources, replies, pending notices, what waits in intake/
-    /// for its ingest window, and the retention and ingest window settings (validated at start).
+    /// The vault's rows and files: items and submissions, sources, replies, pending notices, and the retention and
+    /// ingest window settings (validated at start) with the window's schedule.
     /// </summary>
     public static IServiceCollection AddVault(this IServiceCollection services, IConfiguration configuration)
     {
@@ -37,18 +37,19 @@ public static class VaultServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<IngestOptions>, IngestOptionsValidator>());
-        services.TryAddSingleton<IntakeLedger>();
-        services.TryAddSingleton<PendingSources>();
         services.TryAddSingleton<IngestSchedule>();
         return services;
     }
 
     /// <summary>
-    /// The jobs the worker runs. The one the front end queues is registered under its contract in
-    /// SecureDrop.Net.Core (<see cref="IReplyDeletionJob"/>), which Hangfire stores.
+    /// The jobs the worker runs, and what the ingest window job reads in intake/ (envelopes, pending sources). The
+    /// one job the front end queues is registered under its contract in SecureDrop.Net.Core
+    /// (<see cref="IReplyDeletionJob"/>), which Hangfire stores.
     /// </summary>
     public static IServiceCollection AddVaultJobs(this IServiceCollection services)
     {
+        services.TryAddSingleton<IntakeLedger>();
+        services.TryAddSingleton<PendingSources>();
         services.TryAddTransient<IngestWindowJob>();
         services.TryAddTransient<IReplyDeletionJob, DeleteJob>();
         services.TryAddTransient<DeleteJob>();

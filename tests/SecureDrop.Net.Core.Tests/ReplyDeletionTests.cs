@@ -64,6 +64,8 @@ public sealed class ReplyDeletionTests
         var logs = new LogCapture();
 
         await new ReconcileJob(new ItemStore(instance.Database), replies, new ItemFiles(instance.Data),
+            new Submissions.IntakeLedger(instance.Data), new Sources.PendingSources(instance.Data),
+            new IngestSchedule(new Settings.InstanceSettingsStore(instance.Database, TimeProvider.System), Microsoft.Extensions.Options.Options.Create(new Settings.IngestOptions())),
             new BackgroundJobClient(storage), TimeProvider.System, new Microsoft.Extensions.Logging.Logger<ReconcileJob>(new Microsoft.Extensions.Logging.LoggerFactory([logs]))).RunAsync();
 
         Assert.Equal(1, storage.GetMonitoringApi().EnqueuedCount("default"));

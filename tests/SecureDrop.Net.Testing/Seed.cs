@@ -56,6 +56,8 @@ public static class Seed
 
         var submissionId = Ids.New();
         new IntakeLedger(data).Add(new IntakeEnvelope(submissionId, sourceId, items));
+        // Received "now" by the given clock: the run takes the day from the envelope's time.
+        File.SetLastWriteTimeUtc(Path.Combine(data.IntakeDirectory, submissionId + IntakeEnvelope.Suffix), time.GetUtcNow().UtcDateTime);
         await IngestWindowJob(database, time).CloseNowAsync();
         return submissionId;
     }

@@ -34,16 +34,15 @@ public sealed class WorkerHoldsNoSecretsTests
         using var worker = WorkerApp.Build(instance.Data, instance.Settings, builder => registered = builder.Services);
 
         Assert.Equal(["SecureDrop.Net.Core", "SecureDrop.Net.Vault", "SecureDrop.Net.Worker"], ZoneServices.Assemblies(registered!).Order(StringComparer.Ordinal));
-        var vault = ZoneServices.NamesFrom(registered!, typeof(IngestJob));
-        Assert.Contains(nameof(IngestJob), vault);
+        var vault = ZoneServices.NamesFrom(registered!, typeof(IngestWindowJob));
+        Assert.Contains(nameof(IngestWindowJob), vault);
         Assert.Contains(nameof(NotifyJob), vault);
         Assert.Contains(nameof(SmtpPasswordStore), vault);
         Assert.DoesNotContain("AuditLog", vault);
         Assert.DoesNotContain("SourceTriage", vault);
         var core = ZoneServices.NamesFrom(registered!, typeof(DataDirectory));
-        Assert.Contains(nameof(IIngestJob), core);
-        // The front end's own: the codename derivation and the submission writer.
+        Assert.Contains(nameof(IReplyDeletionJob), core);
+        // The front end's own: the codename derivation.
         Assert.DoesNotContain("SourceIdentity", core);
-        Assert.DoesNotContain("SubmissionStore", core);
     }
 }

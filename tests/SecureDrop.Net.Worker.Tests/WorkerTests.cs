@@ -2,7 +2,6 @@ using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -16,19 +15,19 @@ public sealed class WorkerTests
     [Theory]
     [InlineData(Store.Sqlite)]
     [InlineData(Store.PostgreSql)]
-    public async Task Worker_RunsAnIngestJobEnqueuedThroughSharedStorage(Store store)
+    public async Task Worker_ClosesTheIngestWindowWhenTriggeredThroughSharedStorage_AndQueuesNoJobPerSubmission(Store store)
     {
         using var instance = await TestInstance.CreateAsync(store);
         var database = instance.Database;
         var submissionId = await RecordIntakeSubmissionAsync(instance.Data, database);
-        // The front end's side: a Hangfire client on the same storage, in another host.
-        var client = new BackgroundJobClient(Core.Jobs.HangfireStorage.Open(database));
-        client.Enqueue<IIngestJob>(job => job.RunAsync(submissionId));
 
         using var worker = WorkerApp.Build(instance.Data, instance.Settings);
         await worker.StartAsync();
         try
         {
+            // "Trigger now" on the dashboard's unscheduled close-now job, from another process's Hangfire client.
+            var storage = Core.Jobs.HangfireStorage.Open(database);
+            new RecurringJobManager(storage).Trigger(IngestWindowJob.CloseNowId);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             string? state = null;
             while (clock.Elapsed < TimeSpan.FromSeconds(30) && state != "ready")
@@ -41,6 +40,13 @@ public sealed class WorkerTests
             Assert.Equal("ready", state);
             Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
             Assert.Single(Directory.GetFiles(instance.Data.VaultDirectory));
+            using var jobs = storage.GetConnection();
+            var recurring = jobs.GetAllEntriesFromHash($"recurring-job:{IngestWindowJob.RecurringId}");
+            Assert.Equal("0 * * * *", recurring?["Cron"]);
+            var monitor = storage.GetMonitoringApi();
+            var all = monitor.SucceededJobs(0, 1000).Select(j => j.Key).Concat(monitor.ProcessingJobs(0, 1000).Select(j => j.Key))
+                .Concat(monitor.EnqueuedJobs("default", 0, 1000).Select(j => j.Key));
+            Assert.DoesNotContain(all, id => jobs.GetJobData(id)?.Job?.Args.Any(a => Equals(a, submissionId)) == true);
         }
         finally
         {
@@ -67,7 +73,7 @@ public sealed class WorkerTests
 
         var sourceId = await new Core.Sources.SourceStore(database, TimeProvider.System).CreateAsync(Ids.New());
         var submissionId = Ids.New();
-        await new SubmissionStore(database, TimeProvider.System).RecordAsync(sourceId, submissionId, [new NewItem(itemId, ItemKind.Message, length, recipient.Fingerprint)]);
+        new IntakeLedger(data).Add(new IntakeEnvelope(submissionId, sourceId, [new NewItem(itemId, ItemKind.Message, length, recipient.Fingerprint)]));
         return submissionId;
     }
 }

@@ -51,9 +51,13 @@ public static class IngestWindows
             : "it must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes, or 1, 2, 3, 4, 6, 8, 12 or 24 hours, so that windows close at fixed times of the day; for example 01:00:00.";
 
     /// <summary>The Hangfire cron expression (UTC) that fires at the end of every window.</summary>
-    public static string Cron(TimeSpan window) => window.TotalHours >= 1
-        ? window.TotalHours >= 24 ? "0 0 * * *" : $"0 */{(int)window.TotalHours} * * *"
-        : $"*/{(int)window.TotalMinutes} * * * *";
+    public static string Cron(TimeSpan window) => window.TotalHours switch
+    {
+        >= 24 => "0 0 * * *",
+        1 => "0 * * * *",
+        > 1 => $"0 */{(int)window.TotalHours} * * *",
+        _ => window.TotalMinutes == 1 ? "* * * * *" : $"*/{(int)window.TotalMinutes} * * * *",
+    };
 
     /// <summary>When the window holding <paramref name="moment"/> began (windows are aligned to midnight UTC).</summary>
     public static DateTimeOffset StartOf(DateTimeOffset moment, TimeSpan window)
