@@ -31,8 +31,9 @@ public sealed class CrashTests
 
         await using (var doomed = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment))
         {
-            // Killed as soon as the first item reaches the vault: polling for a 'ready' row every 100 ms let a quick
-            // worker finish all 40 between two polls on an idle machine.
+            // The window closes now (as "Trigger now" does), and the run is killed as soon as the first item reaches
+            // the vault: polling for a 'ready' row every 100 ms let a quick worker finish all 40 between two polls.
+            await IngestWindow.TriggerCloseAsync(instance);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             while (!Directory.EnumerateFiles(instance.Data.VaultDirectory).Any())
             {
@@ -46,6 +47,8 @@ public sealed class CrashTests
 
         var readyAtKill = await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'");
         await using var worker = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
+        // The run cut short belongs to the current window: the next close takes it (here closed now, again).
+        await IngestWindow.CloseNowAsync(instance);
         await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == Submissions, TimeSpan.FromSeconds(90), worker);
 
         Assert.True(readyAtKill < Submissions, "The worker finished before it could be killed mid-batch; the test proved nothing.");
@@ -74,6 +77,7 @@ public sealed class CrashTests
         }
 
         await using var worker = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
+        await IngestWindow.CloseNowAsync(instance);
         await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == 1, TimeSpan.FromSeconds(60), worker);
 
         Assert.Equal(2, Directory.GetFiles(instance.Data.VaultDirectory).Length);

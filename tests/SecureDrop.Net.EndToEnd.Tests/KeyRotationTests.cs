@@ -54,6 +54,7 @@ public sealed class KeyRotationTests
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         }
 
+        await IngestWindow.CloseNowAsync(instance);
         var sourcePage = Assert.Single(await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(60)));
         Assert.Contains(first, await ConversationAsync(journalist, sourcePage), StringComparison.Ordinal);
         var replyText = "Before the rotation: thank you, we are looking into it.";
@@ -85,7 +86,8 @@ public sealed class KeyRotationTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        // The journalist signed in before the rotation reads the new item too.
+        // The journalist signed in before the rotation reads the new item too, once its window has closed.
+        await IngestWindow.CloseNowAsync(instance);
         await Serving.WaitUntilAsync(async () => (await ConversationAsync(journalist, sourcePage)).Contains(second, StringComparison.Ordinal), TimeSpan.FromSeconds(60), worker);
         Assert.Equal(1, await CountAsync(instance, $"SELECT count(*) FROM items WHERE newsroom_key = '{newFingerprint}'"));
         Assert.Equal(3, await CountAsync(instance, "SELECT count(*) FROM items WHERE metadata IS NOT NULL"));
@@ -234,11 +236,12 @@ public sealed class KeyRotationTests
         GlobalConfiguration.Configuration.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
         var storage = HangfireStorage.Open(instance.Database);
         var rewrap = new BackgroundJobClient(storage).Create(Job.FromExpression<RewrapJob>(job => job.RunAsync(Ids.New())), new EnqueuedState(RewrapJob.Queue));
-        // Something the worker does serve, as a witness that it ran: a submission left in intake, which its
-        // start-up reconcile queues for ingestion.
+        // Something the worker does serve, as a witness that it ran: a submission waiting in intake, which the
+        // ingest window's close (triggered now) takes.
         var submissionId = await RecordWithoutIngestAsync(instance);
 
         await using var worker = await Serving.StartAsync(instance, "worker");
+        await IngestWindow.CloseNowAsync(instance);
         await Serving.WaitUntilAsync(async () => await CountAsync(instance, $"SELECT count(*) FROM submissions WHERE id = '{submissionId}' AND state = 'ready'") == 1, TimeSpan.FromSeconds(60), worker);
 
         using var connection = storage.GetConnection();
@@ -261,7 +264,7 @@ public sealed class KeyRotationTests
 
             await writer.CommitAsync();
             var submissionId = Ids.New();
-            await new SubmissionStore(instance.Database, TimeProvider.System).RecordAsync(sourceId, submissionId, [new NewItem(itemId, ItemKind.Message, writer.Length, recipient.Fingerprint)]);
+            new IntakeLedger(instance.Data).Add(new IntakeEnvelope(submissionId, sourceId, [new NewItem(itemId, ItemKind.Message, writer.Length, recipient.Fingerprint)]));
             return submissionId;
         }
     }

@@ -65,14 +65,16 @@ public sealed class MultiUserLayoutTests
 
         var vault = Path.Combine(data, "vault");
         var intake = Path.Combine(data, "intake");
+        await IngestWindow.CloseNowAsync(data, postgres);
         await Serving.WaitUntilAsync(
             () => Task.FromResult(Directory.GetFiles(vault, "*.gpg").Length == 2 && Directory.GetFiles(intake).Length == 0),
             TimeSpan.FromSeconds(60), worker);
         foreach (var item in Directory.GetFiles(vault))
         {
-            // Written by the front end's user, moved by the worker's, readable by the console's: the backend group, 0660.
+            // Written by the front end's user into intake, copied in by the worker's, readable by the console's: the
+            // worker's file in the backend group, 0660.
             var status = UnixFiles.Stat(item);
-            Assert.Equal((Users.FrontEnd, Users.BackendGroup, (UnixFileMode)0b110_110_000), (status.Uid, status.Gid, status.Mode));
+            Assert.Equal((Users.Worker, Users.BackendGroup, (UnixFileMode)0b110_110_000), (status.Uid, status.Gid, status.Mode));
         }
 
         using var journalist = new JournalistClient(reviewerUri);

@@ -73,6 +73,7 @@ public sealed class ReplyRoundTripTests
                 Assert.Equal(HttpStatusCode.OK, login.StatusCode);
             }
 
+            await IngestWindow.CloseNowAsync(data, postgres);
             var sourcePath = Assert.Single(await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(60)));
             var sourcePage = await journalist.Http.GetStringAsync(new Uri(sourcePath, UriKind.Relative));
             using (var form = new FormUrlEncodedContent(new Dictionary<string, string>

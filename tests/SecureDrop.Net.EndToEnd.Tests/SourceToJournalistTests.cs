@@ -78,6 +78,7 @@ public sealed partial class SourceToJournalistTests
             Assert.Equal(HttpStatusCode.OK, login.StatusCode);
         }
 
+        await IngestWindow.CloseNowAsync(data, postgres);
         var sources = await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(60));
         var conversation = await journalist.Http.GetStringAsync(new Uri(Assert.Single(sources), UriKind.Relative));
         Assert.Contains(tip.Message, WebUtility.HtmlDecode(conversation), StringComparison.Ordinal);
@@ -136,7 +137,7 @@ public sealed partial class SourceToJournalistTests
             var dumps = Directory.CreateDirectory(work.Combine("pg_dump")).FullName;
             await TestPostgres.DumpAsync(postgres, Path.Combine(dumps, "instance.sql"));
             var dump = await File.ReadAllTextAsync(Path.Combine(dumps, "instance.sql"));
-            Assert.Contains("IngestJob", dump, StringComparison.Ordinal);
+            Assert.Contains("IngestWindowJob", dump, StringComparison.Ordinal);
             Assert.Contains("COPY public.items", dump, StringComparison.Ordinal);
             scanned.Add(dumps);
         }

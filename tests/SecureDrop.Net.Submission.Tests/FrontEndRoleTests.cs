@@ -30,6 +30,8 @@ public sealed class FrontEndRoleTests
                 var codename = await source.GenerateAndContinueAsync();
                 using var response = await source.SubmitAsync("through the restricted role", ("f.bin", [1, 2, 3]));
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                // The worker's part, as the backend: the window closes and records the source and the submission.
+                await Seed.IngestWindowJob(instance.Database).CloseNowAsync();
                 await using (var connection = await instance.Database.OpenAsync())
                 {
                     var sourceId = await connection.ExecuteScalarAsync<string>("SELECT id FROM sources");
@@ -56,7 +58,9 @@ public sealed class FrontEndRoleTests
             Assert.Equal(0L, await restricted.ExecuteScalarAsync<long>("SELECT count(*) FROM instance_settings"));
             Assert.Equal(0L, await restricted.ExecuteScalarAsync<long>("SELECT count(*) FROM instance_logo"));
             foreach (var sql in new[] { "SELECT count(*) FROM journalists", "SELECT count(*) FROM notification_state", "SELECT created_day FROM sources", "SELECT kind FROM items", "DELETE FROM submissions",
-                "DELETE FROM replies", "INSERT INTO replies (id, source_id, number, after_submission, sent_day, ciphertext_bytes, newsroom_key) VALUES ('a', 'b', 1, 0, 'd', 1, 'k')",
+                "DELETE FROM replies", "INSERT INTO sources (id) VALUES ('x')", "UPDATE sources SET last_activity_day = 'x'",
+                "INSERT INTO submissions (id, source_id, number, received_day, state) VALUES ('a', 'b', 1, 'd', 'ready')", "INSERT INTO items (id) VALUES ('a')",
+                "INSERT INTO replies (id, source_id, number, after_submission, sent_day, ciphertext_bytes, newsroom_key) VALUES ('a', 'b', 1, 0, 'd', 1, 'k')",
                 "UPDATE replies SET newsroom_key = 'x'", "SELECT count(*) FROM audit_events",
                 "INSERT INTO instance_settings (id, organisation_name) VALUES (1, 'x')", "UPDATE instance_settings SET text_only = false",
                 "INSERT INTO instance_logo (id, png) VALUES (1, '\\x00')", "DELETE FROM instance_logo" })

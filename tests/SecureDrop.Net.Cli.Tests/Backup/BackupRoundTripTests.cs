@@ -68,6 +68,7 @@ public sealed partial class BackupRoundTripTests
             {
             }
 
+            await IngestWindow.CloseNowAsync(data, postgres);
             Assert.Single(await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(60)));
             totpSecret = journalist.TotpSecret;
 

@@ -111,9 +111,7 @@ internal sealed class Deployment : IAsyncDisposable
     }
 
     /// <summary>Closes the current ingest window now and waits until everything received so far is ingested.</summary>
-    public async Task CloseIngestWindowAsync() =>
-        await WaitUntilAsync(async () => await CountAsync("SELECT count(*) FROM submissions WHERE state = 'intake'") == 0
-            && Directory.GetFiles(Instance.Data.IntakeDirectory).Length == 0, TimeSpan.FromSeconds(120), "the ingest window to close");
+    public Task CloseIngestWindowAsync() => IngestWindow.CloseNowAsync(Instance);
 
     /// <summary>Polls a condition; fails with every process's output if the generous limit passes.</summary>
     public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)

@@ -71,7 +71,9 @@ public sealed class FaultTests
         await SetConnectionsAllowedAsync(database, allowed: false);
         try
         {
-            // Sure to meet the outage: one tip while the database refuses every connection.
+            // Sure to meet the outage: one tip while the database refuses every connection, once the front end's copy
+            // of the instance settings (the one thing it reads for a tip) has expired.
+            await Task.Delay(Core.Settings.InstanceSettingsStore.CacheFor + TimeSpan.FromMilliseconds(500));
             var during = await load.SubmitAsync($"during the outage {Marker()}");
             Assert.True(during is null or System.Net.HttpStatusCode.ServiceUnavailable, $"During the outage the source was answered {during}.");
             await Task.Delay(TimeSpan.FromSeconds(3));
@@ -107,6 +109,7 @@ public sealed class FaultTests
             using var load = await TipLoad.SignedInAsync(deployment.FrontEnd, Marker());
             await load.RunAsync("before the disk fills", 5, Pause);
             Assert.Equal(5, load.Acknowledged.Count);
+            await deployment.CloseIngestWindowAsync();
             await deployment.WaitUntilAsync(async () => await deployment.CountAsync("SELECT count(*) FROM submissions WHERE state = 'ready'") == 5, TimeSpan.FromSeconds(90), "the first tips to be ingested");
 
             var filler = Path.Combine(data, "filler");
@@ -135,6 +138,7 @@ public sealed class FaultTests
     internal static async Task AssertEveryAcknowledgedTipStoredOnceAsync(Deployment deployment, NewsroomSecretKey key, TipLoad load)
     {
         var instance = deployment.Instance;
+        await deployment.CloseIngestWindowAsync();
         // Caught up: every recorded submission ingested. A process killed mid-upload, or between renaming its intake
         // file and committing the row, leaves ciphertext that no row claims and no source was told was received; the
         // reconcile job erases such files after 30 minutes, so they may still be here, but never as an item.

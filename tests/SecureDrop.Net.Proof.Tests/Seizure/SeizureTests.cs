@@ -38,7 +38,8 @@ public sealed class SeizureTests
             Assert.Equal("/", login.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
-        // Journalists read every conversation and download every file.
+        // Journalists read every conversation and download every file, once the window closes.
+        await deployment.CloseIngestWindowAsync();
         var paths = await journalist.WaitForSourcesAsync(3, TimeSpan.FromSeconds(120));
         Assert.Equal(3, paths.Count);
         var pageOf = new Dictionary<Source, string>();
@@ -92,6 +93,7 @@ public sealed class SeizureTests
         var (rotateCode, rotateOutput) = await SdnetProcess.RunAsync(["keys", "rotate", "--data", instance.Data.Root, "--as", "admin"], deployment.Environment, instance.Secrets.AdminPassphrase);
         Assert.True(rotateCode == 0, rotateOutput);
         await sources[2].FollowUpAsync(canaries);
+        await deployment.CloseIngestWindowAsync();
         await deployment.WaitUntilAsync(async () => await deployment.CountAsync("SELECT count(*) FROM submissions WHERE state = 'ready'") == 3
             && Directory.GetFiles(instance.Data.IntakeDirectory).Length == 0, TimeSpan.FromSeconds(90), "the worker to ingest the follow-up");
 

@@ -32,6 +32,7 @@ public sealed class LoadedAssembliesTests
             Assert.Equal("/", login.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
+        await IngestWindow.CloseNowAsync(instance);
         var path = Assert.Single(await journalist.WaitForSourcesAsync(1, TimeSpan.FromSeconds(120)));
         var page = await journalist.Http.GetStringAsync(new Uri(path, UriKind.Relative));
         Assert.Contains("zones: a message", WebUtility.HtmlDecode(page), StringComparison.Ordinal);

@@ -62,8 +62,10 @@ public sealed class BadInputTests : IClassFixture<BadInputFixture>
         var newFiles = Directory.GetFiles(host.Data.IntakeDirectory).Except(intakeBefore).ToList();
         if (badInput.StoredName is { } nameCheck)
         {
-            var item = Assert.Single(newFiles);
-            Assert.EndsWith(".gpg", item, StringComparison.Ordinal);
+            // The item, and the envelope that records it in intake for the ingest window.
+            var item = Assert.Single(newFiles, f => f.EndsWith(".gpg", StringComparison.Ordinal));
+            Assert.Single(newFiles, f => f.EndsWith(Core.Submissions.IntakeEnvelope.Suffix, StringComparison.Ordinal));
+            Assert.Equal(2, newFiles.Count);
             var (storedName, _) = host.DecryptIntakeItem(item);
             Assert.True(nameCheck(storedName), $"Stored name '{storedName}' is not clean.");
         }

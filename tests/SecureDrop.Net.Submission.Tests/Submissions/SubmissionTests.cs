@@ -61,7 +61,7 @@ public sealed class SubmissionTests
 
         var form = await source.Http.GetStringAsync(new Uri("/submit", UriKind.Relative));
         using var withFile = await source.SubmitAsync("Canary with file", ("x.txt", Encoding.UTF8.GetBytes("x")));
-        var filesAfterRefusal = Directory.GetFiles(host.Data.IntakeDirectory).Length;
+        var filesAfterRefusal = Directory.GetFiles(host.Data.IntakeDirectory, "*.gpg").Length;
         using var messageOnly = await source.SubmitAsync("Just words", []);
 
         Assert.DoesNotContain("type=\"file\"", form, StringComparison.Ordinal);

@@ -58,9 +58,12 @@ public sealed class FrontEndHost : IAsyncDisposable
 
     public Task<long> CountAsync(string table) => ScalarAsync<long>($"SELECT count(*) FROM {table}");
 
+    /// <summary>Queries the rows as they are once the current ingest window has closed (as the worker would close it).</summary>
     public async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var connection = await new MetadataDatabase(Data).OpenAsync();
+        var database = new MetadataDatabase(Data);
+        await Seed.IngestWindowJob(database).CloseNowAsync();
+        await using var connection = await database.OpenAsync();
         return (await connection.ExecuteScalarAsync<T>(sql))!;
     }
 
