@@ -84,6 +84,34 @@ public sealed class OperationalSettingsTests : ConsoleTestBase
     }
 
     [Fact]
+    public async Task IngestWindowSetInTheConsole_ReschedulesTheWorkersRun_IsAudited_AndTheSourcesPageSaysIt()
+    {
+        using var admin = await SignedInAsync();
+        Assert.Contains("every 1 hour (UTC)", await admin.Http.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+
+        using (var refused = await PostFormAsync(admin, "/admin/settings", "/admin/settings", ("ingest_window_minutes", "7")))
+        {
+            Assert.Contains("must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20 or 30 minutes", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (await PostFormAsync(admin, "/admin/settings", "/admin/settings", ("ingest_window_minutes", "240")))
+        {
+        }
+
+        // The recurring run the worker serves now closes every four hours; the worker reads the same setting.
+        using (var jobs = HangfireStorage.Open(Instance.Database).GetConnection())
+        {
+            Assert.Equal("0 */4 * * *", jobs.GetAllEntriesFromHash($"recurring-job:{IngestWindowJob.RecurringId}")?["Cron"]);
+        }
+
+        using var worker = WorkerApp.Build(Instance.Data, Instance.Settings);
+        Assert.Equal(TimeSpan.FromHours(4), await worker.Services.GetRequiredService<IngestSchedule>().WindowAsync());
+        Assert.Contains("every 4 hours (UTC)", await admin.Http.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+        await using var connection = await Instance.Database.OpenAsync();
+        Assert.Contains("ingest_window_minutes", await connection.QueryAsync<string>("SELECT subject FROM audit_events WHERE action = 'settings changed'"));
+    }
+
+    [Fact]
     public async Task NotificationPeriodSetInTheConsole_TheWorkerBatchesWithIt()
     {
         await using (var connection = await Instance.Database.OpenAsync())

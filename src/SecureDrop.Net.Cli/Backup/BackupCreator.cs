@@ -2,13 +2,17 @@ using System.Formats.Tar;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Core.Submissions;
 
 namespace SecureDrop.Net.Cli.Backup;
 
 /// <summary>
-/// Takes a backup while the services run. The databases are snapshotted first (SQLite's online backup API, or
-/// pg_dump's MVCC snapshot); files are read after, intake/ before vault/, so an item the worker moves meanwhile is
-/// still caught in the vault. Everything streams through the tar writer into the OpenPGP encryptor: no plaintext
+/// Takes a backup while the services run. What waits in intake/ for its ingest window (envelopes, sources made at
+/// /generate: small files) is copied aside first; then the databases are snapshotted (SQLite's online backup API,
+/// or pg_dump's MVCC snapshot); files are read after, intake/ before vault/. A window that closes meanwhile leaves
+/// each submission's envelope in the copy or its rows in the snapshot, never neither, and its items in intake/ or,
+/// copied, in the vault, which is read last. Everything streams through the tar writer into the OpenPGP encryptor: no plaintext
 /// copy of the archive is made; the only temporary files are the database snapshots, in an owner-only directory
 /// inside the data directory, deleted at the end.
 /// </summary>
@@ -31,7 +35,7 @@ internal sealed class BackupCreator
         OwnerOnly.CreateDirectory(staging);
         try
         {
-            var plan = new List<(string ArchivePath, string SourcePath)>();
+            var plan = new List<(string ArchivePath, string SourcePath)>(Waiting(data, staging));
             if (_database.Provider == DatabaseProvider.PostgreSql)
             {
                 var dump = Path.Combine(staging, BackupArchive.PostgresDumpName);
@@ -134,7 +138,36 @@ internal sealed class BackupCreator
         return target;
     }
 
-    /// <summary>Every file of the data directory except the live databases, partial writes and our own staging.</summary>
+    /// <summary>Copies of the envelopes and pending sources in intake/, taken before the databases are read.</summary>
+    private static List<(string ArchivePath, string SourcePath)> Waiting(DataDirectory data, string staging)
+    {
+        var copies = Directory.CreateDirectory(Path.Combine(staging, "intake")).FullName;
+        var waiting = new List<(string, string)>();
+        foreach (var path in Directory.EnumerateFiles(data.IntakeDirectory).Where(IsWaiting))
+        {
+            var copy = Path.Combine(copies, Path.GetFileName(path));
+            try
+            {
+                File.Copy(path, copy);
+            }
+            catch (FileNotFoundException)
+            {
+                continue;
+            }
+
+            waiting.Add((BackupArchive.DataPrefix + "intake/" + Path.GetFileName(path), copy));
+        }
+
+        return waiting;
+    }
+
+    private static bool IsWaiting(string path) =>
+        path.EndsWith(IntakeEnvelope.Suffix, StringComparison.Ordinal) || path.EndsWith(PendingSources.Suffix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// Every file of the data directory except the live databases, partial writes, our own staging, and the waiting
+    /// envelopes and sources (archived from their copies).
+    /// </summary>
     private static IEnumerable<(string ArchivePath, string SourcePath)> DataFiles(DataDirectory data, string staging)
     {
         var skipped = new[] { data.MetadataDatabase, data.JobDatabase };
@@ -143,7 +176,8 @@ internal sealed class BackupCreator
                 && !Path.GetFileName(path).StartsWith(".backup-", StringComparison.Ordinal)
                 && !skipped.Any(database => path.StartsWith(database, StringComparison.Ordinal))
                 && !path.EndsWith(".part", StringComparison.Ordinal)
-                && !path.EndsWith(".tmp", StringComparison.Ordinal))
+                && !path.EndsWith(".tmp", StringComparison.Ordinal)
+                && !(IsWaiting(path) && Path.GetDirectoryName(path) == data.IntakeDirectory))
             .Select(path => (Archive: BackupArchive.DataPrefix + Path.GetRelativePath(data.Root, path).Replace('\\', '/'), Source: path))
             .Where(entry => !entry.Archive.Contains("/.backup-", StringComparison.Ordinal))
             .ToList();

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Core.Sources;
+using SecureDrop.Net.Vault.Jobs;
 using SecureDrop.Net.Vault.Sources;
 
 namespace SecureDrop.Net.Reviewer.Pages;
@@ -10,12 +12,17 @@ internal sealed class IndexModel : PageModel
 {
     private readonly SourceList _list;
     private readonly SourceTriage _triage;
+    private readonly IngestSchedule _ingest;
 
-    public IndexModel(SourceList list, SourceTriage triage)
+    public IndexModel(SourceList list, SourceTriage triage, IngestSchedule ingest)
     {
         _list = list;
         _triage = triage;
+        _ingest = ingest;
     }
+
+    /// <summary>The ingest window in force: new tips appear when it closes.</summary>
+    public TimeSpan Window { get; private set; } = IngestWindows.Default;
 
     [FromQuery(Name = "starred")]
     public bool StarredOnly { get; set; }
@@ -53,6 +60,7 @@ internal sealed class IndexModel : PageModel
         var page = await _list.PageAsync(new SourceFilter(StarredOnly, UnreadOnly, Label, Status, cursor), HttpContext.RequestAborted);
         Sources = page.Sources;
         AllLabels = await _triage.AllLabelsAsync(HttpContext.RequestAborted);
+        Window = await _ingest.WindowAsync(HttpContext.RequestAborted);
         if (page.Next is not null)
         {
             var query = new Dictionary<string, string?> { ["after"] = page.Next.ToString() };
