@@ -17,12 +17,15 @@ public sealed class DatabaseOutageTests
         await source.GenerateAndContinueAsync();
         var database = new NpgsqlConnectionStringBuilder(instance.Settings.Values.Single()).Database!;
 
+        // The form (and its token) is fetched before the outage: rendering it reads the settings too.
+        var submitPage = await source.Http.GetStringAsync(new Uri("/submit", UriKind.Relative));
         await SetConnectionsAllowedAsync(database, allowed: false);
         try
         {
             // A tip needs the instance settings (the limits), which the front end keeps for a few seconds.
             await Task.Delay(Core.Settings.InstanceSettingsStore.CacheFor + TimeSpan.FromMilliseconds(500));
-            using var refused = await source.SubmitAsync("during the outage", ("outage.bin", new byte[50_000]));
+            using var form = SourceClient.SubmissionForm(HtmlForms.AntiforgeryToken(submitPage), "during the outage", ("outage.bin", new byte[50_000]));
+            using var refused = await source.Http.PostAsync(new Uri("/submit", UriKind.Relative), form);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.Contains("busy", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             // Nothing but the source made at /generate, which waits in intake for its window.

@@ -30,7 +30,8 @@ public sealed class WorkerTests
             new RecurringJobManager(storage).Trigger(IngestWindowJob.CloseNowId);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             string? state = null;
-            while (clock.Elapsed < TimeSpan.FromSeconds(30) && state != "ready")
+            // The run commits the rows, then removes what it took from intake/: wait for both.
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) && (state != "ready" || Directory.EnumerateFiles(instance.Data.IntakeDirectory).Any()))
             {
                 await Task.Delay(100);
                 await using var connection = await database.OpenAsync();

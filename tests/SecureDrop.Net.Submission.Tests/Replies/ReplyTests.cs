@@ -199,10 +199,11 @@ public abstract class ReplyTests(Store store) : IAsyncLifetime, IDisposable
         using var response = await returning.Http.PostAsync(new Uri("/submit", UriKind.Relative), form);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Seed.IngestWindowJob(_instance.Database).CloseNowAsync();
         Assert.Equal(2, await ScalarAsync<long>($"SELECT count(*) FROM items i JOIN submissions s ON s.id = i.submission_id WHERE s.source_id = '{sourceId}' AND s.number = 2"));
     }
 
-    /// <summary>A new source through /generate (which makes its reply key), with its first message.</summary>
+    /// <summary>A new source through /generate (which makes its reply key), with its first message, recorded by its window's close.</summary>
     private async Task<(string Codename, string SourceId)> NewSourceAsync()
     {
         var before = await SourceIdsAsync();
@@ -213,6 +214,7 @@ public abstract class ReplyTests(Store store) : IAsyncLifetime, IDisposable
             response.EnsureSuccessStatusCode();
         }
 
+        await Seed.IngestWindowJob(_instance.Database).CloseNowAsync();
         var sourceId = (await SourceIdsAsync()).Except(before).Single();
         Assert.NotNull(await ScalarAsync<byte[]?>($"SELECT reply_public_key FROM sources WHERE id = '{sourceId}'"));
         return (codename, sourceId);
