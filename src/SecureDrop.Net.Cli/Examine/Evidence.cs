@@ -32,18 +32,29 @@ internal sealed class Evidence
     /// <summary>Things read and not understood, or sources that could not be read: said in the report, never silently dropped.</summary>
     public List<string> Notes { get; } = [];
 
-    /// <summary>Every id the examiner looks for, mapped to its submission.</summary>
+    /// <summary>
+    /// Every id the examiner looks for, mapped to its submission; a source's id maps to <see cref="SourceKey"/>, so
+    /// that what dates a source (its row's commit, a file named after it) is read as a link, not as its submissions'.
+    /// </summary>
     public Dictionary<string, string> SubmissionOfId { get; } = new(StringComparer.Ordinal);
 
     public void Add(Subject subject)
     {
         Subjects.Add(subject);
         SubmissionOfId[subject.SubmissionId] = subject.SubmissionId;
+        if (subject.SourceId is { } source)
+        {
+            SubmissionOfId[source] = SourceKey(source);
+        }
+
         foreach (var item in subject.Items)
         {
             SubmissionOfId[item.ItemId] = subject.SubmissionId;
         }
     }
+
+    /// <summary>The key under which traces of a source are kept.</summary>
+    public static string SourceKey(string sourceId) => "source " + sourceId;
 
     /// <summary>The submission whose id (or an item's) occurs in <paramref name="text"/>, if any: ids are 32 lower-case hex digits.</summary>
     public IEnumerable<string> SubmissionsIn(string text)

@@ -17,6 +17,11 @@ internal static class ExamineText
         {
             var state = finding.InFlight ? "IN FLIGHT " : "";
             await output.WriteLineAsync($"{state}{finding.SubmissionId}: arrived {Time(finding.Low)} – {Time(finding.High)} ({Examiner.Format(finding.Width)}); {finding.Basis}");
+            foreach (var link in finding.Links)
+            {
+                await output.WriteLineAsync($"    linked by its source: {link}");
+            }
+
             foreach (var size in finding.Sizes)
             {
                 var padding = size.Padded ? "padded" : "NOT padded";

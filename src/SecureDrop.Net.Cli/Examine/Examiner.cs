@@ -7,7 +7,11 @@ namespace SecureDrop.Net.Cli.Examine;
 /// <param name="High">The latest moment; null when nothing ties it to a time at all.</param>
 /// <param name="Basis">Which evidence set the bounds.</param>
 /// <param name="Run">The ingest run (index into the report's runs) whose traces are its earliest, if any.</param>
-internal sealed record SubmissionFinding(string SubmissionId, bool InFlight, DateTimeOffset? Low, DateTimeOffset? High, string Basis, int? Run, IReadOnlyList<SizeRange> Sizes)
+/// <param name="Links">
+/// Traces of its source (not of an ingest run) dated inside its interval: moments at which the examiner sees the
+/// source active in the very window the submission arrived in, which tie the submission to that moment.
+/// </param>
+internal sealed record SubmissionFinding(string SubmissionId, bool InFlight, DateTimeOffset? Low, DateTimeOffset? High, string Basis, int? Run, IReadOnlyList<SizeRange> Sizes, IReadOnlyList<string> Links)
 {
     public TimeSpan? Width => Low is { } low && High is { } high ? high - low : null;
 }
@@ -74,10 +78,29 @@ internal static class Examiner
                 basis += $"; received_day {day}";
             }
 
-            findings.Add(new SubmissionFinding(subject.SubmissionId, subject.InFlight, low, high, basis, run, sizes));
+            findings.Add(new SubmissionFinding(subject.SubmissionId, subject.InFlight, low, high, basis, run, sizes, Links(subject, low, high, runs, tracesOf)));
         }
 
         return new ExamReport(examinedAt, runs, findings, Orders(evidence, findings), evidence.Notes);
+    }
+
+    /// <summary>
+    /// What dates the submission's source, outside the ingest runs, within the submission's own interval: the source's
+    /// creation or a visit seen in the window the submission arrived in links the two, and narrows where it came.
+    /// </summary>
+    private static List<string> Links(Subject subject, DateTimeOffset? low, DateTimeOffset? high, List<IngestRun> runs, ILookup<string, Trace> tracesOf)
+    {
+        if (subject.SourceId is not { } source || high is not { } until)
+        {
+            return [];
+        }
+
+        var from = low ?? DateTimeOffset.MinValue;
+        return [.. tracesOf[Evidence.SourceKey(source)]
+            .Where(trace => trace.Time > from && trace.Time < until && !runs.Any(r => trace.Time >= r.Start - Slack && trace.Time <= r.End + Slack))
+            .OrderBy(trace => trace.Time)
+            .Select(trace => string.Create(CultureInfo.InvariantCulture, $"{trace.Channel} at {trace.Time:O} ({trace.Where})"))
+            .Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The target a finding must meet: its interval no narrower than the window that ingested it (or a day).</summary>

@@ -50,6 +50,14 @@ internal static class MetadataEvidence
             {
                 (inserting.TryGetValue(id, out var list) ? list : inserting[id] = []).Add(xid);
             }
+
+            // A source's row dated by its commit links the source's submissions to that moment (see Examiner.Links).
+            var sources = rows.Select(row => row.SourceId).ToHashSet(StringComparer.Ordinal);
+            foreach (var (id, xid) in (await connection.QueryAsync<(string, long)>("SELECT id, xmin::text::bigint FROM sources")).Where(s => sources.Contains(s.Item1)))
+            {
+                var key = Evidence.SourceKey(id);
+                (inserting.TryGetValue(key, out var list) ? list : inserting[key] = []).Add(xid);
+            }
         }
 
         ReadInFlight(evidence, target.Data.IntakeDirectory);

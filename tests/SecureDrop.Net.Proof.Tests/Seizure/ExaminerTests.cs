@@ -15,7 +15,8 @@ namespace SecureDrop.Net.Proof.Tests.Seizure;
 /// and raw, PostgreSQL's WAL and table files, the logs), on the running server and again after a clean stop. For
 /// every ingested submission the interval it establishes holds the true arrival and is no narrower than the window
 /// that took it; every item's size range holds the true size and is Padmé's whole bucket; no kind of evidence puts
-/// a window's eight submissions in their order of arrival (or its reverse: 2 in 40,320 by chance). What it finds
+/// a window's eight submissions in their order of arrival (or its reverse: 2 in 40,320 by chance); nothing dates a
+/// tip's source (its creation, a visit) inside the window the tip arrived in. What it finds
 /// about the submissions still in flight is the exposure SECURITY.md states, and is checked here too: their arrival
 /// to within a second — the control that shows the examiner does find what a disk keeps.
 /// </summary>
@@ -120,7 +121,8 @@ public sealed class ExaminerTests
         return Encoding.UTF8.GetString(plaintext.ToArray()).Split(' ')[1];
     }
 
-    private static async Task<JsonElement> ExamineAsync(Deployment deployment, string logs, Store store)
+    /// <summary>Runs <c>sdnet examine --json</c> on the deployment's instance (PostgreSQL: with the test cluster's data directory).</summary>
+    internal static async Task<JsonElement> ExamineAsync(Deployment deployment, string logs, Store store)
     {
         string[] postgres = [];
         if (store == Store.PostgreSql)
@@ -158,6 +160,8 @@ public sealed class ExaminerTests
                 continue;
             }
 
+            // Links: nothing dates its source (a creation, a visit) inside the window the tip arrived in.
+            Assert.True(finding.GetProperty("Links").GetArrayLength() == 0, $"{state}: {id} is linked to a moment by its source: {finding.GetProperty("Links")}");
             var run = finding.GetProperty("Run").GetInt32();
             var window = run > 0 ? runs[run] - runs[run - 1] : TimeSpan.MaxValue;
             Assert.True(run > 0 ? high - low >= window - TimeSpan.FromSeconds(2) : low == DateTimeOffset.MinValue || high - low >= TimeSpan.FromMinutes(1),

@@ -14,7 +14,8 @@ namespace SecureDrop.Net.Proof.Tests.Seizure;
 /// takes (the data directory with SQLite and its -wal/-shm, Hangfire storage and DataProtection key rings; the
 /// processes' TMPDIR; every process's stdout/stderr; on PostgreSQL a pg_dump of the database, Hangfire's schema
 /// included) is searched for every secret, raw and as base64, hex and UTF-16. Zero hits is the only pass. The
-/// deleted submission's ciphertext, captured before the delete, is found nowhere afterwards.
+/// deleted submission's ciphertext, captured before the delete, is found nowhere afterwards. The forensic examiner
+/// then reads the same seizure for times and sizes (invariant 9).
 /// </summary>
 public sealed class SeizureTests
 {
@@ -114,6 +115,15 @@ public sealed class SeizureTests
             Assert.Contains("hangfire", dump, StringComparison.OrdinalIgnoreCase);
             scanned.Add(dumps);
         }
+
+        // What an examiner learns from the same seizure, beyond secrets: after this day of use (reads, downloads, a
+        // reply, a delete, a rotation, a follow-up) no stored submission is placed closer than its window, and no item's
+        // size closer than Padmé's bucket (ExaminerTests measures order and links on a busier instance).
+        var examination = await ExaminerTests.ExamineAsync(deployment, logs, store);
+        Assert.True(examination.GetProperty("belowTargets").GetArrayLength() == 0, $"below target:\n{examination.GetProperty("belowTargets")}");
+        var examined = examination.GetProperty("report").GetProperty("Submissions").EnumerateArray().ToList();
+        Assert.Equal(3, examined.Count);
+        Assert.All(examined, finding => Assert.NotEqual(0, finding.GetProperty("Sizes").GetArrayLength()));
 
         // The key rings were there to be searched.
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(instance.Data.Root, "dataprotection"), "*", SearchOption.AllDirectories));
