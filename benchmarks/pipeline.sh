@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Pipeline benchmark (issue 5) on SQLite and PostgreSQL: a burst of text submissions through the real front end
-# and worker processes on loopback, then a steady 20/s with acknowledgement -> ready latency. Bounded in count
+# and worker processes on loopback, then a steady 20/s with the answer time; after each the ingest window is closed
+# now and the time until all are in the vault reported. Bounded in count
 # and time. Usage: benchmarks/pipeline.sh [burst count] [steady seconds]
 set -euo pipefail
 cd "$(dirname "$0")/.."
