@@ -163,7 +163,7 @@ public sealed class CliTests
         var (code, output, error) = await SdnetAsync("migrate", "--data", instance.Data.Root);
 
         Assert.True(code == 0, error);
-        Assert.Contains("already at version 8", output, StringComparison.Ordinal);
+        Assert.Contains("already at version 9", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output, string Error)> SdnetAsync(params string[] args)

@@ -114,8 +114,10 @@ internal static class Examiner
                 continue;
             }
 
-            // The window actually kept: from the run before to this one (a window closed early by "trigger now" is shorter).
-            var kept = run > 0 ? report.Runs[run].Start - report.Runs[run - 1].Start : window;
+            // The window actually kept: from the run before (or the start of the received day, when later) to this one.
+            // A window closed early by "trigger now" is shorter, and so is one that such a close made straddle midnight;
+            // scheduled windows divide the day, so for them the day never narrows anything.
+            var kept = finding.Low is { } from ? report.Runs[run].Start - from : window;
             var target = kept < window ? kept : window;
             if (finding.Width is { } width && width < target - Slack - Slack)
             {
