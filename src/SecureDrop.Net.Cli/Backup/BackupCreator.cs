@@ -174,6 +174,7 @@ internal sealed class BackupCreator
         var files = Directory.EnumerateFiles(data.Root, "*", SearchOption.AllDirectories)
             .Where(path => !path.StartsWith(staging, StringComparison.Ordinal)
                 && !Path.GetFileName(path).StartsWith(".backup-", StringComparison.Ordinal)
+                && Path.GetFileName(path) != ".ingest.lock"
                 && !skipped.Any(database => path.StartsWith(database, StringComparison.Ordinal))
                 && !path.EndsWith(".part", StringComparison.Ordinal)
                 && !path.EndsWith(".tmp", StringComparison.Ordinal)

@@ -17,7 +17,7 @@ namespace SecureDrop.Net.Vault.Jobs;
 /// /generate) goes into the vault and the database at once, in an order that says nothing about arrival. A
 /// recurring job on the window's boundaries (<see cref="Core.Settings.IngestWindows"/>); "Trigger now" on the jobs
 /// dashboard's <see cref="CloseNowId"/> (or a test, through the same API) closes the current window early. Safe to
-/// repeat after a crash at any step:
+/// repeat after a crash at any step, and never runs twice at once (<see cref="IngestRunLock"/>):
 /// vault files appear only complete and are kept, rows are inserted once, intake files are removed last.
 /// </summary>
 /// <remarks>
@@ -66,7 +66,6 @@ public sealed partial class IngestWindowJob
     /// current window's for its own close. Run late (the worker was down, or Hangfire re-runs a killed run), it still
     /// closes only whole windows. The reconcile job queues it when a window's run was missed.
     /// </summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
     [AutomaticRetry(Attempts = 10)]
     public async Task RunAsync() =>
         await CloseAsync(IngestWindows.StartOf(_time.GetUtcNow(), await _schedule.WindowAsync().ConfigureAwait(false))).ConfigureAwait(false);
@@ -76,12 +75,13 @@ public sealed partial class IngestWindowJob
     /// <see cref="CloseNowId"/> that never fires by itself: "Trigger now" on the jobs dashboard runs it (and tests do,
     /// through the same API). What it takes was in a window shortened to the time since the last close.
     /// </summary>
-    [DisableConcurrentExecution(timeoutInSeconds: 600)]
     [AutomaticRetry(Attempts = 0)]
     public Task CloseNowAsync() => CloseAsync(DateTimeOffset.MaxValue);
 
     private async Task CloseAsync(DateTimeOffset receivedBefore)
     {
+        // One run at a time across jobs and processes; a killed run's lock dies with it (see IngestRunLock).
+        await using var runLock = await IngestRunLock.AcquireAsync(_database, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
         var startedAt = _time.GetUtcNow();
         var stamp = new DateTimeOffset(startedAt.UtcTicks - (startedAt.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         // Envelopes first, then sources: a source is written before its first envelope, so every envelope listed
