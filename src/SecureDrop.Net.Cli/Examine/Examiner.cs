@@ -57,7 +57,8 @@ internal static class Examiner
             if (earliest is not null)
             {
                 high = earliest.Time;
-                var index = runs.FindIndex(r => earliest.Time >= r.Start - Slack && earliest.Time <= r.End + Slack);
+                // A submission still in flight was taken by no run, whatever a run did at the moment it arrived.
+                var index = subject.InFlight ? -1 : runs.FindIndex(r => earliest.Time >= r.Start - Slack && earliest.Time <= r.End + Slack);
                 if (index >= 0)
                 {
                     run = index;
