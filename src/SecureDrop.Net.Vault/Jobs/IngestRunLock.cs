@@ -8,13 +8,14 @@ namespace SecureDrop.Net.Vault.Jobs;
 /// One ingest run at a time, whichever job started it (the scheduled close, "Trigger now", a catch-up) and in
 /// whichever process: two runs at once would copy the same item into the vault together. The lock dies with the
 /// process that holds it, so a run killed midway never holds up the next one: on PostgreSQL a session advisory lock
-/// (released when the killed worker's connection drops); on SQLite an exclusive flock on a file in vault/. Hangfire's
+/// (released when the killed worker's connection drops); on SQLite (one machine, the single-user layout) an exclusive
+/// flock on a file in the data directory. Hangfire's
 /// own locks (DisableConcurrentExecution) are not used here: on PostgreSQL a dead holder's lock stays for its
 /// DistributedLockTimeout (ten minutes), and the two jobs would hold two different locks.
 /// </summary>
 internal sealed class IngestRunLock : IAsyncDisposable
 {
-    /// <summary>The lock file in vault/; not an item (no id, no .gpg), so nothing lists, backs up or erases it.</summary>
+    /// <summary>The SQLite lock file in the data directory: empty, named after no id; backups leave it out.</summary>
     public const string FileName = ".ingest.lock";
 
     // pg_advisory_lock's key: the octets "sdingest" read as a big-endian integer, unlikely to meet another user's key.
@@ -66,24 +67,18 @@ internal sealed class IngestRunLock : IAsyncDisposable
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        var path = Path.Combine(database.Data.VaultDirectory, FileName);
-        FileStream file;
         try
         {
             // FileShare.None is an exclusive flock on Unix: the kernel drops it when the process dies.
-            file = new FileStream(path, options);
+            return new IngestRunLock(null, new FileStream(Path.Combine(database.Data.Root, FileName), options));
         }
         catch (IOException)
         {
             return null;
         }
-
-        // Like every file in vault/ (the multi-user layout checks them all): the backend group, read-write for it.
-        DataDirectory.FitToLayout(file.SafeFileHandle, path, LayoutSharing.GroupReadWrite);
-        return new IngestRunLock(null, file);
     }
 
     public async ValueTask DisposeAsync()

@@ -31,7 +31,8 @@ public sealed class ExaminerTests
     {
         using var key = NewsroomSecretKey.Generate("Examined newsroom", TimeProvider.System.GetUtcNow());
         using var instance = await TestInstance.CreateAsync(store, key);
-        await using var deployment = await Deployment.StartAsync(instance);
+        // A day-long window: no scheduled close (they fall at midnight UTC) takes the third window's tips mid-test.
+        await using var deployment = await Deployment.StartAsync(instance, new Dictionary<string, string> { ["Ingest__Window"] = "1.00:00:00" });
         var sources = new List<SourceClient>();
         for (var i = 0; i < 4; i++)
         {
