@@ -19,8 +19,12 @@ internal sealed class EmbeddedWordList
 
     public FrozenSet<string> Lookup { get; }
 
-    public static EmbeddedWordList Load(string resourceName)
+    public static EmbeddedWordList Load(string resourceName) => Load(resourceName, static word => word);
+
+    /// <summary>Loads a list, keeping each word in the form <paramref name="canonical"/> gives it.</summary>
+    public static EmbeddedWordList Load(string resourceName, Func<string, string> canonical)
     {
+        ArgumentNullException.ThrowIfNull(canonical);
         using Stream stream = typeof(EmbeddedWordList).Assembly.GetManifestResourceStream(resourceName)
             ?? throw new InvalidOperationException($"The embedded word list {resourceName} is missing from the assembly.");
         using var reader = new StreamReader(stream);
@@ -32,7 +36,7 @@ internal sealed class EmbeddedWordList
                 throw new InvalidOperationException($"The embedded word list {resourceName} has a blank or padded line.");
             }
 
-            words.Add(line);
+            words.Add(canonical(line));
         }
 
         var list = new EmbeddedWordList(words.ToArray());
