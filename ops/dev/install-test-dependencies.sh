@@ -19,6 +19,8 @@ command -v gosop >/dev/null 2>&1 || missing+=(gosop)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# Korean pages render as empty boxes in headless chromium without a CJK font; the screenshots are for people to read.
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 # mat2 makes the console's metadata-scrubbed copies; the download tests run it.
 command -v mat2 >/dev/null 2>&1 || missing+=(mat2)

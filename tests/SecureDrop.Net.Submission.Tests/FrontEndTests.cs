@@ -110,8 +110,9 @@ public abstract class FrontEndTests(Store store) : IAsyncLifetime
 
     [Theory]
     [InlineData("abacus abacus abacus abacus abacus abacus abacus", "not recognised")]
-    [InlineData("not a codename", "seven words")]
-    [InlineData("", "seven words")]
+    [InlineData("not a codename", "Word 1, “not”, is not in any codename list")]
+    [InlineData("abacus abacus abacus", "An English codename has 7 words; you typed 3")]
+    [InlineData("", "Type your codename")]
     public async Task Login_WithWrongCodename_Returns400WithPlainMessageAndStoresNothing(string codename, string expected)
     {
         using var client = new SourceClient(_app.Address);

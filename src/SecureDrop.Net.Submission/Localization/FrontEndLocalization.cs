@@ -57,6 +57,13 @@ internal static class FrontEndLocalization
         return language is null ? path : $"{path}?{QueryKey}={language}";
     }
 
+    /// <summary>A local path with the request's explicit language and one more query value (name=value, already safe).</summary>
+    public static string Href(HttpContext context, string path, string query)
+    {
+        var href = Href(context, path);
+        return href + (href.Contains('?', StringComparison.Ordinal) ? "&" : "?") + query;
+    }
+
     /// <summary>The current page in another language.</summary>
     public static string Switch(HttpContext context, string language)
     {

@@ -29,6 +29,11 @@ internal sealed class GenerateModel : PageModel
 
     public string Ticket { get; private set; } = "";
 
+    /// <summary>The language of the codename's words (the page's, where it has a list of its own).</summary>
+    public string Language { get; private set; } = "";
+
+    public int WordCount { get; private set; }
+
     public bool Expired { get; private set; }
 
     /// <summary>The ticket was used before: its source exists.</summary>
@@ -36,7 +41,12 @@ internal sealed class GenerateModel : PageModel
 
     public void OnGet()
     {
-        Codename = Crypto.Codename.Generate();
+        // The source's own language: a Korean page draws a Korean codename. Sign-in accepts every language's list, so
+        // nothing needs to remember which one this was.
+        var list = Crypto.Codename.ForLanguage(System.Globalization.CultureInfo.CurrentUICulture.Name);
+        Codename = Crypto.Codename.Generate(list);
+        Language = list.Language;
+        WordCount = list.WordCount;
         Ticket = _tickets.Protect(Codename, TicketLifetime);
     }
 

@@ -42,8 +42,8 @@ public sealed class SourcePathBrowserTests : IClassFixture<ChromiumFixture>
         });
         await page.ClickAsync("#submit");
         var received = await page.InnerTextAsync("#received");
-        Assert.Contains("your message (22 B)", received, StringComparison.Ordinal);
-        Assert.Contains("2 files (4.4 KiB in all)", received, StringComparison.Ordinal);
+        Assert.Contains("your message (22 bytes)", received, StringComparison.Ordinal);
+        Assert.Contains("2 files (4.4 KB in all)", received, StringComparison.Ordinal);
 
         await page.ClickAsync("#logout");
         Assert.NotNull(await page.QuerySelectorAsync("#signed-out"));
@@ -60,7 +60,7 @@ public sealed class SourcePathBrowserTests : IClassFixture<ChromiumFixture>
         Assert.Contains("Browser canary reply <kept as text>", await page.InnerTextAsync("#replies"), StringComparison.Ordinal);
         await page.FillAsync("#message", "Browser canary follow-up");
         await page.ClickAsync("#submit");
-        Assert.Contains("no files", await page.InnerTextAsync("#received"), StringComparison.Ordinal);
+        Assert.StartsWith("We received your message (24 bytes).", await page.InnerTextAsync("#received"), StringComparison.Ordinal);
 
         await page.ClickAsync("#read-replies");
         await page.ClickAsync("#replies button");

@@ -47,8 +47,8 @@ public sealed class SubmissionTests
 
         var page = await response.Content.ReadAsStringAsync();
         var received = HtmlForms.ElementText(page, "received");
-        Assert.Contains("your message (12 B)", received, StringComparison.Ordinal);
-        Assert.Contains("2 files (3 KiB in all)", received, StringComparison.Ordinal);
+        Assert.Contains("your message (12 bytes)", received, StringComparison.Ordinal);
+        Assert.Contains("2 files (3 KB in all)", received, StringComparison.Ordinal);
         Assert.DoesNotContain("name-canary", page, StringComparison.Ordinal);
     }
 
