@@ -16,6 +16,10 @@ if [ -z "${SDNET_TEST_POSTGRES:-}" ]; then
   started_postgres=1
 fi
 
+# The browser tests leave full-page PNGs of every source and console page here, for a person to look at (and for CI
+# to keep); emptied first so that none is left from an earlier run.
+rm -rf TestResults/screenshots
+
 results="$(mktemp -d "${TMPDIR:-/tmp}/sdnet-test-results.XXXXXX")"
 # A test that hangs is stopped after 10 minutes and counted as failed, naming itself, instead of blocking CI.
 dotnet test SecureDrop.Net.sln --configuration Release --logger trx --results-directory "$results" \
@@ -40,5 +44,6 @@ fi
 
 rm -rf "$results"
 [ -n "$started_postgres" ] && ops/dev/postgres.sh stop
+[ -d TestResults/screenshots ] && echo "Screenshots of every page: TestResults/screenshots/ ($(find TestResults/screenshots -name '*.png' | wc -l) PNGs)"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

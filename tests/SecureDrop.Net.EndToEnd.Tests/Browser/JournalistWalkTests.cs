@@ -32,20 +32,28 @@ public sealed class JournalistWalkTests : IClassFixture<ChromiumFixture>
         await worker.StartAsync();
         try
         {
-            await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = console.Address.ToString(), AcceptDownloads = true });
+            await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = console.Address.ToString(), AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
             var page = await context.NewPageAsync();
 
             await page.GotoAsync("/");
             Assert.EndsWith("/login", new Uri(page.Url).AbsolutePath, StringComparison.Ordinal);
+            await Screenshots.SaveAsync(page, "console", "01-sign-in");
             await page.FillAsync("#username", instance.Secrets.AdminUsername);
             await page.FillAsync("#passphrase", instance.Secrets.AdminPassphrase);
             await page.ClickAsync("button:has-text('Sign in')");
             Assert.Equal("/login/second-factor", new Uri(page.Url).AbsolutePath);
             Assert.NotNull(await page.QuerySelectorAsync(".qr svg"));
+            // Before the second factor nothing of the signed-in console is offered; the key reads in groups of four.
+            Assert.Null(await page.QuerySelectorAsync("nav.console"));
+            Assert.Empty(await page.Locator("header a").AllAsync());
+            Assert.Matches("^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$", (await page.InnerTextAsync("#totp-secret")).Trim());
+            await Screenshots.SaveAsync(page, "console", "02-second-factor-enrolment");
             var secret = (await page.InnerTextAsync("#totp-secret")).Replace(" ", "", StringComparison.Ordinal);
             await page.FillAsync("#code", Custody.Journalists.TotpCodes.Code(OtpNet.Base32Encoding.ToBytes(secret), TimeProvider.System.GetUtcNow()));
             await page.ClickAsync("button:has-text('Continue')");
             Assert.Equal("/", new Uri(page.Url).AbsolutePath);
+            Assert.NotNull(await page.QuerySelectorAsync("nav.console"));
+            await Screenshots.SaveAsync(page, "console", "03-sources");
 
             await page.ClickAsync($"a[href='/sources/{sourceId}']");
             Assert.Equal("Meet me by the <b>river</b>.", (await page.InnerTextAsync("pre.message-text")).Trim());
@@ -69,6 +77,16 @@ public sealed class JournalistWalkTests : IClassFixture<ChromiumFixture>
             Assert.Contains("Thank you: which <i>river</i>?", steps[1], StringComparison.Ordinal);
             Assert.Contains("The one by the old mill.", steps[2], StringComparison.Ordinal);
             Assert.Equal(2, await page.Locator("ol.conversation a:has-text('Delete this submission')").CountAsync());
+            await Screenshots.SaveAsync(page, "console", "04-source-conversation");
+            await page.SetViewportSizeAsync(390, 844);
+            await Screenshots.SaveAsync(page, "console", "05-source-conversation-phone");
+            await page.SetViewportSizeAsync(1280, 900);
+            await page.GotoAsync("/admin/audit?zone=Asia/Seoul");
+            var audit = await page.InnerTextAsync("table.audit tbody");
+            Assert.Contains($"{instance.Secrets.AdminUsername} opened the conversation with ", audit, StringComparison.Ordinal);
+            Assert.DoesNotMatch("[0-9a-f]{32}", audit);
+            await Screenshots.SaveAsync(page, "console", "06-audit-log");
+            await page.GotoAsync($"/sources/{sourceId}");
 
             await page.FillAsync("#label", "Water board");
             await page.ClickAsync("form[action$='handler=label'] button");

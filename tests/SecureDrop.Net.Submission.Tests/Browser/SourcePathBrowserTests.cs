@@ -98,4 +98,73 @@ public sealed class SourcePathBrowserTests : IClassFixture<ChromiumFixture>
         Assert.Equal("ko", await page.GetAttributeAsync("html", "lang"));
         Assert.Contains("메시지", await page.InnerTextAsync("main"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task KoreanSource_GetsAKoreanCodename_ComesBackTypingItAnotherWay_AndEnglishCodenamesWorkOnTheKoreanPage_WithJavaScriptOff()
+    {
+        await using var host = await FrontEndHost.StartAsync();
+        await using var context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            JavaScriptEnabled = false,
+            BaseURL = host.Address.ToString(),
+            Locale = "ko-KR",
+        });
+        var page = await context.NewPageAsync();
+
+        // An English source first, on the English page, to sign in later on the Korean one.
+        await page.GotoAsync("/?lang=en");
+        await page.ClickAsync("#start");
+        var english = (await page.InnerTextAsync("#codename")).Trim();
+        await page.ClickAsync("#continue");
+        await page.ClickAsync("#logout");
+
+        await page.GotoAsync("/?lang=ko");
+        Assert.Contains("기자가 보내신 내용을", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.ClickAsync("#start");
+        var korean = (await page.InnerTextAsync("#codename")).Trim();
+        var words = korean.Split(' ');
+        Assert.Equal(9, words.Length);
+        Assert.All(words, word => Assert.All(word, c => Assert.InRange(c, '\uAC00', '\uD7A3')));
+        Assert.Equal("ko", await page.GetAttributeAsync("#codename", "lang"));
+        await page.ClickAsync("#continue");
+        await page.FillAsync("#message", "북쪽 공장의 문서입니다");
+        await page.SetInputFilesAsync("#files", new FilePayload { Name = "문서.pdf", MimeType = "application/pdf", Buffer = new byte[79] });
+        await page.ClickAsync("#submit");
+        var received = await page.InnerTextAsync("#received");
+        Assert.StartsWith("메시지(32바이트)와 파일 1개(79바이트)를 받았습니다.", received, StringComparison.Ordinal);
+        await page.ClickAsync("#read-replies");
+        Assert.Equal("기자의 답장", (await page.InnerTextAsync("h1")).Trim());
+        Assert.DoesNotContain("다시 오신", await page.InnerTextAsync("main"), StringComparison.Ordinal);
+        await page.ClickAsync("#logout");
+
+        var sourceId = await host.ScalarAsync<string>("SELECT s.id FROM sources s JOIN submissions m ON m.source_id = s.id WHERE m.number = 1");
+        await Testing.Seed.ReplyAsync(host.Instance.Database, sourceId, "잘 받았습니다. 날짜를 알려 주세요.");
+
+        // Typed back as an input method that sends jamo (NFD) would, with doubled and ideographic spaces.
+        await page.GotoAsync("/login?lang=ko");
+        Assert.Equal("text", await page.GetAttributeAsync("#codename", "type"));
+        Assert.Equal("off", await page.GetAttributeAsync("#codename", "autocomplete"));
+        var typed = "  " + string.Join(" \u3000", words).Normalize(System.Text.NormalizationForm.FormD) + " ";
+        Assert.NotEqual(korean, typed.Trim());
+        await page.FillAsync("#codename", typed);
+        await page.ClickAsync("#login");
+        Assert.EndsWith("/lookup?lang=ko", page.Url, StringComparison.Ordinal);
+        Assert.Contains("잘 받았습니다. 날짜를 알려 주세요.", await page.InnerTextAsync("#replies"), StringComparison.Ordinal);
+        await page.ClickAsync("#logout");
+
+        // A misspelt word is named; hiding what is typed is a plain link.
+        await page.GotoAsync("/login?lang=ko");
+        await page.FillAsync("#codename", string.Join(' ', words[..8]) + " 없는말");
+        await page.ClickAsync("#login");
+        Assert.Contains("9번째 단어(‘없는말’)는 어느 코드네임 단어 목록에도 없습니다", await page.InnerTextAsync("#login-error"), StringComparison.Ordinal);
+        await page.ClickAsync("#toggle-visibility");
+        Assert.Equal("password", await page.GetAttributeAsync("#codename", "type"));
+
+        // The English codename on the Korean page, in capitals.
+        await page.FillAsync("#codename", english.ToUpperInvariant());
+        await page.ClickAsync("#login");
+        Assert.EndsWith("/lookup?lang=ko", page.Url, StringComparison.Ordinal);
+        Assert.Equal(2, await host.CountAsync("sources"));
+        Assert.Equal(1, await host.CountAsync("submissions"));
+    }
 }
