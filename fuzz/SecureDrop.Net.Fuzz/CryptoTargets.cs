@@ -82,7 +82,7 @@ internal sealed class MessageTarget : FuzzTarget
     }
 }
 
-/// <summary>Codename.Normalize and IsWellFormed on any text a login form could carry.</summary>
+/// <summary>Codename.Normalize and Read on any text a login form could carry.</summary>
 internal sealed class CodenameTarget : FuzzTarget
 {
     public override string Name => "codename";
@@ -103,11 +103,13 @@ internal sealed class CodenameTarget : FuzzTarget
             throw new FuzzFinding("Normalize left white space at an end or doubled.");
         }
 
-        if (Codename.IsWellFormed(text) && (normalized.Split(' ').Length != Codename.WordCount || normalized.Any(c => char.ToLowerInvariant(c) != c)))
+        var reading = Codename.Read(text);
+        if (reading.IsCodename && (reading.Canonical!.Split(' ').Length != reading.List!.WordCount || reading.Canonical.Any(c => char.ToLowerInvariant(c) != c)
+            || Codename.Read(reading.Canonical).Canonical != reading.Canonical))
         {
-            throw new FuzzFinding("A well-formed codename does not normalize to seven lower-case words.");
+            throw new FuzzFinding("A codename does not read as its list's number of lower-case words, or its canonical text reads differently.");
         }
 
-        Outcome = $"{normalized.Split(' ').Length} word(s), well formed: {Codename.IsWellFormed(text)}";
+        Outcome = $"{normalized.Split(' ').Length} word(s), read as: {reading.Status}";
     }
 }

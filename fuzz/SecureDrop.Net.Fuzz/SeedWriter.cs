@@ -55,6 +55,7 @@ internal static class SeedWriter
         {
             ["valid.txt"] = Encoding.UTF8.GetBytes(Codename.Generate()),
             ["loose.txt"] = Encoding.UTF8.GetBytes("  " + Codename.Generate().ToUpperInvariant().Replace(" ", " \t\n ", StringComparison.Ordinal) + "  "),
+            ["korean-nfd.txt"] = Encoding.UTF8.GetBytes(Codename.Generate(Codename.Korean).Normalize(NormalizationForm.FormD).Replace(" ", "\u3000", StringComparison.Ordinal)),
             ["six-words.txt"] = "abacus abacus abacus abacus abacus abacus"u8.ToArray(),
             ["unicode-spaces.txt"] = Encoding.UTF8.GetBytes("abacus\u00a0abacus\u2003abacus\u3000abacus\u2028abacus\u0085abacus\u200babacus"),
             ["turkish-i.txt"] = Encoding.UTF8.GetBytes("İSTANBUL ıi abacus abacus abacus abacus abacus"),
