@@ -16,7 +16,7 @@ namespace SecureDrop.Net.Cli.Tests.Run;
 public sealed partial class FirstCommandTests
 {
     [Fact]
-    public async Task FirstCommand_PrefixesEveryServiceLineWithItsRole_AndBringsAKilledWorkerBack()
+    public async Task FirstCommand_PrefixesEveryServiceLineWithItsRole_WarnsOfNothing_AndBringsAKilledWorkerBack()
     {
         using var work = new TempDirectory("sdnet-first");
         var submission = new Uri($"http://127.0.0.1:{Ports.FreeLoopbackPort()}");
@@ -50,7 +50,9 @@ public sealed partial class FirstCommandTests
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var output = run.Output;
 
-        Assert.Contains("The Daily Example", WebUtility.HtmlDecode(landing), StringComparison.Ordinal);
+        Assert.Contains("Send The Daily Example a tip, safely", WebUtility.HtmlDecode(landing), StringComparison.Ordinal);
+        Assert.DoesNotContain("HTTP/2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("warn:", output, StringComparison.Ordinal);
         foreach (var role in new[] { "worker", "submission", "reviewer" })
         {
             Assert.Contains($"[{role}] ", output, StringComparison.Ordinal);
