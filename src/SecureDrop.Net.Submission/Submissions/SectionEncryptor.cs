@@ -37,7 +37,10 @@ internal static class SectionEncryptor
         var utf8 = isText ? new Utf8Check() : null;
         try
         {
-            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, literalName))
+            // Small buffers (16 KiB pieces, no pipeline thread) while the part arrives at Tor's speed; grown with the
+            // read chunk once a read fills it, so a fast upload takes the encryptor's parallel path.
+            var buffers = MessageBuffers.StartSmall();
+            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, literalName, buffers))
             {
                 do
                 {
@@ -60,6 +63,11 @@ internal static class SectionEncryptor
                     }
 
                     buffer = chunk.AfterRead(read);
+                    if (chunk.IsFast && !buffers.IsLarge)
+                    {
+                        buffers.Grow();
+                    }
+
                     read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
                 }
                 while (read > 0);
@@ -91,6 +99,9 @@ internal sealed class UploadChunk : IDisposable
     private byte[] _rented = ArrayPool<byte>.Shared.Rent(SlowBytes);
 
     public Memory<byte> Buffer { get; private set; }
+
+    /// <summary>A read has filled the small chunk: the body arrives faster than Tor's speeds.</summary>
+    public bool IsFast => Buffer.Length == FastBytes;
 
     public UploadChunk()
     {
