@@ -80,7 +80,7 @@ public static class SubmissionApp
         app.UseRequestAnonymization();
         app.UseHostPrefixedAntiforgeryCookie();
         var effective = app.Services.GetRequiredService<EffectiveSettings>();
-        app.UseSecurityHeaders(context => effective.OnionAddressAsync(context.RequestAborted));
+        app.UseSecurityHeaders(context => effective.OnionAddressAsync(context));
         app.UseFrontEndLocalization();
         app.UsePlainErrors();
         app.UseRateLimiter();

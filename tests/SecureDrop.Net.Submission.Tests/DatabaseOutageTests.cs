@@ -43,6 +43,84 @@ public sealed class DatabaseOutageTests
         Assert.Single(Directory.GetFiles(instance.Data.IntakeDirectory, "*" + Core.Submissions.IntakeEnvelope.Suffix));
     }
 
+    [Fact]
+    public async Task DatabaseFailsWhileATipUploads_TheStoredTipIsAnsweredReceived_NotBusy()
+    {
+        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
+        await using var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, instance.Settings));
+        using var source = new SourceClient(app.Address);
+        await source.GenerateAndContinueAsync();
+        var database = new NpgsqlConnectionStringBuilder(instance.Settings.Values.Single()).Database!;
+        var submitPage = await source.Http.GetStringAsync(new Uri("/submit", UriKind.Relative));
+        var message = $"stored while the database failed {Guid.NewGuid():N}";
+        using var form = SourceClient.SubmissionForm(HtmlForms.AntiforgeryToken(submitPage), message, ("large.bin", new byte[24 * 1024 * 1024]));
+        var body = await form.ReadAsByteArrayAsync();
+        // 20 MiB sent is more than the socket and Kestrel buffers hold: the front end is reading the upload, so it
+        // has read the settings for it, when the database goes away.
+        using var upload = new PausedContent(body, pauseAt: 20 * 1024 * 1024, form.Headers.ContentType!);
+        var posting = source.Http.PostAsync(new Uri("/submit", UriKind.Relative), upload);
+        await upload.Paused.WaitAsync(TimeSpan.FromSeconds(60));
+        await SetConnectionsAllowedAsync(database, allowed: false);
+        try
+        {
+            // Past the store's few seconds of cache: a page that reads the settings now meets the outage (the control).
+            await Task.Delay(Core.Settings.InstanceSettingsStore.CacheFor + TimeSpan.FromMilliseconds(500));
+            using var probe = new HttpClient { BaseAddress = app.Address };
+            using (var landing = await probe.GetAsync(new Uri("/", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, landing.StatusCode);
+            }
+
+            upload.Resume();
+            using var answered = await posting;
+            var page = await answered.Content.ReadAsStringAsync();
+            // The tip is in intake, so the source must be told it was received: "busy" would have them send it again.
+            Assert.Single(Directory.GetFiles(instance.Data.IntakeDirectory, "*" + Core.Submissions.IntakeEnvelope.Suffix));
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+            Assert.Contains("id=\"received\"", page, StringComparison.Ordinal);
+        }
+        finally
+        {
+            upload.Resume();
+            await SetConnectionsAllowedAsync(database, allowed: true);
+        }
+    }
+
+    /// <summary>A request body sent up to <c>pauseAt</c> bytes, then held until <see cref="Resume"/>.</summary>
+    private sealed class PausedContent : HttpContent
+    {
+        private readonly byte[] _body;
+        private readonly int _pauseAt;
+        private readonly TaskCompletionSource _paused = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _resume = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public PausedContent(byte[] body, int pauseAt, System.Net.Http.Headers.MediaTypeHeaderValue contentType)
+        {
+            _body = body;
+            _pauseAt = pauseAt;
+            Headers.ContentType = contentType;
+        }
+
+        public Task Paused => _paused.Task;
+
+        public void Resume() => _resume.TrySetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(_body.AsMemory(0, _pauseAt));
+            await stream.FlushAsync();
+            _paused.TrySetResult();
+            await _resume.Task;
+            await stream.WriteAsync(_body.AsMemory(_pauseAt));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _body.Length;
+            return true;
+        }
+    }
+
     private static async Task SetConnectionsAllowedAsync(string database, bool allowed)
     {
         await using var admin = new NpgsqlConnection(TestPostgres.AdminConnectionString);

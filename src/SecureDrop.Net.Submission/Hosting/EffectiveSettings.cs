@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Submission.Submissions;
@@ -6,7 +7,9 @@ namespace SecureDrop.Net.Submission.Hosting;
 
 /// <summary>
 /// What the front end applies: the admin's value from the console where one is set, else the environment setting.
-/// The store caches for a few seconds, so a change applies without a restart.
+/// The store caches for a few seconds, so a change applies without a restart. A request reads the settings once and
+/// keeps that copy to its end: a receipt page after an upload never goes back to the database, so a database that
+/// fails mid-upload cannot turn "received" into "busy" for a tip that was stored.
 /// </summary>
 internal sealed class EffectiveSettings
 {
@@ -21,9 +24,11 @@ internal sealed class EffectiveSettings
         _frontEnd = frontEnd;
     }
 
-    public async Task<SubmissionLimits> LimitsAsync(CancellationToken cancellationToken)
+    private static readonly object RequestCopy = new();
+
+    public async Task<SubmissionLimits> LimitsAsync(HttpContext context)
     {
-        var set = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var set = await ReadAsync(context).ConfigureAwait(false);
         var environment = _limits.Value;
         return new SubmissionLimits
         {
@@ -34,12 +39,12 @@ internal sealed class EffectiveSettings
     }
 
     /// <summary>The onion origin for <c>Onion-Location</c>: the console's setting, else Submission:OnionAddress; null for none.</summary>
-    public async ValueTask<string?> OnionAddressAsync(CancellationToken cancellationToken)
+    public async ValueTask<string?> OnionAddressAsync(HttpContext context)
     {
         var environment = string.IsNullOrWhiteSpace(_frontEnd.Value.OnionAddress) ? null : _frontEnd.Value.OnionAddress;
         try
         {
-            var set = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var set = await ReadAsync(context).ConfigureAwait(false);
             return set.OnionAddress ?? environment;
         }
         catch (System.Data.Common.DbException)
@@ -63,9 +68,23 @@ internal sealed class EffectiveSettings
         }
     }
 
-    public async Task<string> NewsroomNameAsync(CancellationToken cancellationToken)
+    public async Task<string> NewsroomNameAsync(HttpContext context)
     {
-        var set = await _store.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var set = await ReadAsync(context).ConfigureAwait(false);
         return set.OrganisationName ?? _frontEnd.Value.NewsroomName;
+    }
+
+    /// <summary>The request's copy of the instance settings, read from the store the first time the request asks.</summary>
+    private async ValueTask<InstanceSettings> ReadAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Items.TryGetValue(RequestCopy, out var held) && held is InstanceSettings copy)
+        {
+            return copy;
+        }
+
+        var settings = await _store.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+        context.Items[RequestCopy] = settings;
+        return settings;
     }
 }

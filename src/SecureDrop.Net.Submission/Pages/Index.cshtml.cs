@@ -25,7 +25,7 @@ internal sealed class IndexModel : PageModel
 
     public async Task OnGetAsync()
     {
-        NewsroomName = await _settings.NewsroomNameAsync(HttpContext.RequestAborted);
+        NewsroomName = await _settings.NewsroomNameAsync(HttpContext);
         var key = _keys.LoadActivePublicKey();
         Fingerprint = key.DisplayFingerprint;
         PostQuantum = key.IsPostQuantum;

@@ -73,7 +73,7 @@ internal sealed class LookupModel : PageModel
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        Form = SubmissionFormView.From(await _settings.LimitsAsync(HttpContext.RequestAborted));
+        Form = SubmissionFormView.From(await _settings.LimitsAsync(HttpContext));
         await next();
     }
 }

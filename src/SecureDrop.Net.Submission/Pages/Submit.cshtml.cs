@@ -74,7 +74,7 @@ internal sealed class SubmitModel : PageModel
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         ArgumentNullException.ThrowIfNull(next);
-        Form = SubmissionFormView.From(await _settings.LimitsAsync(HttpContext.RequestAborted));
+        Form = SubmissionFormView.From(await _settings.LimitsAsync(HttpContext));
         await next();
     }
 }

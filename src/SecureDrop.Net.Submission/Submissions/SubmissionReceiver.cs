@@ -42,7 +42,7 @@ internal sealed partial class SubmissionReceiver
 
     public async Task<ReceiveResult> ReceiveAsync(HttpContext context, string sourceId)
     {
-        var limits = await _settings.LimitsAsync(context.RequestAborted);
+        var limits = await _settings.LimitsAsync(context);
         var bodySize = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (bodySize is { IsReadOnly: false })
         {
