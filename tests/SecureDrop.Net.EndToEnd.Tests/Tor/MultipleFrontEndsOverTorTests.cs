@@ -32,6 +32,9 @@ public sealed class MultipleFrontEndsOverTorTests
         await using var frontEndB = StartFrontEnd(instance, socketB, "Newsroom B");
         await using var worker1 = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
         await using var worker2 = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
+        // HAProxy starts once both listen, so its first checks find both up.
+        await Serving.WaitUntilAsync(() => Task.FromResult(File.Exists(socketA)), TimeSpan.FromSeconds(60), frontEndA);
+        await Serving.WaitUntilAsync(() => Task.FromResult(File.Exists(socketB)), TimeSpan.FromSeconds(60), frontEndB);
         await using var haproxy = await HaproxyProcess.StartAsync(sockets, onionSocket, socketA, socketB);
         var services = _network.NewDirectory("multi-services");
         var (code, torrc) = await SdnetProcess.RunAsync(["tor", "torrc", "--data", instance.Data.Root, "--tor-dir", services, "--frontend", "http://unix:" + onionSocket]);
@@ -56,8 +59,11 @@ public sealed class MultipleFrontEndsOverTorTests
             submitted++;
         }
 
+        // Only a DOWN logged after the kill counts: on a slow start HAProxy may have marked A down (and up again)
+        // before A listened, and a new circuit sent to A now would meet a dead socket.
+        var logBeforeKill = haproxy.LogLength;
         frontEndA.Kill();
-        await haproxy.WaitForLogAsync("frontend-a is DOWN", TimeSpan.FromSeconds(30));
+        await haproxy.WaitForLogAsync("frontend-a is DOWN", TimeSpan.FromSeconds(30), since: logBeforeKill);
         var afterKill = new List<string>();
         for (var i = 0; i < 4; i++)
         {
@@ -148,10 +154,13 @@ public sealed class MultipleFrontEndsOverTorTests
             return new HaproxyProcess(Process.Start(start) ?? throw new InvalidOperationException("Could not start haproxy."));
         }
 
-        public async Task WaitForLogAsync(string text, TimeSpan limit)
+        public int LogLength => Log.Length;
+
+        /// <summary>Waits until <paramref name="text"/> appears in what HAProxy logged from character <paramref name="since"/> on.</summary>
+        public async Task WaitForLogAsync(string text, TimeSpan limit, int since = 0)
         {
             var clock = Stopwatch.StartNew();
-            while (!Log.Contains(text, StringComparison.Ordinal))
+            while (!Log[since..].Contains(text, StringComparison.Ordinal))
             {
                 Assert.False(_process.HasExited, "haproxy exited:\n" + Log);
                 Assert.True(clock.Elapsed < limit, $"haproxy did not log \"{text}\" within {limit.TotalSeconds:0} s:\n{Log}");
