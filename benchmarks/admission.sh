@@ -36,6 +36,8 @@ build() {
     cp "$tool"/CircuitBenchmark.cs "$tool"/CircuitClient.cs "$tool"/BenchInstance.cs "$tool"/Program.cs "$tree/$tool/"
     # Before the trust-zone split the instance initializer lived in Core (SecureDrop.Net.Core.Setup, already imported).
     [ -d "$tree/src/SecureDrop.Net.Custody" ] || sed -i '/^using SecureDrop\.Net\.Custody\./d' "$tree/$tool/BenchInstance.cs"
+    # Before issue 17 keys had no algorithm to choose: that front end's newsroom key is the classic one it made.
+    grep -rqs "PostQuantum" "$tree/src/SecureDrop.Net.Crypto" || sed -i -e '/var algorithm = /d' -e 's/, algorithm);/);/' "$tree/$tool/BenchInstance.cs"
   fi
   dotnet publish "$tree/$tool" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$tree/$tool/bin/publish" -v quiet -nologo >/dev/null
   dll="$tree/$tool/bin/publish/SecureDrop.Net.Benchmarks.FrontEnd.dll"

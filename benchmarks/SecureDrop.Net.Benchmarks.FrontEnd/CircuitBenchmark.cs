@@ -16,8 +16,10 @@ namespace SecureDrop.Net.Benchmarks.FrontEnd;
 /// <item><c>trickle N SECONDS</c>: N connections from ONE circuit each trickling an upload at 2 KiB/s (reconnecting
 /// when closed, at most once a second each), while 4 honest sources on other circuits submit in turn a 1 MiB file, a
 /// text-only message and a follow-up; the honest success rate.</item>
-/// <item><c>guess N SECONDS</c>: N concurrent wrong-codename sign-ins from ONE circuit, while an honest source on
-/// another circuit signs in with its codename again and again; the honest sign-in latencies (p50, p90) and outcomes.</item>
+/// <item><c>guess N SECONDS</c>: N concurrent wrong-codename sign-ins from ONE circuit, while honest sources sign in
+/// with their codename, one a second, each over a circuit of its own (a returning source signs in once; one that
+/// signed in again and again on one circuit would meet its own circuit's limit, 10 a minute); the honest sign-in
+/// latencies (p50, p90) and outcomes.</item>
 /// </list>
 /// <c>--circuits none</c> sends no PROXY lines (a front end that reads none, such as main before issue 19: the "before"
 /// figures); <c>--set Name=Value</c> passes <c>Submission__Name=Value</c> to the front end.
@@ -195,9 +197,11 @@ internal static class CircuitBenchmark
 
         var honest = new List<(HttpStatusCode Status, double Milliseconds)>();
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(seconds) && honest.Count < 10_000)
+        for (uint n = 0; clock.Elapsed < TimeSpan.FromSeconds(seconds) && n < 10_000; n++)
         {
-            var (http, _) = honestCircuit.Client();
+            // One a second, each on a new circuit; a sign-in that takes longer delays the next.
+            var next = TimeSpan.FromSeconds(n + 1);
+            var (http, _) = new CircuitClient(address, tor, 100_000 + n).Client();
             using (http)
             {
                 var started = Stopwatch.GetTimestamp();
@@ -213,12 +217,17 @@ internal static class CircuitBenchmark
 
                 honest.Add((status, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             }
+
+            if (clock.Elapsed < next)
+            {
+                await Task.Delay(next - clock.Elapsed);
+            }
         }
 
         await Task.WhenAll(floodTasks);
         var signedIn = honest.Where(h => h.Status == HttpStatusCode.Found).Select(h => h.Milliseconds).ToList();
         Console.WriteLine($"guessing: {concurrency} concurrent wrong-codename sign-ins from one circuit for {seconds + 5} s: {guesses.Count} sent; {Outcomes(guesses)}");
-        Console.WriteLine($"honest source on another circuit, signing in again and again for {seconds} s: {signedIn.Count} of {honest.Count} signed in; outcomes {Outcomes(honest.Select(h => h.Status == HttpStatusCode.Found ? HttpStatusCode.OK : h.Status))}");
+        Console.WriteLine($"honest sources, one sign-in a second for {seconds} s, each on a circuit of its own: {signedIn.Count} of {honest.Count} signed in; outcomes {Outcomes(honest.Select(h => h.Status == HttpStatusCode.Found ? HttpStatusCode.OK : h.Status))}");
         Console.WriteLine(signedIn.Count == 0 ? "honest sign-in latency: none succeeded"
             : $"honest sign-in latency (GET /login + POST, successes): p50 {Percentile(signedIn, 0.5):0} ms, p90 {Percentile(signedIn, 0.9):0} ms, max {signedIn.Max():0} ms");
     }

@@ -38,7 +38,7 @@ internal static class SectionEncryptor
         try
         {
             // Small buffers (16 KiB pieces, no pipeline thread) while the part arrives at Tor's speed; grown with the
-            // read chunk once a read fills it, so a fast upload takes the encryptor's parallel path.
+            // read chunk once the part proves fast (UploadChunk), so a fast upload takes the encryptor's parallel path.
             var buffers = MessageBuffers.StartSmall();
             await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, literalName, buffers))
             {
@@ -87,31 +87,44 @@ internal static class SectionEncryptor
 
 /// <summary>
 /// The chunk a part is read into. It starts at 16 KiB: at Tor's speeds a read brings a few KiB at a time, and a thousand
-/// slow uploads in flight should not each hold a 256 KiB buffer. A read that fills it means the body arrives faster than
-/// it is encrypted; from then on the part is read 256 KiB at a time (fewer, larger writes into the encryptor). Pooled (a
-/// new 256 KiB array per part would be large-object garbage) and cleared when it goes back.
+/// slow uploads in flight should not each hold a 256 KiB buffer. Once the part has brought <see cref="GrowAfterBytes"/>
+/// at <see cref="FastBytesPerSecond"/> or more on average, it arrives faster than any Tor circuit carries (a few MiB/s
+/// at best) and faster than one thread encrypts in small pieces: from then on it is read 256 KiB at a time and the
+/// encryptor may take its parallel path. Whether one read filled the small chunk says nothing: a front end busy with a
+/// thousand circuits finds 16 KiB waiting on a 64 KiB/s upload, and growing those cost 2 MiB and two threads each
+/// (benchmarks/RESULTS.md, "Admission under attack", 2026-12-07). Pooled (a new 256 KiB array per part would be
+/// large-object garbage) and cleared when it goes back.
 /// </summary>
 internal sealed class UploadChunk : IDisposable
 {
     public const int SlowBytes = 16 * 1024;
     public const int FastBytes = 256 * 1024;
+    public const long GrowAfterBytes = 4L * 1024 * 1024;
+    public const long FastBytesPerSecond = 16L * 1024 * 1024;
 
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private byte[] _rented = ArrayPool<byte>.Shared.Rent(SlowBytes);
+    private long _received;
 
     public Memory<byte> Buffer { get; private set; }
 
-    /// <summary>A read has filled the small chunk: the body arrives faster than Tor's speeds.</summary>
+    /// <summary>The part arrives faster than Tor's speeds: it has the large chunk.</summary>
     public bool IsFast => Buffer.Length == FastBytes;
 
-    public UploadChunk()
+    public UploadChunk(TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _started = _time.GetTimestamp();
         Buffer = _rented.AsMemory(0, SlowBytes);
     }
 
-    /// <summary>The buffer for the next read: the large one once a read of <paramref name="read"/> bytes filled the small one.</summary>
+    /// <summary>The buffer for the next read: the large one once the part has proved fast (see the class).</summary>
     public Memory<byte> AfterRead(int read)
     {
-        if (read == Buffer.Length && Buffer.Length < FastBytes)
+        _received += read;
+        if (!IsFast && _received >= GrowAfterBytes
+            && _received >= FastBytesPerSecond * _time.GetElapsedTime(_started).TotalSeconds)
         {
             var large = ArrayPool<byte>.Shared.Rent(FastBytes);
             ArrayPool<byte>.Shared.Return(_rented, clearArray: true);

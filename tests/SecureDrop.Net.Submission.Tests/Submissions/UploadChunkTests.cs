@@ -6,19 +6,37 @@ using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Submissions;
 
-/// <summary>A slow upload is read into a small buffer; one that fills it gets the large one (memory per slow upload).</summary>
+/// <summary>A slow upload is read into a small buffer; one that proves fast gets the large one (memory per slow upload).</summary>
 public sealed class UploadChunkTests
 {
     [Fact]
-    public void Chunk_StaysSmallWhileReadsComeShort_AndGrowsOnceOneFillsIt()
+    public void Chunk_StaysSmallAtTorSpeedsEvenWhenReadsFillIt_AndGrowsOnceThePartArrivesFast()
     {
-        using var chunk = new UploadChunk();
-        Assert.Equal(UploadChunk.SlowBytes, chunk.Buffer.Length);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var slow = new UploadChunk(clock);
+        Assert.Equal(UploadChunk.SlowBytes, slow.Buffer.Length);
+        // 64 KiB/s for two minutes, every read filling the small chunk (a busy front end finds it waiting): 7.5 MiB
+        // arrive, past the amount that could grow it, but never at a rate no Tor circuit reaches.
+        for (var i = 0; i < 480; i++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(250));
+            Assert.Equal(UploadChunk.SlowBytes, slow.AfterRead(UploadChunk.SlowBytes).Length);
+        }
 
-        Assert.Equal(UploadChunk.SlowBytes, chunk.AfterRead(498).Length);
-        Assert.Equal(UploadChunk.SlowBytes, chunk.AfterRead(UploadChunk.SlowBytes - 1).Length);
-        Assert.Equal(UploadChunk.FastBytes, chunk.AfterRead(UploadChunk.SlowBytes).Length);
-        Assert.Equal(UploadChunk.FastBytes, chunk.AfterRead(10).Length);
+        Assert.False(slow.IsFast);
+
+        using var fast = new UploadChunk(clock);
+        // Loopback or a LAN: 4 MiB in 100 ms (40 MiB/s). Small until the 4 MiB are in, large from then on.
+        var reads = (int)(UploadChunk.GrowAfterBytes / UploadChunk.SlowBytes);
+        for (var i = 1; i < reads; i++)
+        {
+            clock.Advance(TimeSpan.FromMilliseconds(100.0 / reads));
+            Assert.Equal(UploadChunk.SlowBytes, fast.AfterRead(UploadChunk.SlowBytes).Length);
+        }
+
+        Assert.Equal(UploadChunk.FastBytes, fast.AfterRead(UploadChunk.SlowBytes).Length);
+        Assert.True(fast.IsFast);
+        Assert.Equal(UploadChunk.FastBytes, fast.AfterRead(10).Length);
     }
 
     [Fact]
