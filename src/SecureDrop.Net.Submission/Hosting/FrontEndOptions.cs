@@ -17,6 +17,13 @@ internal sealed class FrontEndOptions
     /// </summary>
     public int MaxConnections { get; set; } = 4096;
 
+    /// <summary>
+    /// Open connections at once over one Tor circuit (with <c>Submission:ProxyProtocol=tor</c>); one more is closed as
+    /// soon as its circuit line is read. Tor Browser opens a handful per site; without this one circuit could take
+    /// every connection of <see cref="MaxConnections"/>, and a newcomer's would be closed at once.
+    /// </summary>
+    public int MaxConnectionsPerCircuit { get; set; } = 32;
+
     /// <summary>All request headers together, request line included.</summary>
     public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;
 
@@ -54,6 +61,11 @@ internal sealed class FrontEndOptionsValidator : IValidateOptions<FrontEndOption
         if (options.MaxConnections is < 8 or > 100_000)
         {
             failures.Add("Submission:MaxConnections must be between 8 and 100000.");
+        }
+
+        if (options.MaxConnectionsPerCircuit < 4 || options.MaxConnectionsPerCircuit > options.MaxConnections)
+        {
+            failures.Add("Submission:MaxConnectionsPerCircuit must be between 4 and Submission:MaxConnections (a browser opens several connections to one site).");
         }
 
         if (options.MaxRequestHeadersBytes is < 4096 or > 1024 * 1024)

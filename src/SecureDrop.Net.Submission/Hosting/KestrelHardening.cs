@@ -18,7 +18,7 @@ internal sealed class KestrelHardening : IConfigureOptions<KestrelServerOptions>
     public KestrelHardening(IOptions<FrontEndOptions> options, ILogger<TorCircuitExport> logger, TimeProvider time)
     {
         _options = options;
-        _circuits = new TorCircuitExport(logger, time);
+        _circuits = new TorCircuitExport(logger, time, options.Value.MaxConnectionsPerCircuit);
     }
 
     public void Configure(KestrelServerOptions options)

@@ -21,7 +21,8 @@ internal sealed class TorCircuitFeature(uint id)
 /// Kestrel connection middleware for <c>Submission:ProxyProtocol=tor</c>: every connection must begin with tor's
 /// PROXY line (<see cref="TorCircuitLine"/>), within a few seconds; a connection without it is closed before any
 /// HTTP is read. A front end behind tor with this on cannot be reached around tor by anything that does not speak
-/// the line, and behind tor every stream names its circuit.
+/// the line, and behind tor every stream names its circuit. It also counts each circuit's open connections: one over
+/// <c>Submission:MaxConnectionsPerCircuit</c> is closed, so one circuit cannot take the site's connections.
 /// </summary>
 internal sealed partial class TorCircuitExport
 {
@@ -30,11 +31,24 @@ internal sealed partial class TorCircuitExport
 
     private readonly ILogger<TorCircuitExport> _logger;
     private readonly TimeProvider _time;
+    private readonly int _perCircuit;
+    private readonly Dictionary<uint, int> _open = [];
+    private long _lastTooManyLogged = long.MinValue;
 
-    public TorCircuitExport(ILogger<TorCircuitExport> logger, TimeProvider time)
+    public TorCircuitExport(ILogger<TorCircuitExport> logger, TimeProvider time, int maxConnectionsPerCircuit)
     {
         _logger = logger;
         _time = time;
+        _perCircuit = maxConnectionsPerCircuit;
+    }
+
+    /// <summary>Connections open now over <paramref name="circuit"/> (for tests).</summary>
+    internal int OpenOver(uint circuit)
+    {
+        lock (_open)
+        {
+            return _open.GetValueOrDefault(circuit);
+        }
     }
 
     public ConnectionDelegate Wrap(ConnectionDelegate next) => connection => OnConnectionAsync(connection, next);
@@ -67,8 +81,65 @@ internal sealed partial class TorCircuitExport
             return;
         }
 
-        connection.Features.Set(new TorCircuitFeature(circuit));
-        await next(connection).ConfigureAwait(false);
+        if (!TryOpen(circuit))
+        {
+            LogTooManyAtMostOnceAMinute();
+            connection.Abort(new ConnectionAbortedException("Too many connections over one Tor circuit."));
+            return;
+        }
+
+        try
+        {
+            connection.Features.Set(new TorCircuitFeature(circuit));
+            await next(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            Close(circuit);
+        }
+    }
+
+    private bool TryOpen(uint circuit)
+    {
+        lock (_open)
+        {
+            var open = _open.GetValueOrDefault(circuit);
+            if (open >= _perCircuit)
+            {
+                return false;
+            }
+
+            _open[circuit] = open + 1;
+            return true;
+        }
+    }
+
+    private void Close(uint circuit)
+    {
+        lock (_open)
+        {
+            var open = _open[circuit] - 1;
+            if (open == 0)
+            {
+                _open.Remove(circuit);
+            }
+            else
+            {
+                _open[circuit] = open;
+            }
+        }
+    }
+
+    /// <summary>A flood refuses thousands of connections a second; one line a minute says it is happening.</summary>
+    private void LogTooManyAtMostOnceAMinute()
+    {
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastTooManyLogged);
+        if ((last == long.MinValue || _time.GetElapsedTime(last, now) >= TimeSpan.FromMinutes(1))
+            && Interlocked.CompareExchange(ref _lastTooManyLogged, now, last) == last)
+        {
+            LogTooMany(_perCircuit);
+        }
     }
 
     private static async Task<Line> ReadLineAsync(ConnectionContext connection, CancellationToken cancellationToken)
@@ -106,6 +177,9 @@ internal sealed partial class TorCircuitExport
 
     [LoggerMessage(EventId = 1213, Level = LogLevel.Warning, Message = "A connection without a Tor circuit line was closed (Submission:ProxyProtocol is tor)")]
     private partial void LogRefused();
+
+    [LoggerMessage(EventId = 1214, Level = LogLevel.Warning, Message = "Connections over one Tor circuit beyond Submission:MaxConnectionsPerCircuit ({Limit}) are being closed (logged at most once a minute)")]
+    private partial void LogTooMany(int limit);
 }
 
 internal static class TorCircuitExtensions

@@ -102,6 +102,97 @@ public sealed class TorCircuitTests
     }
 
     [Fact]
+    public async Task TorMode_ConnectionsBeyondTheCircuitsCap_AreClosedUnanswered_OtherCircuitsAreServed_AndClosingOneFreesAPlace()
+    {
+        await using var host = await FrontEndHost.StartAsync(new Dictionary<string, string?>(Tor) { ["Submission:MaxConnectionsPerCircuit"] = "4" });
+        var flooding = new EmulatedCircuit(0xF100D);
+        var held = new List<NetworkStream>();
+        try
+        {
+            // Four connections over one circuit, each answered once and kept open (keep-alive): the circuit's cap.
+            for (var i = 0; i < 4; i++)
+            {
+                held.Add(await AnsweredAndKeptOpenAsync(flooding, host.Address.Port));
+            }
+
+            // A fifth and a sixth over it are closed before any HTTP is read; one warning says so.
+            Assert.Empty(await SendAndReadAsync(flooding, host.Address.Port));
+            Assert.Empty(await SendAndReadAsync(flooding, host.Address.Port));
+            Assert.Single(host.Logs.Lines, line => line.Contains("beyond Submission:MaxConnectionsPerCircuit (4)", StringComparison.Ordinal));
+
+            // Another circuit is served meanwhile.
+            using (var other = new EmulatedCircuit(0xF100E).Source(host.Address))
+            {
+                Assert.Contains("SecureDrop.Net", await other.Http.GetStringAsync(new Uri("/", UriKind.Relative)), StringComparison.Ordinal);
+            }
+
+            // Once one of the four closes, the circuit may open another (the count drops when Kestrel ends it).
+            await held[0].DisposeAsync();
+            held.RemoveAt(0);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while ((await SendAndReadAsync(flooding, host.Address.Port)).Length == 0)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "The circuit's closed connection never gave its place back.");
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            foreach (var stream in held)
+            {
+                await stream.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public void Settings_CircuitConnectionCapAboveTheSitesOrBelowABrowsersNeed_FailsAtStartNamingTheSetting()
+    {
+        var above = new FrontEndOptionsValidator().Validate(null, new FrontEndOptions { MaxConnections = 100, MaxConnectionsPerCircuit = 101 });
+        var below = new FrontEndOptionsValidator().Validate(null, new FrontEndOptions { MaxConnectionsPerCircuit = 3 });
+
+        Assert.Contains("Submission:MaxConnectionsPerCircuit must be between 4 and Submission:MaxConnections", above.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Submission:MaxConnectionsPerCircuit must be between 4 and Submission:MaxConnections", below.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new FrontEndOptionsValidator().Validate(null, new FrontEndOptions()).Succeeded);
+    }
+
+    /// <summary>A connection over <paramref name="circuit"/> that sent one request and got the start of its answer.</summary>
+    private static async Task<NetworkStream> AnsweredAndKeptOpenAsync(EmulatedCircuit circuit, int port)
+    {
+        var stream = await circuit.ConnectAsync(port);
+        await stream.WriteAsync("GET /public-key HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray());
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[16];
+        Assert.True(await stream.ReadAsync(buffer, limit.Token) > 0, "The connection was not answered.");
+        return stream;
+    }
+
+    /// <summary>One request over a new connection of <paramref name="circuit"/>: what came back before it closed.</summary>
+    private static async Task<byte[]> SendAndReadAsync(EmulatedCircuit circuit, int port)
+    {
+        await using var stream = await circuit.ConnectAsync(port);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var buffer = new byte[4096];
+        try
+        {
+            await stream.WriteAsync("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"u8.ToArray(), limit.Token);
+            using var received = new MemoryStream();
+            int read;
+            while ((read = await stream.ReadAsync(buffer, limit.Token)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+
+            return received.ToArray();
+        }
+        catch (IOException)
+        {
+            // A reset is how a closed connection may end.
+            return [];
+        }
+    }
+
+    [Fact]
     public async Task NoneMode_CircuitLine_IsNotHttp()
     {
         await using var host = await FrontEndHost.StartAsync();
