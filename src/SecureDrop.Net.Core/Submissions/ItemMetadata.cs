@@ -33,7 +33,9 @@ public sealed record ItemMetadata(string FileName, long Size, string ContentType
         json.CopyTo(padded, 0);
         padded.AsSpan(json.Length).Fill((byte)' ');
         using var output = new MemoryStream();
-        using (var encryptor = MessageEncryptor.Open(output, recipient, ""))
+        // Small buffers: a header is a few hundred octets, and the default (large) buffers cost a text submission to a
+        // post-quantum key about 80 µs more each time (benchmarks/RESULTS.md, 2026-12-07).
+        using (var encryptor = MessageEncryptor.Open(output, recipient, "", MessageBuffers.StartSmall()))
         {
             encryptor.Write(padded);
         }

@@ -48,7 +48,8 @@ public static class NoticeComposer
         var armored = new MemoryStream();
         using (var armor = OpenPgpArmor.Wrap(armored))
         {
-            using var encryptor = MessageEncryptor.Open(armor, recipient, "");
+            // A notice is a few hundred octets: small buffers, as for the sealed item headers.
+            using var encryptor = MessageEncryptor.Open(armor, recipient, "", MessageBuffers.StartSmall());
             encryptor.Write(plain.GetBuffer(), 0, (int)plain.Length);
         }
 
