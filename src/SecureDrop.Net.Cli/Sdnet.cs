@@ -91,7 +91,7 @@ internal static class Sdnet
         {
             return await body(parse.InvocationConfiguration.Output);
         }
-        catch (Exception exception) when (exception is DataDirectoryException or CryptoException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is DataDirectoryException or CryptoException or CommandRefusedException or IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync("sdnet: " + exception.Message);
             return Refused;

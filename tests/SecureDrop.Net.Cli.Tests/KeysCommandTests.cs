@@ -49,7 +49,7 @@ public sealed class KeysCommandTests
     [Theory]
     [InlineData("admin", "wrong words entirely here and there now", "passphrase of 'admin' is wrong")]
     [InlineData("nobody", "whatever", "no admin named 'nobody'")]
-    [InlineData(null, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH-IIII-JJJJ-KKKK-LLLL-MMMM", "recovery key is wrong")]
+    [InlineData(null, "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH-IIII-JJJJ-KKKK-LLLL-MMMM", "recovery key does not open this instance's vault key")]
     [InlineData(null, "not a recovery key", "52 characters")]
     public async Task Rotate_WithABadUnlock_IsRefused_AndChangesNothing(string? admin, string secret, string expected)
     {

@@ -70,7 +70,10 @@ internal static class BackupCommand
                 File.Move(partial, target);
                 await stdout.WriteLineAsync($"Backed up {written.Files} file(s), {written.Bytes} bytes, to {target}"
                     + (recipient is null ? " (passphrase)." : $" (encrypted to {recipient.DisplayFingerprint})."));
-                await stdout.WriteLineAsync($"Check it with: sdnet backup verify --in {target}");
+                await stdout.WriteLineAsync(recipient is null
+                    ? $"Check it with: sdnet backup verify --in {Quoted(target)}"
+                    : $"Check it with: sdnet backup verify --in {Quoted(target)} --key SECRET.asc{Environment.NewLine}"
+                        + $"  (SECRET.asc: the secret key of {recipient.DisplayFingerprint}, e.g. from gpg --export-secret-keys --armor {recipient.Fingerprint} > SECRET.asc)");
                 return Sdnet.Success;
             }
             finally
@@ -80,6 +83,12 @@ internal static class BackupCommand
         }));
         return command;
     }
+
+    /// <summary>A path as a POSIX shell reads it back: in single quotes when it holds anything but safe characters.</summary>
+    internal static string Quoted(string path) =>
+        path.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '.' or '-' or '_' or '+' or ',' or ':' or '@')
+            ? path
+            : "'" + path.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static Command VerifyCommand()
     {

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Crypto;
 
@@ -48,6 +49,7 @@ internal static class BackupRestorer
         {
             if (keyFile is null)
             {
+                RefuseKeyBackup(file, backup);
                 var passphrase = SecretInput.Read(passphraseFromStdin, "Backup passphrase: ", confirm: false, error);
                 return new OpenedBackup(file, BackupDecryption.Open(file, passphrase));
             }
@@ -59,6 +61,22 @@ internal static class BackupRestorer
         {
             file.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Before asking for a passphrase: a backup made with --to opens only with that key's secret key, and the
+    /// refusal says so (asking for a passphrase, or for --passphrase-stdin, would send the operator the wrong way).
+    /// </summary>
+    private static void RefuseKeyBackup(FileStream file, FileInfo backup)
+    {
+        var (toPassphrase, keyIds) = BackupDecryption.Inspect(file);
+        file.Position = 0;
+        if (!toPassphrase)
+        {
+            throw new CryptoException(
+                CryptoFailure.WrongKind,
+                $"The backup '{backup.FullName}' is encrypted to an OpenPGP key (key id {string.Join(", ", keyIds)}), not a passphrase: add --key SECRET.asc, that key's secret key (e.g. from gpg --export-secret-keys --armor {keyIds.FirstOrDefault()} > SECRET.asc).");
         }
     }
 
@@ -228,24 +246,14 @@ internal static class BackupRestorer
 
     private static NewsroomSecretKey LoadKey(FileInfo keyFile, bool passphraseFromStdin, TextWriter error)
     {
-        if (!keyFile.Exists)
+        if (passphraseFromStdin)
         {
-            throw new IOException($"The key file '{keyFile.FullName}' does not exist.");
+            return SecretKeyFile.Import(keyFile, NewsroomSecretKey.Import, SecretInput.Read(true, "", false, error));
         }
 
-        var bytes = File.ReadAllBytes(keyFile.FullName);
-        if (!passphraseFromStdin && Console.IsInputRedirected)
-        {
-            return NewsroomSecretKey.Import(bytes);
-        }
-
-        try
-        {
-            return passphraseFromStdin ? NewsroomSecretKey.Import(bytes, SecretInput.Read(true, "", false, error)) : NewsroomSecretKey.Import(bytes);
-        }
-        catch (CryptoException) when (!passphraseFromStdin)
-        {
-            return NewsroomSecretKey.Import(bytes, SecretInput.Read(false, "Passphrase of the key: ", false, error));
-        }
+        // Without a terminal there is no one to ask: a protected key is refused with its plain message.
+        return Console.IsInputRedirected
+            ? SecretKeyFile.Import(keyFile, NewsroomSecretKey.Import, string.Empty)
+            : SecretKeyFile.Import(keyFile, NewsroomSecretKey.Import, () => SecretInput.Read(false, "Passphrase of the key: ", false, error));
     }
 }

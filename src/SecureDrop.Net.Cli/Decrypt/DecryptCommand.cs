@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text;
+using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Crypto;
 
@@ -50,30 +51,8 @@ internal static class DecryptCommand
         return command;
     }
 
-    private static NewsroomSecretKey ReadKey(FileInfo file, Terminal terminal)
-    {
-        if (!file.Exists)
-        {
-            throw new IOException($"The key file '{file.FullName}' does not exist.");
-        }
-
-        byte[] bytes = File.ReadAllBytes(file.FullName);
-        try
-        {
-            try
-            {
-                return NewsroomSecretKey.ImportToDecrypt(bytes);
-            }
-            catch (CryptoException exception) when (exception.Message.Contains("no passphrase was given", StringComparison.Ordinal))
-            {
-                return NewsroomSecretKey.ImportToDecrypt(bytes, terminal.ReadSecret("the passphrase of the secret key"));
-            }
-        }
-        finally
-        {
-            System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
-        }
-    }
+    private static NewsroomSecretKey ReadKey(FileInfo file, Terminal terminal) =>
+        SecretKeyFile.Import(file, NewsroomSecretKey.ImportToDecrypt, () => terminal.ReadSecret("the passphrase of the secret key"));
 
     private static string DecryptToStandardOutput(FileInfo input, NewsroomSecretKey key)
     {
@@ -85,7 +64,7 @@ internal static class DecryptCommand
         }
         catch (CryptoException exception)
         {
-            throw new CryptoException(exception.Message + " Part of the plaintext may already be on standard output: discard it.", exception);
+            throw new CryptoException(exception.Reason, exception.Message + " Part of the plaintext may already be on standard output: discard it.", exception);
         }
 
         return "to standard output";

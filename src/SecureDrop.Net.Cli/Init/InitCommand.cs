@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Crypto;
@@ -63,13 +64,8 @@ internal static class InitCommand
             return NewsroomSecretKey.Generate(newsroom, TimeProvider.System.GetUtcNow(), algorithm);
         }
 
-        if (!importKey.Exists)
-        {
-            throw new IOException($"The key file '{importKey.FullName}' does not exist.");
-        }
-
         var passphrase = passphraseFromStdin ? Console.In.ReadLine() ?? "" : "";
-        return NewsroomSecretKey.Import(File.ReadAllBytes(importKey.FullName), passphrase);
+        return SecretKeyFile.Import(importKey, NewsroomSecretKey.Import, passphrase);
     }
 
     private static string Summary(InitialSecrets secrets, NewsroomPublicKey key, bool multiUser) => $"""

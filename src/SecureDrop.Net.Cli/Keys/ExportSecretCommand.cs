@@ -38,12 +38,12 @@ internal static class ExportSecretCommand
             string passphrase = terminal.ReadSecret("a passphrase to protect the exported key");
             if (passphrase.Trim().Length < MinimumPassphraseLength)
             {
-                throw new CryptoException($"The passphrase must be at least {MinimumPassphraseLength} characters long (five random words or more); nothing was exported.");
+                throw new CryptoException(CryptoFailure.WeakPassphrase, $"The passphrase must be at least {MinimumPassphraseLength} characters long (five random words or more); nothing was exported.");
             }
 
             if (terminal.ReadSecret("the same passphrase again") != passphrase)
             {
-                throw new CryptoException("The two passphrases differ; nothing was exported.");
+                throw new CommandRefusedException("The two passphrases differ; nothing was exported.");
             }
 
             string armored = key.ExportProtected(passphrase);

@@ -231,23 +231,8 @@ internal static class KeysCommand
         new AuditLog(instance.Database, TimeProvider.System).RecordAsync(actor, action, subject, cancellationToken);
 
     // Asked for only when the key turns out to be protected, as the next secret after the unlock.
-    private static NewsroomSecretKey ImportKey(FileInfo file, Terminal terminal)
-    {
-        if (!file.Exists)
-        {
-            throw new IOException($"The key file '{file.FullName}' does not exist.");
-        }
-
-        var bytes = File.ReadAllBytes(file.FullName);
-        try
-        {
-            return NewsroomSecretKey.Import(bytes);
-        }
-        catch (CryptoException exception) when (exception.Message.Contains("no passphrase was given", StringComparison.Ordinal))
-        {
-            return NewsroomSecretKey.Import(bytes, terminal.ReadSecret("the passphrase of the key being imported"));
-        }
-    }
+    private static NewsroomSecretKey ImportKey(FileInfo file, Terminal terminal) =>
+        SecretKeyFile.Import(file, NewsroomSecretKey.Import, () => terminal.ReadSecret("the passphrase of the key being imported"));
 
     private static Option<string> NewsroomOption() => new("--newsroom")
     {

@@ -63,7 +63,7 @@ internal sealed class VaultUnlock
             }
             catch (CryptoException exception)
             {
-                throw new CryptoException("The recovery key is wrong: it does not open this instance's vault key. Nothing was changed.", exception);
+                throw new CryptoException(CryptoFailure.WrongKeyOrAltered, "The recovery key does not open this instance's vault key: it is not this instance's recovery key, or its wrapped copy was altered. Nothing was changed.", exception);
             }
             finally
             {
@@ -77,12 +77,12 @@ internal sealed class VaultUnlock
             var passphrase = terminal.ReadSecret($"the passphrase of {username}");
             if (account is null || !account.IsAdmin)
             {
-                throw new CryptoException($"There is no admin named '{username}'. List accounts with: sdnet journalist list --data {data.Root}");
+                throw new CommandRefusedException($"There is no admin named '{username}'. List accounts with: sdnet journalist list --data {data.Root}");
             }
 
             if (account.Disabled || account.Locked)
             {
-                throw new CryptoException($"The account '{username}' is {(account.Disabled ? "disabled" : "locked")}. Unlock as another admin or with --recovery-key.");
+                throw new CommandRefusedException($"The account '{username}' is {(account.Disabled ? "disabled" : "locked")}. Unlock as another admin or with --recovery-key.");
             }
 
             vaultKey = JournalistCredentials.Unlock(passphrase, account.Secrets, account.Id)
@@ -107,6 +107,6 @@ internal sealed class VaultUnlock
     private static async Task<byte[]> RefuseAsync(MetadataDatabase database, string accountId, string username, CancellationToken cancellationToken)
     {
         await new AuditLog(database, TimeProvider.System).RecordAsync(accountId, "failed sdnet unlock", cancellationToken: cancellationToken);
-        throw new CryptoException($"The passphrase of '{username}' is wrong. Nothing was changed.");
+        throw new CryptoException(CryptoFailure.WrongPassphrase, $"The passphrase of '{username}' is wrong. Nothing was changed.");
     }
 }

@@ -67,7 +67,7 @@ public sealed class SourceReplyKeys
         created.Key.Dispose();
         sealedKey = await connection.ExecuteScalarAsync<byte[]?>(
             "SELECT reply_secret_sealed FROM sources WHERE id = @sourceId", new { sourceId }).ConfigureAwait(false);
-        return SourceReplySecretKey.Unseal(wrappingKey, sealedKey ?? throw new CryptoException("The source's reply key is missing."), Binding(lookupId));
+        return SourceReplySecretKey.Unseal(wrappingKey, sealedKey ?? throw new CryptoException(CryptoFailure.KeyNotAvailable, "The source's reply key is missing."), Binding(lookupId));
     }
 
     /// <summary>
@@ -102,7 +102,7 @@ public sealed class SourceReplyKeys
         upgraded.Dispose();
         var current = await connection.ExecuteScalarAsync<byte[]?>(
             "SELECT reply_secret_sealed FROM sources WHERE id = @sourceId", new { sourceId }).ConfigureAwait(false);
-        return SourceReplySecretKey.Unseal(wrappingKey, current ?? throw new CryptoException("The source's reply key is missing."), Binding(lookupId));
+        return SourceReplySecretKey.Unseal(wrappingKey, current ?? throw new CryptoException(CryptoFailure.KeyNotAvailable, "The source's reply key is missing."), Binding(lookupId));
     }
 
     /// <summary>Opens the reply key of a source made in the current ingest window (no row yet).</summary>

@@ -53,12 +53,12 @@ public sealed record ItemMetadata(string FileName, long Size, string ContentType
         try
         {
             var header = JsonSerializer.Deserialize(plaintext.TrimEnd((byte)' '), HeaderJson.Default.Header)
-                ?? throw new CryptoException("The item's metadata header is empty.");
+                ?? throw new CryptoException(CryptoFailure.Malformed, "The item's metadata header is empty.");
             return new ItemMetadata(header.Name ?? "", header.Size, header.Type ?? "application/octet-stream");
         }
         catch (JsonException)
         {
-            throw new CryptoException("The item's metadata header is not readable.");
+            throw new CryptoException(CryptoFailure.Malformed, "The item's metadata header is not readable.");
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class BackupDecryption : IDisposable
     {
         var list = ReadList(input);
         var pbe = list.GetEncryptedDataObjects().OfType<PgpPbeEncryptedData>().FirstOrDefault()
-            ?? throw new CryptoException("This backup is encrypted to an OpenPGP key, not a passphrase: give that key's secret key with --key FILE.");
+            ?? throw new CryptoException(CryptoFailure.WrongKind, "This backup is encrypted to an OpenPGP key, not a passphrase: give that key's secret key with --key FILE.");
         var characters = passphrase.ToArray();
         try
         {
@@ -57,11 +57,7 @@ public sealed class BackupDecryption : IDisposable
         ArgumentNullException.ThrowIfNull(key);
         MessageEnvelope envelope = ReadEnvelope(input);
         SessionKey session = DecryptionRun.TryFindSession(envelope, key.DecryptionKeys)
-            ?? throw new CryptoException(envelope.Leading.Any(p => p.Tag == 3)
-                ? "This backup is encrypted to a passphrase, not a key: leave out --key and give the passphrase."
-                : envelope.PublicKeyPackets.Any(p => key.DecryptionKeys.Any(k => p.Names(k.Key)))
-                    ? "The backup's session key does not decrypt with this key (or the backup is damaged at its start)."
-                    : "This backup is not encrypted to the key given with --key.");
+            ?? throw NoSession(envelope, key);
         Stream? payload = null;
         try
         {
@@ -70,7 +66,7 @@ public sealed class BackupDecryption : IDisposable
                 : new SeipdReader(envelope.PayloadBody, CfbCipher.Create(session));
             PacketHeader literal = PacketHeader.Read(payload) is { Tag: 11 } header
                 ? header
-                : throw new CryptoException("The backup's content is not what sdnet writes (no literal data packet).");
+                : throw new CryptoException(CryptoFailure.Malformed, "The backup's content is not what sdnet writes (no literal data packet).");
             var body = new PacketBodyStream(payload, literal);
             SkipLiteralHeader(body);
             return new BackupDecryption(null, payload, body);
@@ -78,7 +74,7 @@ public sealed class BackupDecryption : IDisposable
         catch (Exception exception) when (OpenPgpInput.IsLibraryFailure(exception))
         {
             payload?.Dispose();
-            throw new CryptoException(Damaged, exception);
+            throw new CryptoException(CryptoFailure.Tampered, Damaged, exception);
         }
         catch
         {
@@ -105,7 +101,7 @@ public sealed class BackupDecryption : IDisposable
                 TrailingPadding.Skip(payload);
                 if (!payload.PeekSpan().IsEmpty)
                 {
-                    throw new CryptoException("The backup's content is not what sdnet writes (packets after its data).");
+                    throw new CryptoException(CryptoFailure.Malformed, "The backup's content is not what sdnet writes (packets after its data).");
                 }
 
                 payload.ReadToEndAndVerify();
@@ -114,12 +110,12 @@ public sealed class BackupDecryption : IDisposable
 
             if (!_data.IsIntegrityProtected() || !_data.Verify())
             {
-                throw new CryptoException("The backup failed its integrity check (MDC): it was altered or damaged. Do not use it.");
+                throw new CryptoException(CryptoFailure.Tampered, "The backup failed its integrity check (MDC): it was altered or damaged. Do not use it.");
             }
         }
         catch (Exception exception) when (exception is IOException or PgpException)
         {
-            throw new CryptoException(Damaged, exception);
+            throw new CryptoException(CryptoFailure.Tampered, Damaged, exception);
         }
     }
 
@@ -138,9 +134,16 @@ public sealed class BackupDecryption : IDisposable
         }
         catch (Exception exception) when (OpenPgpInput.IsLibraryFailure(exception))
         {
-            throw new CryptoException(NotABackup, exception);
+            throw new CryptoException(CryptoFailure.Malformed, NotABackup, exception);
         }
     }
+
+    private static CryptoException NoSession(MessageEnvelope envelope, NewsroomSecretKey key) =>
+        envelope.Leading.Any(p => p.Tag == 3)
+            ? new(CryptoFailure.WrongKind, "This backup is encrypted to a passphrase, not a key: leave out --key and give the passphrase.")
+            : envelope.PublicKeyPackets.Any(p => key.DecryptionKeys.Any(k => p.Names(k.Key)))
+                ? new(CryptoFailure.WrongKeyOrAltered, "The backup's session key does not decrypt with this key (or the backup is damaged at its start).")
+                : new(CryptoFailure.NotForThisKey, "This backup is not encrypted to the key given with --key.");
 
     /// <summary>The literal packet's format octet, name length, name and date (RFC 9580 §5.9): the data follows.</summary>
     private static void SkipLiteralHeader(Stream body)
@@ -162,11 +165,11 @@ public sealed class BackupDecryption : IDisposable
                 next = factory.NextPgpObject();
             }
 
-            return next as PgpEncryptedDataList ?? throw new CryptoException(NotABackup);
+            return next as PgpEncryptedDataList ?? throw new CryptoException(CryptoFailure.Malformed, NotABackup);
         }
         catch (Exception exception) when (exception is IOException or PgpException)
         {
-            throw new CryptoException(NotABackup, exception);
+            throw new CryptoException(CryptoFailure.Malformed, NotABackup, exception);
         }
     }
 
@@ -179,20 +182,20 @@ public sealed class BackupDecryption : IDisposable
         }
         catch (Exception exception) when (exception is IOException or PgpException)
         {
-            throw new CryptoException(wrongSecret, exception);
+            throw new CryptoException(CryptoFailure.WrongPassphrase, wrongSecret, exception);
         }
 
         try
         {
             if (!data.IsIntegrityProtected())
             {
-                throw new CryptoException("The backup has no integrity protection (no MDC); sdnet never writes such a file. Do not use it.");
+                throw new CryptoException(CryptoFailure.MessageRefused, "The backup has no integrity protection (no MDC); sdnet never writes such a file. Do not use it.");
             }
 
             var plain = new PgpObjectFactory(clear).NextPgpObject();
             if (plain is not PgpLiteralData literal)
             {
-                throw new CryptoException("The backup's content is not what sdnet writes (no literal data packet).");
+                throw new CryptoException(CryptoFailure.Malformed, "The backup's content is not what sdnet writes (no literal data packet).");
             }
 
             return new BackupDecryption(data, clear, literal.GetInputStream());
@@ -200,7 +203,7 @@ public sealed class BackupDecryption : IDisposable
         catch (Exception exception) when (exception is IOException or PgpException)
         {
             clear.Dispose();
-            throw new CryptoException(Damaged, exception);
+            throw new CryptoException(CryptoFailure.Tampered, Damaged, exception);
         }
         catch
         {
@@ -243,7 +246,7 @@ public sealed class BackupDecryption : IDisposable
             }
             catch (Exception exception) when (exception is IOException or PgpException or InvalidOperationException)
             {
-                throw new CryptoException(Damaged, exception);
+                throw new CryptoException(CryptoFailure.Tampered, Damaged, exception);
             }
         }
 

@@ -26,7 +26,7 @@ internal static class KeyUnlocking
 
         if (passphrase.IsEmpty)
         {
-            throw new CryptoException("The secret key is protected by a passphrase and no passphrase was given.");
+            throw new CryptoException(CryptoFailure.NoPassphrase, "The secret key is protected by a passphrase and no passphrase was given.");
         }
 
         byte[] raw = Utf8(passphrase);
@@ -74,7 +74,7 @@ internal static class KeyUnlocking
 
                 if (secret.IsProtected)
                 {
-                    throw new CryptoException("The secret key is still protected; unprotect it before exporting it.");
+                    throw new CryptoException(CryptoFailure.WrongKind, "The secret key is still protected; unprotect it before exporting it.");
                 }
 
                 var s2k = S2kSpecifier.NewArgon2(RandomNumberGenerator.GetBytes(16), ExportPasses, ExportParallelism, ExportMemoryExponent);

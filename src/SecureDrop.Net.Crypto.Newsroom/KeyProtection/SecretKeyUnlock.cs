@@ -92,7 +92,7 @@ internal static class SecretKeyUnlock
     {
         if (part.Data.Length < AeadCipher.TagSize)
         {
-            throw new CryptoException($"The secret key material of the {part.Key.Description} key is truncated.");
+            throw new CryptoException(CryptoFailure.Truncated, $"The secret key material of the {part.Key.Description} key is truncated.");
         }
 
         byte[] kek = Kek(s2kKey, packetTag, part.Key.Version, part.Cipher, part.Aead);
@@ -103,7 +103,7 @@ internal static class SecretKeyUnlock
             using AeadCipher aead = AeadCipher.Create(part.Aead, part.Cipher, kek);
             return aead.Decrypt(part.Iv, part.Data.AsSpan(0, length), part.Data.AsSpan(length), material, AssociatedData(part.Key, packetTag))
                 ? material
-                : throw new CryptoException(WrongPassphrase);
+                : throw new CryptoException(CryptoFailure.WrongPassphrase, WrongPassphrase);
         }
         finally
         {
@@ -130,7 +130,7 @@ internal static class SecretKeyUnlock
             int length = part.Data.Length - checkLength;
             if (length < 0)
             {
-                throw new CryptoException($"The secret key material of the {part.Key.Description} key is truncated.");
+                throw new CryptoException(CryptoFailure.Truncated, $"The secret key material of the {part.Key.Description} key is truncated.");
             }
 
             ReadOnlySpan<byte> material = padded.AsSpan(0, length);
@@ -138,7 +138,7 @@ internal static class SecretKeyUnlock
             bool matches = checkLength == 20
                 ? CryptographicOperations.FixedTimeEquals(Sha1(material), check)
                 : SecretKeyPart.Checksum(material) == ((check[0] << 8) | check[1]);
-            return matches ? material.ToArray() : throw new CryptoException(WrongPassphrase);
+            return matches ? material.ToArray() : throw new CryptoException(CryptoFailure.WrongPassphrase, WrongPassphrase);
         }
         finally
         {
@@ -163,6 +163,6 @@ internal static class SecretKeyUnlock
         SymmetricAlgorithms.Twofish => new TwofishEngine(),
         SymmetricAlgorithms.Idea => new IdeaEngine(),
         SymmetricAlgorithms.Camellia128 or SymmetricAlgorithms.Camellia192 or SymmetricAlgorithms.Camellia256 => new CamelliaEngine(),
-        _ => throw new CryptoException($"The secret key is protected with {SymmetricAlgorithms.Name(cipher)}, which is not supported; re-export it protected with AES."),
+        _ => throw new CryptoException(CryptoFailure.UnsupportedKey, $"The secret key is protected with {SymmetricAlgorithms.Name(cipher)}, which is not supported; re-export it protected with AES."),
     };
 }

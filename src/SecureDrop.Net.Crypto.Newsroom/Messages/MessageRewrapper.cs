@@ -51,7 +51,7 @@ public static class MessageRewrapper
 
                 if (reading.ReadByte() >= 0)
                 {
-                    throw new CryptoException("The message is followed by trailing data; it was not re-wrapped.");
+                    throw new CryptoException(CryptoFailure.Tampered, "The message is followed by trailing data; it was not re-wrapped.");
                 }
 
                 output.Flush();
@@ -59,7 +59,7 @@ public static class MessageRewrapper
         }
         catch (Exception e) when (!reading.TargetFailed && OpenPgpInput.IsLibraryFailure(e))
         {
-            throw new CryptoException("The message is damaged, truncated or was altered; it was not re-wrapped.", e);
+            throw new CryptoException(CryptoFailure.Tampered, "The message is damaged, truncated or was altered; it was not re-wrapped.", e);
         }
     }
 
@@ -70,12 +70,12 @@ public static class MessageRewrapper
         int first = input.ReadByte();
         if (first < 0)
         {
-            throw new CryptoException("The input is empty: no OpenPGP data.");
+            throw new CryptoException(CryptoFailure.Malformed, "The input is empty: no OpenPGP data.");
         }
 
         if ((first & 0x80) == 0)
         {
-            throw new CryptoException("The message is ASCII-armored; re-wrap works on binary messages as stored.");
+            throw new CryptoException(CryptoFailure.WrongKind, "The message is ASCII-armored; re-wrap works on binary messages as stored.");
         }
 
         MessageEnvelope envelope = MessageEnvelope.Read(new ReplayStream((byte)first, input));
@@ -101,7 +101,7 @@ public static class MessageRewrapper
         }
 
         return session is null
-            ? throw new CryptoException("The message is not encrypted to the old key.")
+            ? throw new CryptoException(CryptoFailure.NotForThisKey, "The message is not encrypted to the old key.")
             : (envelope, session, packets);
     }
 

@@ -25,7 +25,7 @@ internal abstract class AeadCipher : IDisposable
     {
         if (SymmetricAlgorithms.KeySize(cipher) != key.Length || SymmetricAlgorithms.BlockSize(cipher) != 16)
         {
-            throw new CryptoException($"AEAD encryption with {SymmetricAlgorithms.Name(cipher)} is not supported (a 128-bit block cipher is required).");
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"AEAD encryption with {SymmetricAlgorithms.Name(cipher)} is not supported (a 128-bit block cipher is required).");
         }
 
         return (aead, SymmetricAlgorithms.IsAes(cipher)) switch
@@ -33,7 +33,7 @@ internal abstract class AeadCipher : IDisposable
             (SymmetricAlgorithms.Ocb, true) => new AesOcb(key),
             (SymmetricAlgorithms.Gcm, true) => new DotNetGcm(key),
             (SymmetricAlgorithms.Ocb or SymmetricAlgorithms.Gcm or SymmetricAlgorithms.Eax, _) => new BouncyAead(aead, cipher, key),
-            _ => throw new CryptoException($"The AEAD mode {SymmetricAlgorithms.AeadName(aead)} is not supported (only EAX, OCB and GCM)."),
+            _ => throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The AEAD mode {SymmetricAlgorithms.AeadName(aead)} is not supported (only EAX, OCB and GCM)."),
         };
     }
 

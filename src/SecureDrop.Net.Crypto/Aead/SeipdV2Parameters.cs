@@ -24,22 +24,22 @@ internal sealed class SeipdV2Parameters : IDisposable
         int nonceSize = SymmetricAlgorithms.NonceSize(aead);
         if (keySize < 0 || SymmetricAlgorithms.BlockSize(cipher) != 16)
         {
-            throw new CryptoException($"The message's encrypted data uses {SymmetricAlgorithms.Name(cipher)}, which SEIPD v2 cannot use here.");
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message's encrypted data uses {SymmetricAlgorithms.Name(cipher)}, which SEIPD v2 cannot use here.");
         }
 
         if (nonceSize < 0)
         {
-            throw new CryptoException($"The message's encrypted data uses {SymmetricAlgorithms.AeadName(aead)}, which is not supported (only EAX, OCB and GCM).");
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message's encrypted data uses {SymmetricAlgorithms.AeadName(aead)}, which is not supported (only EAX, OCB and GCM).");
         }
 
         if (chunkSizeOctet > MaxChunkSizeOctet)
         {
-            throw new CryptoException($"The message's encrypted data declares chunks of 2^{chunkSizeOctet + 6} octets, beyond RFC 9580's limit of 2^22.");
+            throw new CryptoException(CryptoFailure.Malformed, $"The message's encrypted data declares chunks of 2^{chunkSizeOctet + 6} octets, beyond RFC 9580's limit of 2^22.");
         }
 
         if (sessionKey.Length != keySize)
         {
-            throw new CryptoException("The message's session key does not fit its cipher; it was damaged or not encrypted to this key.");
+            throw new CryptoException(CryptoFailure.WrongKeyOrAltered, "The message's session key does not fit its cipher; it was damaged or not encrypted to this key.");
         }
 
         Cipher = cipher;

@@ -295,7 +295,7 @@ internal sealed class SeipdV2Reader : ForwardOnlyReadStream, IPayloadReader
             _parameters.Nonce(segment.FirstChunk + chunk, nonce);
             if (!cipher.Decrypt(nonce, data, segment.Buffer.AsSpan(at + length, AeadCipher.TagSize), data, _parameters.Header))
             {
-                throw new CryptoException("The message failed its integrity check (AEAD): it was altered or damaged; discard any output.");
+                throw new CryptoException(CryptoFailure.Tampered, "The message failed its integrity check (AEAD): it was altered or damaged; discard any output.");
             }
         }
     }
@@ -306,7 +306,7 @@ internal sealed class SeipdV2Reader : ForwardOnlyReadStream, IPayloadReader
         _parameters.Nonce(_nextChunk, nonce);
         if (!_inline.Decrypt(nonce, [], _carry, [], _parameters.FinalAssociatedData(_total)))
         {
-            throw new CryptoException("The message failed its final integrity check (AEAD): it was truncated, altered or damaged; discard any output.");
+            throw new CryptoException(CryptoFailure.Tampered, "The message failed its final integrity check (AEAD): it was truncated, altered or damaged; discard any output.");
         }
 
         _verified = true;

@@ -43,7 +43,7 @@ public static class BackupEncryption
     {
         if (passphrase.Trim().Length < MinimumPassphraseLength)
         {
-            throw new CryptoException($"The backup passphrase must be at least {MinimumPassphraseLength} characters long (five random words or more).");
+            throw new CryptoException(CryptoFailure.WeakPassphrase, $"The backup passphrase must be at least {MinimumPassphraseLength} characters long (five random words or more).");
         }
 
         var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, true, new SecureRandom());

@@ -78,7 +78,7 @@ internal sealed class BodyReader(byte[] body, string malformed)
     {
         if (_at != body.Length)
         {
-            throw new CryptoException(malformed);
+            throw new CryptoException(CryptoFailure.Malformed, malformed);
         }
     }
 
@@ -86,7 +86,7 @@ internal sealed class BodyReader(byte[] body, string malformed)
     {
         if (count < 0 || count > body.Length - _at)
         {
-            throw new CryptoException(malformed);
+            throw new CryptoException(CryptoFailure.Malformed, malformed);
         }
     }
 }

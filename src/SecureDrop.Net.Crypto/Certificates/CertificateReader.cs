@@ -12,7 +12,7 @@ internal static class CertificateReader
     {
         if (data.IsEmpty)
         {
-            throw new CryptoException("The data is empty: no OpenPGP key.");
+            throw new CryptoException(CryptoFailure.Malformed, "The data is empty: no OpenPGP key.");
         }
 
         byte[] copy = data.ToArray();
@@ -42,7 +42,7 @@ internal static class CertificateReader
         }
         catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
         {
-            throw new CryptoException("The data is not a readable OpenPGP key.", e);
+            throw new CryptoException(CryptoFailure.Malformed, "The data is not a readable OpenPGP key.", e);
         }
         finally
         {

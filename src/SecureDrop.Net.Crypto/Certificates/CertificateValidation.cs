@@ -20,21 +20,21 @@ internal static class CertificateValidation
         KeyPacket primary = key.Primary.Key;
         if (CertificatePolicy.RejectPrimary(primary) is { } primaryReason)
         {
-            throw new CryptoException(primaryReason);
+            throw new CryptoException(CryptoFailure.KeyRefused, primaryReason);
         }
 
         KeySignature selfSignature = GoverningSelfSignature(key)
-            ?? throw new CryptoException($"The key ({primary.Description}) has no valid self-signature (no user id or direct-key signature made by the key itself).");
+            ?? throw new CryptoException(CryptoFailure.KeyRefused, $"The key ({primary.Description}) has no valid self-signature (no user id or direct-key signature made by the key itself).");
         if (now is { } time)
         {
             if (IsPrimaryRevoked(key))
             {
-                throw new CryptoException($"The key ({primary.Description}) has been revoked by its owner; use another key (sdnet keys generate makes one).");
+                throw new CryptoException(CryptoFailure.KeyRefused, $"The key ({primary.Description}) has been revoked by its owner; use another key (sdnet keys generate makes one).");
             }
 
             if (ExpiresAt(primary, selfSignature) is { } expiry && expiry <= time.UtcDateTime)
             {
-                throw new CryptoException(
+                throw new CryptoException(CryptoFailure.KeyRefused,
                     $"The key ({primary.Description}) expired on {expiry:yyyy-MM-dd}; extend its expiry (gpg --quick-set-expire FINGERPRINT 2y) and export it again, or use another key.");
             }
         }
@@ -44,7 +44,7 @@ internal static class CertificateValidation
             .ToList();
         if (candidates.Count == 0)
         {
-            throw new CryptoException(
+            throw new CryptoException(CryptoFailure.KeyRefused,
                 $"The key ({primary.Description}) has no encryption-capable subkey (no subkey whose key flags allow encryption); add one (gpg --quick-add-key FINGERPRINT cv25519 encr).");
         }
 
@@ -61,7 +61,7 @@ internal static class CertificateValidation
             firstReason ??= reason;
         }
 
-        throw new CryptoException(firstReason!);
+        throw new CryptoException(CryptoFailure.KeyRefused, firstReason!);
     }
 
     /// <summary>Subkeys whose verified binding signature allows encryption, whatever their validity today.</summary>

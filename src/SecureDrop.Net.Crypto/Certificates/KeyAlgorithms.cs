@@ -99,7 +99,7 @@ internal static class Curves
     public static ECDomainParameters Domain(DerObjectIdentifier curve)
     {
         X9ECParameters parameters = ECNamedCurveTable.GetByOid(curve)
-            ?? throw new CryptoException($"The elliptic curve {Name(curve)} is not supported.");
+            ?? throw new CryptoException(CryptoFailure.UnsupportedKey, $"The elliptic curve {Name(curve)} is not supported.");
         return new ECDomainParameters(parameters);
     }
 

@@ -65,12 +65,12 @@ internal sealed class KeyPacket
         switch (version)
         {
             case 2 or 3:
-                throw new CryptoException($"The key is a version {version} key (PGP 2.x, obsolete since 1998); make a current key (version 4 or 6).");
+                throw new CryptoException(CryptoFailure.UnsupportedKey, $"The key is a version {version} key (PGP 2.x, obsolete since 1998); make a current key (version 4 or 6).");
             case 5:
-                throw new CryptoException(
+                throw new CryptoException(CryptoFailure.UnsupportedKey,
                     "The key is a version 5 key (LibrePGP, 'gpg --full-gen-key' with the rfc4880bis option), which OpenPGP (RFC 9580) does not define; use a version 4 key (gpg's default) or a version 6 key.");
             case not (4 or 6):
-                throw new CryptoException($"The key is an OpenPGP key of unknown version {version}; use a version 4 or version 6 key.");
+                throw new CryptoException(CryptoFailure.UnsupportedKey, $"The key is an OpenPGP key of unknown version {version}; use a version 4 or version 6 key.");
         }
 
         DateTime created = DateTime.UnixEpoch.AddSeconds(reader.UInt32());
@@ -81,7 +81,7 @@ internal sealed class KeyPacket
             long length = reader.UInt32();
             if (length > reader.Remaining)
             {
-                throw new CryptoException(Malformed);
+                throw new CryptoException(CryptoFailure.Malformed, Malformed);
             }
 
             var fields = new BodyReader(reader.Bytes((int)length), Malformed);
@@ -128,13 +128,13 @@ internal sealed class KeyPacket
                 byte[] kdf = reader.LengthPrefixed();
                 return kdf.Length == 3 && kdf[0] == 1
                     ? new EcKeyMaterial(Curves.FromEncoded(oid), oid, point, kdf[1], kdf[2])
-                    : throw new CryptoException("The data is not a readable OpenPGP key: an ECDH key has unknown KDF parameters.");
+                    : throw new CryptoException(CryptoFailure.UnsupportedKey, "The key's ECDH subkey has KDF parameters of a version sdnet does not read (RFC 9580 defines version 1 only); use a key made by gpg, Sequoia or OpenPGP.js.");
             }
 
             default:
                 return canTakeRest
                     ? new OpaqueKeyMaterial(reader.Rest())
-                    : throw new CryptoException(
+                    : throw new CryptoException(CryptoFailure.UnsupportedKey,
                         $"The key uses public-key algorithm {algorithm}, which is unknown here; use RSA (3072 bits or more), Curve25519, Curve448, NIST or brainpool curves, or ML-KEM.");
         }
     }

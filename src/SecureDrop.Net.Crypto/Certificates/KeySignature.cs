@@ -119,7 +119,7 @@ internal sealed class KeySignature
                 : reader.UInt32();
             if (length < 1 || length > reader.Remaining)
             {
-                throw new CryptoException(malformed);
+                throw new CryptoException(CryptoFailure.Malformed, malformed);
             }
 
             int typeOctet = reader.Octet();

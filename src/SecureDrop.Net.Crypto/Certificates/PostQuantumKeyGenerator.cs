@@ -82,7 +82,7 @@ internal static class PostQuantumKeyGenerator
         if (primary.Key.Version != 4 || primary.Secret is not { IsProtected: false, IsStub: false } secret
             || primary.Key.Algorithm is not (KeyAlgorithm.Ed25519 or KeyAlgorithm.EdDsaLegacy))
         {
-            throw new CryptoException($"A post-quantum subkey can be added only to an unprotected v4 Ed25519 key; this is a {primary.Key.Description} key.");
+            throw new CryptoException(CryptoFailure.UnsupportedKey, $"A post-quantum subkey can be added only to an unprotected v4 Ed25519 key; this is a {primary.Key.Description} key.");
         }
 
         byte[] seed = primary.Key.Algorithm == KeyAlgorithm.Ed25519 ? secret.Data.ToArray() : LegacySeed(secret.Data);

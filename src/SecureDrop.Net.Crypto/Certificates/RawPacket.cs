@@ -78,7 +78,7 @@ internal static class RawPackets
             int first = data[at];
             if ((first & 0x80) == 0)
             {
-                throw new CryptoException("The data is not a readable OpenPGP key (a packet header is malformed).");
+                throw new CryptoException(CryptoFailure.Malformed, "The data is not a readable OpenPGP key (a packet header is malformed).");
             }
 
             int start = at++;
@@ -103,7 +103,7 @@ internal static class RawPackets
                 }
                 else
                 {
-                    throw new CryptoException("The data is not a readable OpenPGP key (a key packet uses partial lengths).");
+                    throw new CryptoException(CryptoFailure.Malformed, "The data is not a readable OpenPGP key (a key packet uses partial lengths).");
                 }
             }
             else
@@ -112,7 +112,7 @@ internal static class RawPackets
                 int octets = (first & 3) switch { 0 => 1, 1 => 2, 2 => 4, _ => 0 };
                 if (octets == 0)
                 {
-                    throw new CryptoException("The data is not a readable OpenPGP key (a packet has an indeterminate length).");
+                    throw new CryptoException(CryptoFailure.Malformed, "The data is not a readable OpenPGP key (a packet has an indeterminate length).");
                 }
 
                 length = BigEndian(data, at, octets);
@@ -121,7 +121,7 @@ internal static class RawPackets
 
             if (length > data.Length - at)
             {
-                throw new CryptoException("The data is not a readable OpenPGP key: it is truncated inside a packet.");
+                throw new CryptoException(CryptoFailure.Truncated, "The data is not a readable OpenPGP key: it is truncated inside a packet.");
             }
 
             packets.Add(new RawPacket(tag, data[start..at].ToArray(), data.Slice(at, (int)length).ToArray()));
@@ -132,7 +132,7 @@ internal static class RawPackets
     }
 
     private static int Octet(ReadOnlySpan<byte> data, int at) =>
-        at < data.Length ? data[at] : throw new CryptoException("The data is not a readable OpenPGP key: it is truncated inside a packet header.");
+        at < data.Length ? data[at] : throw new CryptoException(CryptoFailure.Truncated, "The data is not a readable OpenPGP key: it is truncated inside a packet header.");
 
     private static long BigEndian(ReadOnlySpan<byte> data, int at, int octets)
     {

@@ -56,7 +56,7 @@ internal sealed class S2kSpecifier
             },
             GnuExtension => ReadGnu(reader),
             _ when delimited => new S2kSpecifier(type),
-            _ => throw new CryptoException($"The secret key is protected with an S2K method of type {type}, which is not supported; re-export it with a current tool."),
+            _ => throw new CryptoException(CryptoFailure.UnsupportedKey, $"The secret key is protected with an S2K method of type {type}, which is not supported; re-export it with a current tool."),
         };
         if (delimited && type is Simple or Salted or IteratedSalted or Argon2)
         {
@@ -73,7 +73,7 @@ internal sealed class S2kSpecifier
         ReadOnlySpan<byte> magic = reader.Span(3);
         return magic.SequenceEqual("GNU"u8)
             ? new S2kSpecifier(GnuExtension) { HashAlgorithm = hash }
-            : throw new CryptoException("The data is not a readable OpenPGP key: an S2K extension is malformed.");
+            : throw new CryptoException(CryptoFailure.Malformed, "The data is not a readable OpenPGP key: an S2K extension is malformed.");
     }
 
     /// <summary>The specifier's encoding (for writing a key we protect ourselves).</summary>

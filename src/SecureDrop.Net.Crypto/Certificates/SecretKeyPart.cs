@@ -60,7 +60,7 @@ internal sealed class SecretKeyPart
                 // v4 appends a two-octet sum of the material (RFC 9580 §5.5.3); v6 relies on the key pair check.
                 if (data.Length < 2 || Checksum(data.AsSpan(0, data.Length - 2)) != ((data[^2] << 8) | data[^1]))
                 {
-                    throw new CryptoException($"The secret key material of the {key.Description} key is damaged (its checksum does not match).");
+                    throw new CryptoException(CryptoFailure.Tampered, $"The secret key material of the {key.Description} key is damaged (its checksum does not match).");
                 }
 
                 byte[] material = data[..^2];
@@ -73,7 +73,7 @@ internal sealed class SecretKeyPart
 
         if (usage is not (UsageAead or UsageCfbSha1 or UsageCfbChecksum))
         {
-            throw new CryptoException(
+            throw new CryptoException(CryptoFailure.UnsupportedKey,
                 $"The {key.Description} secret key is protected with an obsolete method (a bare cipher id with MD5, PGP 2.x); re-export it from a current tool with a passphrase.");
         }
 
@@ -120,7 +120,7 @@ internal sealed class SecretKeyPart
         {
             if (usage == UsageCfbChecksum)
             {
-                throw new CryptoException($"The {key.Description} secret key uses S2K usage 255, which version 6 keys must not use; the key is malformed.");
+                throw new CryptoException(CryptoFailure.Malformed, $"The {key.Description} secret key uses S2K usage 255, which version 6 keys must not use; the key is malformed.");
             }
 
             fields = new BodyReader(reader.Bytes(reader.Octet()), Malformed);
@@ -139,7 +139,7 @@ internal sealed class SecretKeyPart
         int ivLength = usage == UsageAead ? SymmetricAlgorithms.NonceSize(aead) : SymmetricAlgorithms.BlockSize(cipher);
         if (ivLength < 0 || SymmetricAlgorithms.KeySize(cipher) < 0)
         {
-            throw new CryptoException(
+            throw new CryptoException(CryptoFailure.UnsupportedKey,
                 $"The {key.Description} secret key is protected with {SymmetricAlgorithms.Name(cipher)}{(usage == UsageAead ? " and " + SymmetricAlgorithms.AeadName(aead) : string.Empty)}, which is not supported; re-export it protected with AES.");
         }
 

@@ -52,7 +52,7 @@ internal static class SelfSignature
     {
         if (primary.Algorithm is not (KeyAlgorithm.Ed25519 or KeyAlgorithm.EdDsaLegacy))
         {
-            throw new CryptoException($"Cannot sign with a {primary.Description} key here (Ed25519 only).");
+            throw new CryptoException(CryptoFailure.UnsupportedKey, $"Cannot sign with a {primary.Description} key here (Ed25519 only).");
         }
 
         byte[] fields = [4, (byte)type, (byte)primary.Algorithm, HashAlgorithms.Sha512, (byte)(hashed.Length >> 8), (byte)hashed.Length, .. hashed];

@@ -91,7 +91,7 @@ internal sealed class TransferableKey
                     // RFC 9580 §4.3: packet types 40–59 are non-critical and may be ignored.
                     break;
                 default:
-                    throw new CryptoException("The data is OpenPGP but not a key (it holds other packets).");
+                    throw new CryptoException(CryptoFailure.WrongKind, "The data is OpenPGP but not a key (it holds other packets).");
             }
         }
 
@@ -144,5 +144,5 @@ internal sealed class TransferableKey
     }
 
     private static TransferableKey Require(TransferableKey? current) =>
-        current ?? throw new CryptoException("The data is not a readable OpenPGP key: it does not start with a key packet.");
+        current ?? throw new CryptoException(CryptoFailure.Malformed, "The data is not a readable OpenPGP key: it does not start with a key packet.");
 }

@@ -30,12 +30,12 @@ internal sealed class UnprotectedKey : IDisposable
     {
         if (!key.IsSecret)
         {
-            throw new CryptoException("The data holds a public key only; a secret key is needed (gpg --export-secret-keys).");
+            throw new CryptoException(CryptoFailure.WrongKind, "The data holds a public key only; a secret key is needed (gpg --export-secret-keys).");
         }
 
         if (key.AllKeys.Any(k => k.Secret is { IsProtected: true }))
         {
-            throw new CryptoException("The secret key is still protected by a passphrase.");
+            throw new CryptoException(CryptoFailure.NoPassphrase, "The secret key is still protected by a passphrase.");
         }
 
         var decryptionKeys = new List<DecryptionKey>();

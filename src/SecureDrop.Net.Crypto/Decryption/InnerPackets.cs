@@ -50,12 +50,12 @@ internal static class InnerPackets
                         body.CopyTo(Stream.Null);
                         break;
                     default:
-                        throw new CryptoException("The message holds an unexpected packet inside its encryption.");
+                        throw new CryptoException(CryptoFailure.Malformed, "The message holds an unexpected packet inside its encryption.");
                 }
 
                 if (found is not null && fileName is not null)
                 {
-                    throw new CryptoException("The message holds more than one literal data packet.");
+                    throw new CryptoException(CryptoFailure.Malformed, "The message holds more than one literal data packet.");
                 }
 
                 fileName ??= found;
@@ -84,7 +84,7 @@ internal static class InnerPackets
 
         if ((first & 0x80) == 0)
         {
-            throw new CryptoException("The message is damaged, truncated or was altered; discard any output.");
+            throw new CryptoException(CryptoFailure.Tampered, "The message is damaged, truncated or was altered; discard any output.");
         }
 
         return PacketHeader.Read(new ReplayStream((byte)first, packets));
@@ -116,7 +116,7 @@ internal static class InnerPackets
             1 => new DeflateStream(body, CompressionMode.Decompress, leaveOpen: true),
             2 => new ZLibStream(body, CompressionMode.Decompress, leaveOpen: true),
             3 => new CBZip2InputStreamLeaveOpen(body),
-            _ => throw new CryptoException($"The message is compressed with an unknown algorithm ({algorithm})."),
+            _ => throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message is compressed with an unknown algorithm ({algorithm})."),
         };
     }
 }

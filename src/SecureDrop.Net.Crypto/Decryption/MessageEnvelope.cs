@@ -62,27 +62,29 @@ internal sealed class MessageEnvelope
 
                     if (version != 2)
                     {
-                        throw new CryptoException($"The message uses encrypted data version {version}, which is not supported (only versions 1 and 2).");
+                        throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message uses encrypted data version {version}, which is not supported (only versions 1 and 2).");
                     }
 
                     byte[] prefix = new byte[4 + SeipdV2Parameters.SaltSize];
                     prefix[0] = 2;
                     if (body.ReadAtLeast(prefix.AsSpan(1), prefix.Length - 1, throwOnEndOfStream: false) < prefix.Length - 1)
                     {
-                        throw new CryptoException("The message is truncated: its encrypted data is too short.");
+                        throw new CryptoException(CryptoFailure.Truncated, "The message is truncated: its encrypted data is too short.");
                     }
 
                     return new MessageEnvelope(leading, header, prefix, body);
                 case 9:
-                    throw new CryptoException("The message has no integrity protection (no MDC); it is refused.");
+                    throw new CryptoException(CryptoFailure.MessageRefused, "The message has no integrity protection (no MDC); it is refused.");
                 case 20:
-                    throw new CryptoException("The message uses the draft AEAD encrypted data packet (tag 20, GnuPG's OCB mode), which OpenPGP (RFC 9580) does not define; encrypt it again with SEIPD (gpg: --rfc4880 or a recipient without AEAD).");
+                    throw new CryptoException(CryptoFailure.UnsupportedMessage, "The message uses the draft AEAD encrypted data packet (tag 20, GnuPG's OCB mode), which OpenPGP (RFC 9580) does not define; encrypt it again with SEIPD (gpg: --rfc4880 or a recipient without AEAD).");
                 default:
-                    throw new CryptoException(NotEncrypted);
+                    throw new CryptoException(CryptoFailure.Malformed, NotEncrypted);
             }
         }
 
-        throw new CryptoException(leading.Count == 0 ? NotEncrypted : "The message is truncated: it has no encrypted data.");
+        throw leading.Count == 0
+            ? new CryptoException(CryptoFailure.Malformed, NotEncrypted)
+            : new CryptoException(CryptoFailure.Truncated, "The message is truncated: it has no encrypted data.");
     }
 
     /// <summary>The payload's parameters keyed with <paramref name="session"/> (v2 only).</summary>
@@ -93,7 +95,7 @@ internal sealed class MessageEnvelope
     {
         if (header.Partial || header.Length is < 0 or > MaxLeadingPacket)
         {
-            throw new CryptoException("The message's session key packet has an invalid length.");
+            throw new CryptoException(CryptoFailure.Malformed, "The message's session key packet has an invalid length.");
         }
 
         byte[] encoded = new byte[header.Raw.Length + header.Length];

@@ -21,7 +21,7 @@ internal static class S2kDerivation
     {
         S2kSpecifier.Argon2 => Argon2(s2k, passphrase, keySize),
         S2kSpecifier.Simple or S2kSpecifier.Salted or S2kSpecifier.IteratedSalted => Hashed(s2k, passphrase, keySize),
-        _ => throw new CryptoException(
+        _ => throw new CryptoException(CryptoFailure.UnsupportedKey,
             $"The secret key is protected with an S2K method of type {s2k.Type}, which is not supported; re-export it protected with Argon2 or an iterated and salted S2K."),
     };
 
@@ -30,12 +30,12 @@ internal static class S2kDerivation
         int minimumExponent = 3 + (int)Math.Ceiling(Math.Log2(Math.Max(1, s2k.Parallelism)));
         if (s2k.Passes < 1 || s2k.Parallelism < 1 || s2k.MemoryExponent < minimumExponent)
         {
-            throw new CryptoException("The secret key's Argon2 parameters are invalid (RFC 9580 §3.7.1.4); the key is malformed.");
+            throw new CryptoException(CryptoFailure.Malformed, "The secret key's Argon2 parameters are invalid (RFC 9580 §3.7.1.4); the key is malformed.");
         }
 
         if (s2k.MemoryExponent > MaxArgon2MemoryExponent || s2k.Passes > MaxArgon2Passes)
         {
-            throw new CryptoException(
+            throw new CryptoException(CryptoFailure.UnsupportedKey,
                 $"The secret key's Argon2 protection asks for 2^{s2k.MemoryExponent} KiB of memory and {s2k.Passes} passes, beyond this tool's limit of 2 GiB and {MaxArgon2Passes} passes; re-export it with less.");
         }
 
@@ -48,7 +48,7 @@ internal static class S2kDerivation
     {
         if (HashAlgorithms.Create(s2k.HashAlgorithm) is not { } probe)
         {
-            throw new CryptoException($"The secret key's S2K uses hash algorithm {s2k.HashAlgorithm}, which is not supported; re-export it with SHA-256.");
+            throw new CryptoException(CryptoFailure.UnsupportedKey, $"The secret key's S2K uses hash algorithm {s2k.HashAlgorithm}, which is not supported; re-export it with SHA-256.");
         }
 
         int hashSize = probe.GetDigestSize();

@@ -76,14 +76,14 @@ public sealed class NewsroomPublicKey
         if (keys.Any(k => k.IsSecret))
         {
             // The submission front end must never hold secret material, even by operator mistake.
-            throw new CryptoException("The data holds a secret key; only the public key is accepted here.");
+            throw new CryptoException(CryptoFailure.WrongKind, "The data holds a secret key; only the public key is accepted here.");
         }
 
         return keys.Count switch
         {
-            0 => throw new CryptoException("The data holds no OpenPGP public key."),
+            0 => throw new CryptoException(CryptoFailure.WrongKind, "The data holds no OpenPGP public key."),
             1 => keys[0],
-            _ => throw new CryptoException($"The data holds {keys.Count} keys; exactly one key is expected."),
+            _ => throw new CryptoException(CryptoFailure.WrongKind, $"The data holds {keys.Count} keys; exactly one key is expected."),
         };
     }
 }

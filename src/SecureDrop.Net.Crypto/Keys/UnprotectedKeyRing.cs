@@ -81,7 +81,7 @@ internal sealed class UnprotectedKeyRing : IDisposable
         TransferableKey stored = ReadSecretKey(data);
         if (stored.AllKeys.Any(k => k.Secret is { IsProtected: true }))
         {
-            throw new CryptoException("The stored key is passphrase-protected; storage bytes must come from ExportForStorage.");
+            throw new CryptoException(CryptoFailure.WrongKind, "The stored key is passphrase-protected; storage bytes must come from ExportForStorage.");
         }
 
         return FromUnprotected(stored, now: null);
@@ -94,15 +94,15 @@ internal sealed class UnprotectedKeyRing : IDisposable
         List<TransferableKey> keys = CertificateReader.ReadAll(data);
         if (keys.Count > 1)
         {
-            throw new CryptoException($"The data holds {keys.Count} keys; exactly one key is expected.");
+            throw new CryptoException(CryptoFailure.WrongKind, $"The data holds {keys.Count} keys; exactly one key is expected.");
         }
 
         if (keys.Count == 1 && !keys[0].IsSecret)
         {
-            throw new CryptoException("The data holds a public key only; a secret key is needed (gpg --export-secret-keys).");
+            throw new CryptoException(CryptoFailure.WrongKind, "The data holds a public key only; a secret key is needed (gpg --export-secret-keys).");
         }
 
-        return keys.Count == 1 ? keys[0] : throw new CryptoException("The data holds no OpenPGP secret key.");
+        return keys.Count == 1 ? keys[0] : throw new CryptoException(CryptoFailure.WrongKind, "The data holds no OpenPGP secret key.");
     }
 
     /// <summary>

@@ -58,14 +58,14 @@ internal sealed class DecryptionRun(IReadOnlyList<DecryptionKey> keys, Stream si
             // Armor ends at its END line, so what follows it in the raw input must be checked separately.
             if (input.ReadByte() >= 0 || (armored && OpenPgpInput.NextNonWhitespace(ciphertext) >= 0))
             {
-                throw new CryptoException("The message is followed by trailing data; discard any output.");
+                throw new CryptoException(CryptoFailure.Tampered, "The message is followed by trailing data; discard any output.");
             }
 
-            return fileName ?? throw new CryptoException("The message holds no literal data.");
+            return fileName ?? throw new CryptoException(CryptoFailure.Malformed, "The message holds no literal data.");
         }
         catch (Exception e) when (!_writingToSink && OpenPgpInput.IsLibraryFailure(e))
         {
-            throw new CryptoException(Damaged, e);
+            throw new CryptoException(CryptoFailure.Tampered, Damaged, e);
         }
     }
 
@@ -115,7 +115,7 @@ internal sealed class DecryptionRun(IReadOnlyList<DecryptionKey> keys, Stream si
         }
         catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
         {
-            throw new CryptoException("The data is not an OpenPGP encrypted message.", e);
+            throw new CryptoException(CryptoFailure.Malformed, "The data is not an OpenPGP encrypted message.", e);
         }
     }
 
@@ -128,8 +128,8 @@ internal sealed class DecryptionRun(IReadOnlyList<DecryptionKey> keys, Stream si
 
         // A packet addressed to our key that does not open was damaged or forged; say so rather than "not ours".
         return envelope.PublicKeyPackets.Any(p => keys.Any(k => p.Names(k.Key)))
-            ? throw new CryptoException("The message's session key packet for this key is damaged; the message cannot be decrypted.")
-            : throw new CryptoException("The message is not encrypted to this key.");
+            ? throw new CryptoException(CryptoFailure.WrongKeyOrAltered, "The message's session key packet for this key is damaged; the message cannot be decrypted.")
+            : throw new CryptoException(CryptoFailure.NotForThisKey, "The message is not encrypted to this key.");
     }
 
     private void WriteToSink(ReadOnlySpan<byte> data)

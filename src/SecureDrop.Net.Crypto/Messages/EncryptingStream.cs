@@ -63,7 +63,7 @@ internal sealed class EncryptingStream : Stream
         }
         catch (Exception e) when (e is not CryptoException && OpenPgpInput.IsLibraryFailure(e))
         {
-            throw new CryptoException("The message could not be started: a recipient key is unusable.", e);
+            throw new CryptoException(CryptoFailure.UnsupportedKey, "The message could not be started: a recipient key is unusable.", e);
         }
 
         foreach (byte[] packet in packets)

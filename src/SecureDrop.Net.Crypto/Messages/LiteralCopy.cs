@@ -82,7 +82,7 @@ internal sealed class LiteralCopy(IPayloadReader payload)
             ReadOnlySpan<byte> data = payload.ReadSpan((int)Math.Min(_left, int.MaxValue));
             if (data.IsEmpty)
             {
-                throw new CryptoException(Damaged);
+                throw new CryptoException(CryptoFailure.Tampered, Damaged);
             }
 
             _left -= data.Length;
@@ -128,7 +128,7 @@ internal sealed class LiteralCopy(IPayloadReader payload)
         {
             if (!_partial)
             {
-                throw new CryptoException(Damaged);
+                throw new CryptoException(CryptoFailure.Tampered, Damaged);
             }
 
             ReadNewLength(NextPayloadByte());
@@ -141,6 +141,6 @@ internal sealed class LiteralCopy(IPayloadReader payload)
     private int NextPayloadByte()
     {
         ReadOnlySpan<byte> one = payload.ReadSpan(1);
-        return one.IsEmpty ? throw new CryptoException(Damaged) : one[0];
+        return one.IsEmpty ? throw new CryptoException(CryptoFailure.Tampered, Damaged) : one[0];
     }
 }

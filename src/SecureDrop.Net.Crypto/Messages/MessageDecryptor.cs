@@ -57,15 +57,15 @@ public static class MessageDecryptor
                     case 9 or 18 or 20:
                         return recipients;
                     default:
-                        throw new CryptoException(NotEncrypted);
+                        throw new CryptoException(CryptoFailure.Malformed, NotEncrypted);
                 }
             }
 
-            throw new CryptoException(NotEncrypted);
+            throw new CryptoException(CryptoFailure.Malformed, NotEncrypted);
         }
         catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e))
         {
-            throw new CryptoException(NotEncrypted, e);
+            throw new CryptoException(CryptoFailure.Malformed, NotEncrypted, e);
         }
     }
 }

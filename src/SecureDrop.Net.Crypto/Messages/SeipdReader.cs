@@ -339,7 +339,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream, IPayloadReader
         const string Failed = "The message failed its integrity check (MDC): it was altered or damaged; discard any output.";
         if (_carry[0] != 0xD3 || _carry[1] != 0x14)
         {
-            throw new CryptoException(Failed);
+            throw new CryptoException(CryptoFailure.Tampered, Failed);
         }
 
         Span<byte> expected = stackalloc byte[20];
@@ -347,7 +347,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream, IPayloadReader
         _sha1.GetHashAndReset(expected);
         if (!CryptographicOperations.FixedTimeEquals(expected, _carry.AsSpan(2)))
         {
-            throw new CryptoException(Failed);
+            throw new CryptoException(CryptoFailure.Tampered, Failed);
         }
 
         _verified = true;

@@ -107,7 +107,7 @@ internal static class TrailingPadding
             int skipped = payload.ReadSpan((int)Math.Min(length, int.MaxValue)).Length;
             if (skipped == 0)
             {
-                throw new CryptoException(Damaged);
+                throw new CryptoException(CryptoFailure.Tampered, Damaged);
             }
 
             length -= skipped;
@@ -117,6 +117,6 @@ internal static class TrailingPadding
     private static int NextByte(IPayloadReader payload)
     {
         ReadOnlySpan<byte> one = payload.ReadSpan(1);
-        return one.IsEmpty ? throw new CryptoException(Damaged) : one[0];
+        return one.IsEmpty ? throw new CryptoException(CryptoFailure.Tampered, Damaged) : one[0];
     }
 }

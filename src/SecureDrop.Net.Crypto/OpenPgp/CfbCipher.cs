@@ -51,6 +51,6 @@ internal abstract class CfbCipher : IDisposable
         SymmetricKeyAlgorithmTag.Cast5 => new Cast5Engine(),
         SymmetricKeyAlgorithmTag.TripleDes => new DesEdeEngine(),
         SymmetricKeyAlgorithmTag.Blowfish => new BlowfishEngine(),
-        _ => throw new CryptoException($"The message uses a symmetric algorithm that is not supported ({algorithm})."),
+        _ => throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message uses a symmetric algorithm that is not supported ({algorithm})."),
     };
 }

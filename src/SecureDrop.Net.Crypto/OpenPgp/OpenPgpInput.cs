@@ -20,7 +20,7 @@ internal static class OpenPgpInput
     {
         int first = input.ReadByte();
         return first < 0
-            ? throw new CryptoException("The input is empty: no OpenPGP data.")
+            ? throw new CryptoException(CryptoFailure.Malformed, "The input is empty: no OpenPGP data.")
             : Open((byte)first, input, out armored);
     }
 

@@ -40,7 +40,7 @@ internal sealed class PacketBodyStream(Stream input, PacketHeader header) : Forw
         int read = input.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
         if (read == 0)
         {
-            throw new CryptoException("The message is truncated: it ends inside a packet.");
+            throw new CryptoException(CryptoFailure.Truncated, "The message is truncated: it ends inside a packet.");
         }
 
         _remaining -= read;

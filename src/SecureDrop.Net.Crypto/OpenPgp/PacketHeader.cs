@@ -18,7 +18,7 @@ internal readonly record struct PacketHeader(int Tag, long Length, bool Partial,
 
         if ((first & 0x80) == 0)
         {
-            throw new CryptoException("The data is not an OpenPGP encrypted message.");
+            throw new CryptoException(CryptoFailure.Malformed, "The data is not an OpenPGP encrypted message.");
         }
 
         var raw = new List<byte>(6) { (byte)first };
@@ -83,7 +83,7 @@ internal readonly record struct PacketHeader(int Tag, long Length, bool Partial,
         int b = input.ReadByte();
         if (b < 0)
         {
-            throw new CryptoException("The message is truncated: it ends inside a packet header.");
+            throw new CryptoException(CryptoFailure.Truncated, "The message is truncated: it ends inside a packet header.");
         }
 
         raw?.Add((byte)b);

@@ -33,13 +33,13 @@ internal sealed class SessionKey : IDisposable
     {
         if (algorithm == 0)
         {
-            throw new CryptoException("The message is not encrypted (null cipher); it is refused.");
+            throw new CryptoException(CryptoFailure.MessageRefused, "The message is not encrypted (null cipher); it is refused.");
         }
 
         int keyBytes = SymmetricAlgorithms.KeySize(algorithm);
         return keyBytes == key.Length
             ? new SessionKey((SymmetricKeyAlgorithmTag)algorithm, key.ToArray())
-            : throw new CryptoException("The message's session key is damaged or was not encrypted to this key.");
+            : throw new CryptoException(CryptoFailure.WrongKeyOrAltered, "The message's session key is damaged or was not encrypted to this key.");
     }
 
     /// <summary>Reads session info after unwrapping, checking its checksum and that the key fits the algorithm.</summary>
@@ -48,7 +48,7 @@ internal sealed class SessionKey : IDisposable
         const string Damaged = "The message's session key is damaged or was not encrypted to this key.";
         if (info.Length < 4)
         {
-            throw new CryptoException(Damaged);
+            throw new CryptoException(CryptoFailure.WrongKeyOrAltered, Damaged);
         }
 
         ReadOnlySpan<byte> key = info[1..^2];
@@ -56,12 +56,12 @@ internal sealed class SessionKey : IDisposable
         var algorithm = (SymmetricKeyAlgorithmTag)info[0];
         if (Checksum(key) != expected)
         {
-            throw new CryptoException(Damaged);
+            throw new CryptoException(CryptoFailure.WrongKeyOrAltered, Damaged);
         }
 
         if (algorithm == SymmetricKeyAlgorithmTag.Null)
         {
-            throw new CryptoException("The message is not encrypted (null cipher); it is refused.");
+            throw new CryptoException(CryptoFailure.MessageRefused, "The message is not encrypted (null cipher); it is refused.");
         }
 
         int keyBytes;
@@ -71,10 +71,10 @@ internal sealed class SessionKey : IDisposable
         }
         catch (PgpException e)
         {
-            throw new CryptoException($"The message uses an unknown symmetric algorithm ({(int)algorithm}).", e);
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message uses an unknown symmetric algorithm ({(int)algorithm}).", e);
         }
 
-        return keyBytes == key.Length ? new SessionKey(algorithm, key.ToArray()) : throw new CryptoException(Damaged);
+        return keyBytes == key.Length ? new SessionKey(algorithm, key.ToArray()) : throw new CryptoException(CryptoFailure.WrongKeyOrAltered, Damaged);
     }
 
     /// <summary>Algorithm octet, key, checksum; the caller clears the returned array.</summary>

@@ -51,7 +51,7 @@ public static class SecretBox
         const string Failure = "The sealed data could not be opened: wrong key or altered data.";
         if (key.Length != KeyBytes || sealedData.Length < Overhead || sealedData[0] != Version)
         {
-            throw new CryptoException(Failure);
+            throw new CryptoException(CryptoFailure.WrongKeyOrAltered, Failure);
         }
 
         int length = sealedData.Length - Overhead;
@@ -70,7 +70,7 @@ public static class SecretBox
         catch (CryptographicException e)
         {
             CryptographicOperations.ZeroMemory(plaintext);
-            throw new CryptoException(Failure, e);
+            throw new CryptoException(CryptoFailure.WrongKeyOrAltered, Failure, e);
         }
     }
 }

@@ -45,13 +45,13 @@ internal sealed class DecryptionKey : IDisposable
         catch (Exception e) when (OpenPgpInput.IsLibraryFailure(e) && e is not CryptoException)
         {
             created.Dispose();
-            throw new CryptoException("The secret key material is damaged and could not be read.", e);
+            throw new CryptoException(CryptoFailure.Malformed, $"The secret material of the {key.Description} key could not be read: it is malformed, or in a form sdnet does not read.", e);
         }
 
         if (!matches)
         {
             created.Dispose();
-            throw new CryptoException("The secret material of the encryption subkey does not match its public key.");
+            throw new CryptoException(CryptoFailure.Tampered, "The secret material of the encryption subkey does not match its public key.");
         }
 
         return created;
@@ -162,7 +162,7 @@ internal sealed class DecryptionKey : IDisposable
             {
                 if (ephemeral.Length != 33 || ephemeral[0] != 0x40)
                 {
-                    throw new CryptoException("The ephemeral key is malformed.");
+                    throw new CryptoException(CryptoFailure.Malformed, "The ephemeral key is malformed.");
                 }
 
                 byte[] shared = new byte[32];
@@ -173,7 +173,7 @@ internal sealed class DecryptionKey : IDisposable
             ECDomainParameters domain = Curves.Domain(ec.Curve!);
             ECPoint point = domain.Curve.DecodePoint(ephemeral).Multiply(new BigInteger(1, scalar)).Normalize();
             return point.IsInfinity
-                ? throw new CryptoException("The ephemeral key is malformed.")
+                ? throw new CryptoException(CryptoFailure.Malformed, "The ephemeral key is malformed.")
                 : BigIntegers.AsUnsignedByteArray(Curves.FieldOctets(ec.Curve!), point.AffineXCoord.ToBigInteger());
         }
         finally
@@ -332,7 +332,7 @@ internal sealed class DecryptionKey : IDisposable
             case (KeyAlgorithm.MlKem768X25519 or KeyAlgorithm.MlKem1024X448, CompositeKeyMaterial key):
                 return _material.Length == key.Ecc.Length + 64 && CompositeMatches(key);
             default:
-                throw new CryptoException($"A {Key.Description} key cannot decrypt; {KeyAlgorithm.Name(Key.Algorithm)} is not an encryption algorithm we use.");
+                throw new CryptoException(CryptoFailure.UnsupportedKey, $"A {Key.Description} key cannot decrypt; {KeyAlgorithm.Name(Key.Algorithm)} is not an encryption algorithm we use.");
         }
     }
 

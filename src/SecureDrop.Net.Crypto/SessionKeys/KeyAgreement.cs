@@ -63,7 +63,7 @@ internal static class KeyAgreement
     public static byte[] EcdhKek(KeyPacket recipient, EcKeyMaterial ec, ReadOnlySpan<byte> shared)
     {
         IDigest digest = HashAlgorithms.Create(ec.KdfHash)
-            ?? throw new CryptoException($"The ECDH key's KDF hash ({ec.KdfHash}) is not supported.");
+            ?? throw new CryptoException(CryptoFailure.UnsupportedKey, $"The ECDH key's KDF hash ({ec.KdfHash}) is not supported.");
         byte[] parameters = [(byte)ec.EncodedCurve.Length, .. ec.EncodedCurve, KeyAlgorithm.Ecdh, 3, 1, (byte)ec.KdfHash, (byte)ec.KdfCipher, .. AnonymousSender, .. recipient.Fingerprint];
         digest.BlockUpdate([0, 0, 0, 1]);
         digest.BlockUpdate(shared);
@@ -73,7 +73,7 @@ internal static class KeyAgreement
         int keySize = SymmetricAlgorithms.KeySize(ec.KdfCipher);
         if (keySize < 0 || keySize > hash.Length)
         {
-            throw new CryptoException($"The ECDH key's wrap cipher ({SymmetricAlgorithms.Name(ec.KdfCipher)}) is not supported.");
+            throw new CryptoException(CryptoFailure.UnsupportedKey, $"The ECDH key's wrap cipher ({SymmetricAlgorithms.Name(ec.KdfCipher)}) is not supported.");
         }
 
         byte[] kek = hash[..keySize];

@@ -50,7 +50,7 @@ internal sealed class Pkesk
 
         if (version != 6)
         {
-            throw new CryptoException($"The message's session key packet has version {version}; only versions 3 and 6 exist.");
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message's session key packet has version {version}; only versions 3 and 6 exist.");
         }
 
         byte[] recipient = reader.LengthPrefixed();
@@ -61,7 +61,7 @@ internal sealed class Pkesk
             (0, 0) => 0,
             (4, 20) => BinaryPrimitives.ReadUInt64BigEndian(fingerprint.AsSpan(12)),
             (6, 32) => BinaryPrimitives.ReadUInt64BigEndian(fingerprint),
-            _ => throw new CryptoException(Malformed),
+            _ => throw new CryptoException(CryptoFailure.Malformed, Malformed),
         };
         return new Pkesk(6, derived, keyVersion, fingerprint, reader.Octet(), reader.Rest());
     }

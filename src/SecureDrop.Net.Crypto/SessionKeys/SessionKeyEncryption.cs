@@ -29,7 +29,7 @@ internal static class SessionKeyEncryption
             (KeyAlgorithm.Ecdh, EcKeyMaterial ec) => Ecdh(recipient, ec, session, pkeskVersion, random),
             (KeyAlgorithm.X25519 or KeyAlgorithm.X448, NativeKeyMaterial key) => Native(recipient.Algorithm, key.Key, session, pkeskVersion, random),
             (KeyAlgorithm.MlKem768X25519 or KeyAlgorithm.MlKem1024X448, CompositeKeyMaterial key) => Composite(recipient.Algorithm, key, session, pkeskVersion, random),
-            _ => throw new CryptoException($"Cannot encrypt to a {recipient.Description} key."),
+            _ => throw new CryptoException(CryptoFailure.UnsupportedKey, $"Cannot encrypt to a {recipient.Description} key."),
         };
         return Pkesk.Encode(pkeskVersion, recipient, fields);
     }
@@ -107,7 +107,7 @@ internal static class SessionKeyEncryption
             return (((ECPublicKeyParameters)pair.Public).Q.GetEncoded(false), shared);
         }
 
-        throw new CryptoException("Cannot encrypt to an ECDH key on this curve.");
+        throw new CryptoException(CryptoFailure.UnsupportedKey, "Cannot encrypt to an ECDH key on this curve.");
     }
 
     /// <summary>X25519 and X448 (RFC 9580 §5.1.6, §5.1.7): ephemeral key, length, [v3: cipher id], AES-wrapped key.</summary>

@@ -47,7 +47,7 @@ internal sealed class Skesk
 
         if (version != 6)
         {
-            throw new CryptoException($"The message's passphrase session key packet has version {version}; only versions 4 and 6 exist.");
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message's passphrase session key packet has version {version}; only versions 4 and 6 exist.");
         }
 
         var fields = new BodyReader(reader.Bytes(reader.Octet()), Malformed);
@@ -65,7 +65,7 @@ internal sealed class Skesk
         int keySize = SymmetricAlgorithms.KeySize(Cipher);
         if (keySize < 0)
         {
-            throw new CryptoException($"The message's passphrase packet uses {SymmetricAlgorithms.Name(Cipher)}, which is not supported.");
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message's passphrase packet uses {SymmetricAlgorithms.Name(Cipher)}, which is not supported.");
         }
 
         byte[] key = S2kDerivation.Derive(S2k, passphrase, keySize);
@@ -89,7 +89,7 @@ internal sealed class Skesk
 
         if (!SymmetricAlgorithms.IsAes(Cipher))
         {
-            throw new CryptoException($"The message's passphrase packet uses {SymmetricAlgorithms.Name(Cipher)}, which is not supported here.");
+            throw new CryptoException(CryptoFailure.UnsupportedMessage, $"The message's passphrase packet uses {SymmetricAlgorithms.Name(Cipher)}, which is not supported here.");
         }
 
         int block = SymmetricAlgorithms.BlockSize(Cipher);

@@ -60,7 +60,7 @@ public sealed partial class RewrapJob
         if (!recipients.Contains(active.PublicKey.EncryptionKeyId))
         {
             var oldKey = _keys.KeyFor(current)
-                ?? throw new CryptoException($"Item {itemId} needs newsroom key {current}, which is not in this instance.");
+                ?? throw new CryptoException(CryptoFailure.KeyNotAvailable, $"Item {itemId} needs newsroom key {current}, which is not in this instance.");
             Rewrite(itemId, oldKey, active.PublicKey);
         }
 
@@ -95,7 +95,7 @@ public sealed partial class RewrapJob
         if (!recipients.Contains(active.PublicKey.EncryptionKeyId))
         {
             var oldKey = _keys.KeyFor(current)
-                ?? throw new CryptoException($"Reply {replyId} needs newsroom key {current}, which is not in this instance.");
+                ?? throw new CryptoException(CryptoFailure.KeyNotAvailable, $"Reply {replyId} needs newsroom key {current}, which is not in this instance.");
             Rewrite(replyId, oldKey, active.PublicKey);
         }
 
@@ -131,7 +131,7 @@ public sealed partial class RewrapJob
         }
 
         var oldKey = recipients.Select(_keys.Ring.FindByKeyId).OfType<NewsroomSecretKey>().FirstOrDefault()
-            ?? throw new CryptoException($"The metadata header of item {itemId} needs a newsroom key that is not in this instance.");
+            ?? throw new CryptoException(CryptoFailure.KeyNotAvailable, $"The metadata header of item {itemId} needs a newsroom key that is not in this instance.");
         using var output = new MemoryStream();
         using (var input = new MemoryStream(header, writable: false))
         {

@@ -49,7 +49,7 @@ public sealed class SealedNewsroomKeys
                 catch (CryptoException exception)
                 {
                     // The vault key came out of an authenticated wrap, so it is right: the file is what is wrong.
-                    throw new CryptoException(
+                    throw new CryptoException(CryptoFailure.Tampered,
                         $"The sealed newsroom secret key '{file}' cannot be opened with the vault key: it is damaged or was replaced. Restore it from a backup (sdnet backup restore into an empty directory, then copy that file back); nothing was changed.",
                         exception);
                 }

@@ -54,7 +54,7 @@ public static class VaultKey
         var compact = text.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
         if (compact.Length != 52 || compact.Any(c => c is not ((>= 'A' and <= 'Z') or (>= '2' and <= '7'))))
         {
-            throw new CryptoException("A recovery key is 52 characters from A–Z and 2–7, as printed by sdnet init.");
+            throw new CryptoException(CryptoFailure.Malformed, "A recovery key is 52 characters from A–Z and 2–7, as printed by sdnet init.");
         }
 
         return OtpNet.Base32Encoding.ToBytes(compact + "====");
@@ -66,7 +66,7 @@ public static class VaultKey
     {
         if (recoveryKey.Length != Length)
         {
-            throw new CryptoException("A recovery key is 32 bytes (52 base32 characters).");
+            throw new CryptoException(CryptoFailure.Malformed, "A recovery key is 32 bytes (52 base32 characters).");
         }
 
         return HKDF.DeriveKey(HashAlgorithmName.SHA256, recoveryKey.ToArray(), Length, info: Encoding.ASCII.GetBytes("sdnet recovery wrapping key"));

@@ -136,7 +136,7 @@ internal sealed class ItemReader
         var keys = session.Keys;
         return keys.Count > 0
             ? new NewsroomKeyRing(keys[0], keys.Skip(1))
-            : throw new CryptoException($"The newsroom key {item.NewsroomKey} that this item needs is not available.");
+            : throw new CryptoException(CryptoFailure.KeyNotAvailable, $"The newsroom key {item.NewsroomKey} that this item needs is not available.");
     }
 
     private sealed class CountingSink : Stream

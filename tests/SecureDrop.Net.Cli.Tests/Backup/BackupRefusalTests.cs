@@ -109,14 +109,23 @@ public sealed class BackupRefusalTests
         await gpg.RunAsync("--output", tar, "--decrypt", backup);
         Assert.True(new FileInfo(tar).Length > 0);
 
+        // The command create prints, run as printed with SECRET.asc standing for the operator's secret key file.
         var secretKey = work.Combine("operator-secret.asc");
         await File.WriteAllBytesAsync(secretKey, await gpg.ExportSecretKeyAsync(fingerprint));
-        var (verifyCode, verifyOutput) = await SdnetProcess.RunAsync(["backup", "verify", "--in", backup, "--key", secretKey]);
+        var printed = output.Split('\n').Single(line => line.StartsWith("Check it with: sdnet ", StringComparison.Ordinal));
+        Assert.Equal($"Check it with: sdnet backup verify --in {backup} --key SECRET.asc", printed);
+        string[] check = [.. printed["Check it with: sdnet ".Length..].Split(' ').Select(word => word == "SECRET.asc" ? secretKey : word)];
+        var (verifyCode, verifyOutput) = await SdnetProcess.RunAsync(check);
         Assert.True(verifyCode == 0, verifyOutput);
 
-        var (passphraseCode, passphraseOutput) = await SdnetProcess.RunAsync(["backup", "verify", "--in", backup, "--passphrase-stdin"], standardInput: Passphrase);
-        Assert.Equal(1, passphraseCode);
-        Assert.Contains("--key", passphraseOutput, StringComparison.Ordinal);
+        // Without --key, with or without --passphrase-stdin, the refusal names --key and the key, not a passphrase.
+        foreach (string[] withoutKey in new[] { new[] { "backup", "verify", "--in", backup }, ["backup", "verify", "--in", backup, "--passphrase-stdin"] })
+        {
+            var (refusedCode, refused) = await SdnetProcess.RunAsync(withoutKey, standardInput: Passphrase);
+            Assert.Equal(1, refusedCode);
+            Assert.Contains("add --key SECRET.asc", refused, StringComparison.Ordinal);
+            Assert.DoesNotContain("--passphrase-stdin", refused, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

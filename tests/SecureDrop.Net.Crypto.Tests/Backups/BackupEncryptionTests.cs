@@ -58,6 +58,7 @@ public sealed class BackupEncryptionTests
 
         var error = Assert.Throws<CryptoException>(decryption.Verify);
         Assert.Contains("integrity", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.Tampered, error.Reason);
     }
 
     [Fact]
@@ -78,6 +79,7 @@ public sealed class BackupEncryptionTests
 
         var error = Assert.Throws<CryptoException>(() => BackupDecryption.Open(new MemoryStream(encrypted), "another passphrase of some length"));
         Assert.Contains("passphrase is wrong", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.WrongPassphrase, error.Reason);
     }
 
     [Fact]
@@ -85,6 +87,7 @@ public sealed class BackupEncryptionTests
     {
         var error = Assert.Throws<CryptoException>(() => BackupEncryption.Open(new MemoryStream(), "too short"));
         Assert.Contains("20", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.WeakPassphrase, error.Reason);
     }
 
     [Fact]
@@ -92,6 +95,7 @@ public sealed class BackupEncryptionTests
     {
         var error = Assert.Throws<CryptoException>(() => BackupDecryption.Open(new MemoryStream("just text, not a backup"u8.ToArray()), Passphrase));
         Assert.Contains("not an encrypted sdnet backup", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.Malformed, error.Reason);
     }
 
     private static byte[] EncryptWithPassphrase(byte[] content)

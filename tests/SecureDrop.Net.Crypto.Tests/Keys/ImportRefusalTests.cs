@@ -11,6 +11,7 @@ public sealed class ImportRefusalTests
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(garbage));
 
         Assert.Contains("OpenPGP", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.Malformed, error.Reason);
     }
 
     [Fact]
@@ -25,6 +26,7 @@ public sealed class ImportRefusalTests
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
         Assert.Contains("public key", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.WrongKind, error.Reason);
     }
 
     [Fact]
@@ -38,6 +40,7 @@ public sealed class ImportRefusalTests
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(both));
 
         Assert.Contains("2 keys", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.WrongKind, error.Reason);
     }
 
     [Fact]
@@ -52,6 +55,7 @@ public sealed class ImportRefusalTests
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
         Assert.Contains("3072", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.KeyRefused, error.Reason);
     }
 
     [Fact]
@@ -66,6 +70,7 @@ public sealed class ImportRefusalTests
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
         Assert.Contains("DSA", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.KeyRefused, error.Reason);
     }
 
     [Fact]
@@ -107,6 +112,7 @@ public sealed class ImportRefusalTests
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
         Assert.Contains("encryption subkey expired", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.KeyRefused, error.Reason);
     }
 
     [Fact]
@@ -138,6 +144,7 @@ public sealed class ImportRefusalTests
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
 
         Assert.Contains("The key (version 4 EdDSA (legacy) on Ed25519) has been revoked by its owner; use another key", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.KeyRefused, error.Reason);
     }
 
     [Fact]

@@ -38,6 +38,8 @@ public sealed class ModernKeyImportTests
 
         Assert.Contains("passphrase is wrong", wrong.Message, StringComparison.Ordinal);
         Assert.Contains("no passphrase was given", missing.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.WrongPassphrase, wrong.Reason);
+        Assert.Equal(CryptoFailure.NoPassphrase, missing.Reason);
     }
 
     /// <summary>A protection we cannot read is named as such, never as a wrong passphrase or a damaged file.</summary>
@@ -54,6 +56,7 @@ public sealed class ModernKeyImportTests
 
         Assert.Contains("S2K method of type 99", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.UnsupportedKey, error.Reason);
         Assert.DoesNotContain("damaged", error.Message, StringComparison.Ordinal);
     }
 

@@ -41,6 +41,7 @@ public sealed class TamperTests
 
             var error = Assert.Throws<CryptoException>(() => TestData.Decrypt(key, message));
             Assert.Contains("integrity", error.Message, StringComparison.Ordinal);
+            Assert.Equal(CryptoFailure.Tampered, error.Reason);
         }
     }
 
@@ -54,6 +55,7 @@ public sealed class TamperTests
 
             var error = Assert.Throws<CryptoException>(() => TestData.Decrypt(key, message));
             Assert.Contains("integrity", error.Message, StringComparison.Ordinal);
+            Assert.Equal(CryptoFailure.Tampered, error.Reason);
         }
     }
 
@@ -91,6 +93,7 @@ public sealed class TamperTests
         {
             var error = Assert.Throws<CryptoException>(() => TestData.Decrypt(key, [.. message, .. message]));
             Assert.Contains("trailing", error.Message, StringComparison.Ordinal);
+            Assert.Equal(CryptoFailure.Tampered, error.Reason);
         }
     }
 
@@ -107,6 +110,7 @@ public sealed class TamperTests
             Assert.Equal(1000, TestData.Decrypt(key, single).Plaintext.Length);
             var error = Assert.Throws<CryptoException>(() => TestData.Decrypt(key, doubled));
             Assert.Contains("trailing", error.Message, StringComparison.Ordinal);
+            Assert.Equal(CryptoFailure.Tampered, error.Reason);
         }
     }
 
@@ -120,6 +124,7 @@ public sealed class TamperTests
         var error = Assert.Throws<CryptoException>(() => TestData.Decrypt(other, message));
 
         Assert.Contains("not encrypted to this key", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.NotForThisKey, error.Reason);
     }
 
     [Fact]

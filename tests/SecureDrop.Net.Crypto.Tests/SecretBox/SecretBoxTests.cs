@@ -88,5 +88,6 @@ public sealed class SecretBoxTests
     {
         var error = Assert.Throws<CryptoException>(open);
         Assert.Contains("could not be opened: wrong key or altered data", error.Message, StringComparison.Ordinal);
+        Assert.Equal(CryptoFailure.WrongKeyOrAltered, error.Reason);
     }
 }

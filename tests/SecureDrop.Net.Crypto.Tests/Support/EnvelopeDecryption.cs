@@ -14,7 +14,7 @@ internal static class EnvelopeDecryption
         SessionKey session = envelope.PublicKeyPackets
             .SelectMany(p => key.DecryptionKeys.Select(k => (p.Names(k.Key) || p.IsAnonymous) ? k.TryDecrypt(p, envelope.Cipher) : null))
             .FirstOrDefault(s => s is not null)
-            ?? throw new CryptoException("The message is not encrypted to this key.");
+            ?? throw new CryptoException(CryptoFailure.NotForThisKey, "The message is not encrypted to this key.");
         return Open(envelope, session);
     }
 
@@ -23,7 +23,7 @@ internal static class EnvelopeDecryption
         MessageEnvelope envelope = MessageEnvelope.Read(new MemoryStream(message));
         SessionKey session = envelope.Leading.Select(p => p.Passphrase?.TryDecrypt(Encoding.UTF8.GetBytes(passphrase), envelope.Cipher))
             .FirstOrDefault(s => s is not null)
-            ?? throw new CryptoException("No passphrase packet opens.");
+            ?? throw new CryptoException(CryptoFailure.WrongPassphrase, "No passphrase packet opens.");
         return Open(envelope, session);
     }
 
