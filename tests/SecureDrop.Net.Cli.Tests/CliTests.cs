@@ -132,6 +132,28 @@ public sealed class CliTests
         Assert.Contains("not empty", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Export_OfAPostgreSqlInstance_WithoutDatabaseSetting_IsRefused_AndLeavesNothing(bool outExists)
+    {
+        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
+        using var target = new TempDirectory();
+        var outDir = target.Combine("export");
+        if (outExists)
+        {
+            Directory.CreateDirectory(outDir);
+        }
+
+        // This test process has no Database__PostgreSql: the instance's connection string is only in instance.Environment.
+        var (code, _, error) = await SdnetAsync("export", "--data", instance.Data.Root, "--out", outDir);
+
+        Assert.Equal(1, code);
+        Assert.Contains("set Database__PostgreSql", error, StringComparison.Ordinal);
+        Assert.Equal(outExists, Directory.Exists(outDir));
+        Assert.Empty(Directory.GetFileSystemEntries(target.Path, "*", SearchOption.AllDirectories).Where(entry => entry != outDir));
+    }
+
     [Fact]
     public async Task Export_WritesEachItemsExactCiphertextAndAnIndex()
     {

@@ -32,31 +32,64 @@ internal static class ExportCommand
                 throw new IOException($"'{target}' is not empty. Export into a new or empty directory.");
             }
 
-            CreateOwnerOnly(target);
+            // Settings and database first: a refusal there leaves nothing behind.
             var database = new MetadataDatabase(directory, CoreServices.DatabaseOptionsFrom(CoreServices.EnvironmentConfiguration()));
             await database.CheckSchemaAsync();
-            var sources = new SourceRecords(database);
             var items = await new ItemStore(database).AllReadyItemsAsync(cancellationToken);
-            var files = new ItemFiles(directory);
-            var designations = new Dictionary<string, string>(StringComparer.Ordinal);
-            var index = new StringBuilder("item\tsource\tsubmission\tkind\treceived\tciphertext_bytes\tnewsroom_key\n");
-            foreach (var item in items)
+            bool created = !Directory.Exists(target);
+            CreateOwnerOnly(target);
+            try
             {
-                if (!designations.TryGetValue(item.SourceId, out var designation))
-                {
-                    designation = (await sources.GetAsync(item.SourceId, cancellationToken))?.Designation ?? item.SourceId;
-                    designations[item.SourceId] = designation;
-                }
-
-                File.Copy(files.VaultPath(item.Id), Path.Combine(target, item.Id + ".gpg"));
-                index.Append(CultureInfo.InvariantCulture, $"{item.Id}\t{designation}\t{item.SubmissionId}\t{item.Kind}\t{item.ReceivedDay}\t{item.CiphertextBytes}\t{item.NewsroomKey}\n");
+                await WriteAsync(database, new ItemFiles(directory), items, target, cancellationToken);
+            }
+            catch
+            {
+                RemovePartial(target, created);
+                throw;
             }
 
-            await File.WriteAllTextAsync(Path.Combine(target, IndexFileName), index.ToString(), cancellationToken);
             await output.WriteLineAsync($"Exported {items.Count} item(s) to {target}. Decrypt each with: gpg --decrypt ITEM.gpg");
             return Sdnet.Success;
         }));
         return command;
+    }
+
+    private static async Task WriteAsync(MetadataDatabase database, ItemFiles files, IReadOnlyList<StoredItem> items, string target, CancellationToken cancellationToken)
+    {
+        var sources = new SourceRecords(database);
+        var designations = new Dictionary<string, string>(StringComparer.Ordinal);
+        var index = new StringBuilder("item\tsource\tsubmission\tkind\treceived\tciphertext_bytes\tnewsroom_key\n");
+        foreach (var item in items)
+        {
+            if (!designations.TryGetValue(item.SourceId, out var designation))
+            {
+                designation = (await sources.GetAsync(item.SourceId, cancellationToken))?.Designation ?? item.SourceId;
+                designations[item.SourceId] = designation;
+            }
+
+            File.Copy(files.VaultPath(item.Id), Path.Combine(target, item.Id + ".gpg"));
+            index.Append(CultureInfo.InvariantCulture, $"{item.Id}\t{designation}\t{item.SubmissionId}\t{item.Kind}\t{item.ReceivedDay}\t{item.CiphertextBytes}\t{item.NewsroomKey}\n");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(target, IndexFileName), index.ToString(), cancellationToken);
+    }
+
+    /// <summary>
+    /// Nothing partial stays behind: a directory the command created goes; one that was empty before is emptied
+    /// again (everything in it is the command's).
+    /// </summary>
+    private static void RemovePartial(string target, bool created)
+    {
+        if (created)
+        {
+            Directory.Delete(target, recursive: true);
+            return;
+        }
+
+        foreach (var entry in Directory.EnumerateFiles(target))
+        {
+            File.Delete(entry);
+        }
     }
 
     private static void CreateOwnerOnly(string path)
