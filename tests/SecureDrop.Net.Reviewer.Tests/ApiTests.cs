@@ -147,6 +147,47 @@ public sealed class ApiTests : ConsoleTestBase
         Assert.True(paths.TryGetProperty("/api/v1/items/{id}/download", out _));
     }
 
+    [Fact]
+    public async Task OpenApiDocument_IsServedToATokenHolder_WithTheBearerSchemeAndResponses_AndOnlyApiRoutes()
+    {
+        using var journalist = await SignedInAsync();
+        using var api = await TokenClientAsync(journalist, Instance.Secrets.AdminUsername, Instance.Secrets.AdminPassphrase);
+        using (var forged = new HttpRequestMessage(HttpMethod.Get, "/api/v1/openapi.json"))
+        {
+            forged.Headers.Authorization = new AuthenticationHeaderValue("Bearer", new string('a', 64));
+            using var refused = await new HttpClient { BaseAddress = App.Address }.SendAsync(forged);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using var response = await api.GetAsync(new Uri("/api/v1/openapi.json", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        var bearer = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("http", bearer.GetProperty("type").GetString());
+        Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
+        var mapped = App.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Select(e => e.RoutePattern.RawText!).Where(p => p.StartsWith("/api/v1/", StringComparison.Ordinal)).Distinct();
+        Assert.Equal(mapped.Order(StringComparer.Ordinal), document.GetProperty("paths").EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+
+        var tokens = document.GetProperty("paths").GetProperty("/api/v1/tokens").GetProperty("post");
+        Assert.False(tokens.TryGetProperty("security", out _), "the token exchange needs no token");
+        Assert.Equal("#/components/schemas/TokenResponse", SchemaRef(tokens, "200"));
+        Assert.True(tokens.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+
+        var sources = document.GetProperty("paths").GetProperty("/api/v1/sources").GetProperty("get");
+        Assert.Equal("Bearer", Assert.Single(sources.GetProperty("security").EnumerateArray()).EnumerateObject().Single().Name);
+        Assert.Equal("#/components/schemas/SourcePageDto", SchemaRef(sources, "200"));
+        Assert.True(sources.GetProperty("responses").TryGetProperty("401", out _));
+        var journalists = document.GetProperty("paths").GetProperty("/api/v1/admin/journalists").GetProperty("get");
+        Assert.True(journalists.GetProperty("responses").TryGetProperty("403", out _));
+        var download = document.GetProperty("paths").GetProperty("/api/v1/items/{id}/download").GetProperty("get");
+        Assert.True(download.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("application/octet-stream", out _));
+    }
+
+    private static string? SchemaRef(JsonElement operation, string status) =>
+        operation.GetProperty("responses").GetProperty(status).GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString();
+
     /// <summary>Every API route the app maps (but the token exchange), with placeholders filled in.</summary>
     private IEnumerable<(string Method, string Path)> ApiRoutes() =>
         App.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

@@ -19,7 +19,7 @@ namespace SecureDrop.Net.Reviewer.Api;
 /// <summary>
 /// The console's actions as JSON under <c>/api/v1</c>, for a desktop client: the same services as the pages, so
 /// the same checks and the same audit entries. Every route but the token exchange needs a bearer token; admin
-/// routes need an admin's. The OpenAPI document is at <c>/api/v1/openapi.json</c> (for signed-in journalists).
+/// routes need an admin's. The OpenAPI document is at <c>/api/v1/openapi.json</c> (see <see cref="ApiDocument"/>).
 /// Only GET (with HEAD, see HeadRequests) and POST are used: both apps refuse every other method before routing (see PlainErrors).
 /// </summary>
 internal static class ApiEndpoints
@@ -29,56 +29,81 @@ internal static class ApiEndpoints
     public static IServiceCollection AddConsoleApi(this IServiceCollection services)
     {
         services.AddSingleton<ApiSignIn>();
-        services.AddOpenApi(DocumentName);
+        services.AddApiDocument(DocumentName);
         return services;
     }
 
     public static IEndpointRouteBuilder MapConsoleApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapOpenApi("/api/{documentName}/openapi.json").AnswerHeadLikeGet();
+        endpoints.MapOpenApi("/api/{documentName}/openapi.json").RequireAuthorization(ApiDocument.Policy).AnswerHeadLikeGet();
         endpoints.MapPost("/api/v1/tokens", (TokenRequest request, ApiSignIn signIn, HttpContext http) => signIn.SignInAsync(request, http.RequestAborted))
-            .AllowAnonymous().WithName("CreateToken").WithSummary("Exchange passphrase and TOTP code for a short-lived bearer token.");
+            .AllowAnonymous().WithName("CreateToken").WithSummary("Exchange passphrase and TOTP code for a short-lived bearer token.")
+            .Produces<TokenResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var api = endpoints.MapGroup("/api/v1").RequireAuthorization(BearerTokens.Policy).AnswerHeadLikeGet();
         api.MapPost("/tokens/current/revoke", (HttpContext http, JournalistSessions sessions) =>
         {
             sessions.End(http.User.FindFirst(ConsoleAuthentication.SessionClaim)?.Value);
             return Results.NoContent();
-        }).WithSummary("Revoke this token and wipe its keys from the server's memory.");
+        }).WithSummary("Revoke this token and wipe its keys from the server's memory.").Produces(StatusCodes.Status204NoContent);
 
-        api.MapGet("/sources", ListAsync).WithSummary("Sources, starred first then most recent; filter and page with 'next'.");
-        api.MapGet("/sources/{id}", ConversationAsync).WithSummary("A source's conversation, messages decrypted.");
-        api.MapGet("/items/{id}", ItemAsync).WithSummary("One item: a message's text or a file's name, size and type.");
-        api.MapGet("/items/{id}/download", (string id, HttpContext http, ItemDownloads downloads) => downloads.DecryptedAsync(id, Session(http), http.RequestAborted));
-        api.MapGet("/items/{id}/ciphertext", (string id, HttpContext http, ItemDownloads downloads) => downloads.CiphertextAsync(id, Session(http), http.RequestAborted));
-        api.MapGet("/items/{id}/scrubbed", (string id, HttpContext http, ItemDownloads downloads) => downloads.ScrubbedAsync(id, Session(http), http.RequestAborted));
+        api.MapGet("/sources", ListAsync).WithSummary("Sources, starred first then most recent; filter and page with 'next'.")
+            .Produces<SourcePageDto>().ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/sources/{id}", ConversationAsync).WithSummary("A source's conversation, messages decrypted.")
+            .Produces<ConversationDto>().Produces(StatusCodes.Status404NotFound);
+        api.MapGet("/items/{id}", ItemAsync).WithSummary("One item: a message's text or a file's name, size and type.")
+            .Produces<ItemDto>().Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("/items/{id}/download", (string id, HttpContext http, ItemDownloads downloads) => downloads.DecryptedAsync(id, Session(http), http.RequestAborted))
+            .WithSummary("The item decrypted: a file with its original name, or a message as text.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesItemProblems();
+        api.MapGet("/items/{id}/ciphertext", (string id, HttpContext http, ItemDownloads downloads) => downloads.CiphertextAsync(id, Session(http), http.RequestAborted))
+            .WithSummary("The item exactly as stored: an OpenPGP message for an air-gapped machine.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/pgp-encrypted").ProducesItemProblems();
+        api.MapGet("/items/{id}/scrubbed", (string id, HttpContext http, ItemDownloads downloads) => downloads.ScrubbedAsync(id, Session(http), http.RequestAborted))
+            .WithSummary("The file decrypted with its metadata removed by mat2.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesItemProblems()
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status501NotImplemented);
         api.MapGet("/sources/{id}/zip", (string id, [FromQuery(Name = "item")] string[]? item, HttpContext http, ItemDownloads downloads) =>
-            downloads.ZipAsync(id, item ?? [], Session(http), http.RequestAborted));
+            downloads.ZipAsync(id, item ?? [], Session(http), http.RequestAborted))
+            .WithSummary("The chosen items of a source (item=ID, repeated) decrypted into one zip.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip").ProducesItemProblems().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapPost("/sources/{id}/star", async (string id, StarRequest body, HttpContext http, SourceActions actions) =>
-            ApiResults.From(await actions.StarAsync(Session(http), id, body.Starred, http.RequestAborted)));
+            ApiResults.From(await actions.StarAsync(Session(http), id, body.Starred, http.RequestAborted))).WithSummary("Star or unstar a source.").ProducesAction();
         api.MapPost("/sources/{id}/status", async (string id, StatusRequest body, HttpContext http, SourceActions actions) =>
-            ApiResults.From(await actions.StatusAsync(Session(http), id, body.Status, http.RequestAborted)));
+            ApiResults.From(await actions.StatusAsync(Session(http), id, body.Status, http.RequestAborted))).WithSummary("Set a source's status.").ProducesAction();
         api.MapPost("/sources/{id}/labels", async (string id, LabelRequest body, HttpContext http, SourceActions actions) =>
-            ApiResults.From(await actions.AddLabelAsync(Session(http), id, body.Label, http.RequestAborted)));
+            ApiResults.From(await actions.AddLabelAsync(Session(http), id, body.Label, http.RequestAborted))).WithSummary("Add a label to a source.").ProducesAction();
         api.MapPost("/sources/{id}/labels/{label}/remove", async (string id, string label, HttpContext http, SourceActions actions) =>
-            ApiResults.From(await actions.RemoveLabelAsync(Session(http), id, label, http.RequestAborted)));
+            ApiResults.From(await actions.RemoveLabelAsync(Session(http), id, label, http.RequestAborted))).WithSummary("Remove a label from a source.").ProducesAction();
         api.MapPost("/sources/{id}/read", async (string id, ReadRequest body, HttpContext http, SourceActions actions) =>
-            ApiResults.From(await actions.SetReadAsync(Session(http), id, body.Item, body.Read, http.RequestAborted)));
+            ApiResults.From(await actions.SetReadAsync(Session(http), id, body.Item, body.Read, http.RequestAborted))).WithSummary("Mark an item of a source read or unread.").ProducesAction();
 
-        api.MapPost("/sources/{id}/delete", DeleteSourceAsync).WithSummary("Delete a source and everything it sent, for good (queued for the worker).");
-        api.MapPost("/submissions/{id}/delete", DeleteSubmissionAsync).WithSummary("Delete one submission for good (queued for the worker).");
+        api.MapPost("/sources/{id}/delete", DeleteSourceAsync).WithSummary("Delete a source and everything it sent, for good (queued for the worker).")
+            .Produces(StatusCodes.Status202Accepted).Produces(StatusCodes.Status404NotFound);
+        api.MapPost("/submissions/{id}/delete", DeleteSubmissionAsync).WithSummary("Delete one submission for good (queued for the worker).")
+            .Produces(StatusCodes.Status202Accepted).Produces(StatusCodes.Status404NotFound);
 
         var admin = api.MapGroup("/admin").RequireAuthorization(BearerTokens.AdminPolicy);
         admin.MapGet("/journalists", async (JournalistStore journalists, HttpContext http) =>
-            (await journalists.ListAsync(http.RequestAborted)).Select(j => new JournalistDto(j.Id, j.Username, j.IsAdmin, j.Disabled, j.Locked, j.TotpEnrolled)).ToList());
+            (await journalists.ListAsync(http.RequestAborted)).Select(j => new JournalistDto(j.Id, j.Username, j.IsAdmin, j.Disabled, j.Locked, j.TotpEnrolled)).ToList())
+            .WithSummary("Every journalist account (admins only).");
         admin.MapGet("/audit/verify", async (AuditLog audit, HttpContext http) =>
         {
             var check = await audit.VerifyAsync(http.RequestAborted);
             return new AuditCheckDto(check.Intact, check.Entries, check.FirstBadPosition, check.Problem);
-        });
+        }).WithSummary("Check the audit log's hash chain (admins only).");
         return endpoints;
     }
+
+    /// <summary>What a single-item route answers besides its content: no such item, or one that does not decrypt.</summary>
+    private static RouteHandlerBuilder ProducesItemProblems(this RouteHandlerBuilder route) =>
+        route.ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>A source action: done (204), no such source (404), or refused with its reason (400).</summary>
+    private static RouteHandlerBuilder ProducesAction(this RouteHandlerBuilder route) =>
+        route.Produces(StatusCodes.Status204NoContent).Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status400BadRequest);
 
     private static UnlockedSession Session(HttpContext http) => http.UnlockedSession() ?? throw new InvalidOperationException("The API policy guarantees a token session.");
 
