@@ -28,7 +28,8 @@ public static class CoreServices
     {
         services.TryAddSingleton(data);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section));
+        services.AddOptions<DatabaseOptions>().Bind(configuration.GetSection(DatabaseOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DatabaseOptions>>(new DatabaseOptionsValidator(configuration.GetSection(DatabaseOptions.Section))));
         services.TryAddSingleton<MetadataDatabase>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaCheck>());
         services.TryAddSingleton<NewsroomKeys>();
@@ -61,6 +62,16 @@ public static class CoreServices
     /// <summary>Reads settings the way the services do: environment variables (Database__PostgreSql, ...).</summary>
     public static IConfiguration EnvironmentConfiguration() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
 
-    public static IOptions<DatabaseOptions> DatabaseOptionsFrom(IConfiguration configuration) =>
-        Options.Create(configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions());
+    /// <summary>The database settings for a command that runs without a host (the CLI), checked as a host checks them.</summary>
+    /// <exception cref="OptionsValidationException">A setting is wrong; each failure names it and the fix.</exception>
+    public static IOptions<DatabaseOptions> DatabaseOptionsFrom(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration.GetSection(DatabaseOptions.Section);
+        var options = section.Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var result = new DatabaseOptionsValidator(section).Validate(Options.DefaultName, options);
+        return result.Failed
+            ? throw new OptionsValidationException(Options.DefaultName, typeof(DatabaseOptions), result.Failures)
+            : Options.Create(options);
+    }
 }
