@@ -151,7 +151,7 @@ public sealed class CliTests
         Assert.Equal(1, code);
         Assert.Contains("set Database__PostgreSql", error, StringComparison.Ordinal);
         Assert.Equal(outExists, Directory.Exists(outDir));
-        Assert.Empty(Directory.GetFileSystemEntries(target.Path, "*", SearchOption.AllDirectories).Where(entry => entry != outDir));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(target.Path, "*", SearchOption.AllDirectories), entry => entry != outDir);
     }
 
     [Fact]

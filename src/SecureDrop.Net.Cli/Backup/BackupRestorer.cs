@@ -76,7 +76,7 @@ internal static class BackupRestorer
         {
             throw new CryptoException(
                 CryptoFailure.WrongKind,
-                $"The backup '{backup.FullName}' is encrypted to an OpenPGP key (key id {string.Join(", ", keyIds)}), not a passphrase: add --key SECRET.asc, that key's secret key (e.g. from gpg --export-secret-keys --armor {keyIds.FirstOrDefault()} > SECRET.asc).");
+                $"The backup '{backup.FullName}' is encrypted to an OpenPGP key (key id {string.Join(", ", keyIds)}), not a passphrase: add --key SECRET.asc, that key's secret key (e.g. from gpg --export-secret-keys --armor {(keyIds.Count > 0 ? keyIds[0] : "KEYID")} > SECRET.asc).");
         }
     }
 

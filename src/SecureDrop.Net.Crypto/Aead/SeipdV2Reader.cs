@@ -203,7 +203,7 @@ internal sealed class SeipdV2Reader : ForwardOnlyReadStream, IPayloadReader
         base.Dispose(disposing);
     }
 
-    private static CryptoException Truncated() => new("The message is truncated: its encrypted data is too short.");
+    private static CryptoException Truncated() => new(CryptoFailure.Truncated, "The message is truncated: its encrypted data is too short.");
 
     /// <summary>Moves to the next decrypted segment; false when the body has no more chunks.</summary>
     private bool Advance()

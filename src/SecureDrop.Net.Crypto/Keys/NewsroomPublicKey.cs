@@ -81,7 +81,7 @@ public sealed class NewsroomPublicKey
 
         return keys.Count switch
         {
-            0 => throw new CryptoException(CryptoFailure.WrongKind, "The data holds no OpenPGP public key."),
+            0 => throw new CryptoException(CryptoFailure.Malformed, "The data holds no OpenPGP public key."),
             1 => keys[0],
             _ => throw new CryptoException(CryptoFailure.WrongKind, $"The data holds {keys.Count} keys; exactly one key is expected."),
         };

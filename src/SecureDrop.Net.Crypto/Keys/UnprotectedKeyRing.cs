@@ -102,7 +102,7 @@ internal sealed class UnprotectedKeyRing : IDisposable
             throw new CryptoException(CryptoFailure.WrongKind, "The data holds a public key only; a secret key is needed (gpg --export-secret-keys).");
         }
 
-        return keys.Count == 1 ? keys[0] : throw new CryptoException(CryptoFailure.WrongKind, "The data holds no OpenPGP secret key.");
+        return keys.Count == 1 ? keys[0] : throw new CryptoException(CryptoFailure.Malformed, "The data holds no OpenPGP secret key.");
     }
 
     /// <summary>
@@ -140,6 +140,7 @@ internal sealed class UnprotectedKeyRing : IDisposable
     public byte[] ExportForStorage() => Unprotected.Encode();
 
     private static CryptoException MissingEncryptionSecret(KeyPacket subkey) => new(
+        CryptoFailure.WrongKind,
         $"The secret material of the encryption subkey ({subkey.Description}) is missing: a gpg stub (a smartcard key, or an export without that subkey's secret). Export the whole secret key (gpg --export-secret-keys FINGERPRINT) on the machine that holds it, or use another key.");
 
     /// <summary>Clears the private key material.</summary>

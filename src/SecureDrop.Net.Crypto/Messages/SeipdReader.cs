@@ -208,7 +208,7 @@ internal sealed class SeipdReader : ForwardOnlyReadStream, IPayloadReader
         base.Dispose(disposing);
     }
 
-    private static CryptoException Truncated() => new("The message is truncated: its encrypted data is too short.");
+    private static CryptoException Truncated() => new(CryptoFailure.Truncated, "The message is truncated: its encrypted data is too short.");
 
     private void StartPipeline()
     {

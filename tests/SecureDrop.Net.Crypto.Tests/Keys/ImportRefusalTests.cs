@@ -4,14 +4,14 @@ namespace SecureDrop.Net.Crypto.Tests.Keys;
 public sealed class ImportRefusalTests
 {
     [Theory]
-    [InlineData(new byte[] { 1, 2, 3, 4, 5, 6 })]
-    [InlineData(new byte[] { 0x95, 0x01, 0x00 })]
-    public void Import_Garbage_ThrowsCryptoException(byte[] garbage)
+    [InlineData(new byte[] { 1, 2, 3, 4, 5, 6 }, CryptoFailure.Malformed)]
+    [InlineData(new byte[] { 0x95, 0x01, 0x00 }, CryptoFailure.Truncated)]
+    public void Import_Garbage_ThrowsCryptoException(byte[] garbage, CryptoFailure reason)
     {
         var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(garbage));
 
         Assert.Contains("OpenPGP", error.Message, StringComparison.Ordinal);
-        Assert.Equal(CryptoFailure.Malformed, error.Reason);
+        Assert.Equal(reason, error.Reason);
     }
 
     [Fact]
