@@ -56,18 +56,18 @@ internal static class ApiEndpoints
             .Produces<ItemDto>().Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapGet("/items/{id}/download", (string id, HttpContext http, ItemDownloads downloads) => downloads.DecryptedAsync(id, Session(http), http.RequestAborted))
             .WithSummary("The item decrypted: a file with its original name, or a message as text.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesItemProblems();
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").ProducesItemProblems();
         api.MapGet("/items/{id}/ciphertext", (string id, HttpContext http, ItemDownloads downloads) => downloads.CiphertextAsync(id, Session(http), http.RequestAborted))
             .WithSummary("The item exactly as stored: an OpenPGP message for an air-gapped machine.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pgp-encrypted").ProducesItemProblems();
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pgp-encrypted").ProducesItemProblems();
         api.MapGet("/items/{id}/scrubbed", (string id, HttpContext http, ItemDownloads downloads) => downloads.ScrubbedAsync(id, Session(http), http.RequestAborted))
             .WithSummary("The file decrypted with its metadata removed by mat2.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").ProducesItemProblems()
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").ProducesItemProblems()
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status501NotImplemented);
         api.MapGet("/sources/{id}/zip", (string id, [FromQuery(Name = "item")] string[]? item, HttpContext http, ItemDownloads downloads) =>
             downloads.ZipAsync(id, item ?? [], Session(http), http.RequestAborted))
             .WithSummary("The chosen items of a source (item=ID, repeated) decrypted into one zip.")
-            .Produces(StatusCodes.Status200OK, contentType: "application/zip").ProducesItemProblems().ProducesProblem(StatusCodes.Status400BadRequest);
+            .Produces<Stream>(StatusCodes.Status200OK, "application/zip").ProducesItemProblems().ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapPost("/sources/{id}/star", async (string id, StarRequest body, HttpContext http, SourceActions actions) =>
             ApiResults.From(await actions.StarAsync(Session(http), id, body.Starred, http.RequestAborted))).WithSummary("Star or unstar a source.").ProducesAction();
