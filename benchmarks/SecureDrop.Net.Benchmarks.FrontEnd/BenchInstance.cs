@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Net;
-using SecureDrop.Net.Core.Data.Layout;
+using System.Net.Sockets;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Setup;
+using SecureDrop.Net.Core.Data.Layout;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Setup;
 

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 namespace SecureDrop.Net.Benchmarks.FrontEnd;
 
 /// <summary>
-/// Emulated Tor circuits on loopback: with <see cref="Tor"/>, every connection begins with the PROXY line tor's
+/// Emulated Tor circuits on loopback: with <paramref name="tor"/>, every connection begins with the PROXY line tor's
 /// <c>HiddenServiceExportCircuitID haproxy</c> writes (the circuit's id in the low 32 bits of an address in
 /// fc00:dead:beef:4dad::/64); without it (a front end that reads no circuit lines, such as main before issue 19),
 /// connections start with HTTP and the circuit is only a name.

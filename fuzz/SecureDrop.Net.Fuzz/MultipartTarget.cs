@@ -1,11 +1,10 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
-using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Setup;
 using SecureDrop.Net.Submission;

@@ -1,9 +1,8 @@
 using Hangfire;
-using Microsoft.AspNetCore.Builder;
-using SecureDrop.Net.Core.Secrets;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
+using SecureDrop.Net.Core.Secrets;
 using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Custody;
 using SecureDrop.Net.Reviewer.Admin;

@@ -1,12 +1,11 @@
 using Hangfire;
-using Microsoft.AspNetCore.Builder;
-using SecureDrop.Net.Core.Secrets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
+using SecureDrop.Net.Core.Secrets;
 using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Submission.Abuse;
 using SecureDrop.Net.Submission.Hosting;

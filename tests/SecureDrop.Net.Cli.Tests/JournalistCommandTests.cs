@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Audit;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;

@@ -1,5 +1,4 @@
 using System.Text;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;

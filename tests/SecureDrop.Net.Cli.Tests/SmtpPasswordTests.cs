@@ -2,11 +2,11 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Vault.Notifications;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Notifications;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;

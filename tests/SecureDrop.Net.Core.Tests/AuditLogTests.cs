@@ -1,6 +1,6 @@
 using Dapper;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Core.Tests;
 

@@ -1,7 +1,5 @@
 using Dapper;
-using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;

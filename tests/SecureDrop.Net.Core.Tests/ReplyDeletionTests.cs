@@ -3,7 +3,6 @@ using Hangfire;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Jobs;

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Testing;

@@ -4,7 +4,6 @@ using System.Text;
 using Dapper;
 using Hangfire;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using Dapper;
+using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
-using Hangfire;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;

@@ -1,11 +1,9 @@
 using System.Net;
 using Dapper;
-using Hangfire;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Testing;

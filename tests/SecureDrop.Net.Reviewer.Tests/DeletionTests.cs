@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using Hangfire;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Testing;
 

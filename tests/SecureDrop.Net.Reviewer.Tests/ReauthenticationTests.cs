@@ -3,7 +3,6 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 

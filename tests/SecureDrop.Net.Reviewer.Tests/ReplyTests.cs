@@ -1,6 +1,5 @@
 using System.Net;
 using Dapper;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Testing;
 

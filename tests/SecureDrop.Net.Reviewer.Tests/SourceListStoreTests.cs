@@ -1,7 +1,5 @@
 using Dapper;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Sources;
 using SecureDrop.Net.Vault.Submissions;

@@ -1,8 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Custody.Keys;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using Dapper;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Settings;

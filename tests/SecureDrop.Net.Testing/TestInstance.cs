@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Setup;
 

@@ -1,6 +1,5 @@
 using Dapper;
 using Hangfire;
-using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;

@@ -1,10 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Core;
+using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Vault.Sources;
 using SecureDrop.Net.Vault.Submissions;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SecureDrop.Net.Cli.Keys;
-using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Core;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Setup;

@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 using SecureDrop.Net.Cli.Keys;
 using SecureDrop.Net.Cli.Unlock;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Journalists;
 
 namespace SecureDrop.Net.Cli.Journalists;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SecureDrop.Net.Cli.Unlock;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Keys;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core;
+using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Vault.Data;
 
 namespace SecureDrop.Net.Cli.Migrate;

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Setup;
 using SecureDrop.Net.Core;
+using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Custody.Setup;
 
 namespace SecureDrop.Net.Cli.Run;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Custody.Keys;

@@ -78,7 +78,7 @@ public sealed class InstanceSettingsStore
         _cached = null;
     }
 
-    /// <summary>The logo (a PNG already checked by <see cref="PngLogo"/>), or null when none is set; cached like the settings.</summary>
+    /// <summary>The logo (a PNG already checked by PngLogo (SecureDrop.Net.Vault)), or null when none is set; cached like the settings.</summary>
     public async Task<byte[]?> ReadLogoAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();

@@ -4,7 +4,7 @@ namespace SecureDrop.Net.Crypto;
 /// The newsroom's keys across rotations: exactly one active key, which new items are encrypted to
 /// (<c>ring.Active.PublicKey</c>), and any number of retired keys, kept only to decrypt what was sent to them
 /// until their items are re-wrapped (<see cref="MessageRewrapper"/>). Decryption picks the key from the
-/// message's key ids (<see cref="MessageDecryptor.Decrypt(Stream, NewsroomKeyRing, Stream)"/>).
+/// message's key ids (<c>MessageDecryptor.Decrypt(input, ring, output)</c>).
 /// </summary>
 /// <remarks>
 /// Threat: encrypting new items to a retired key whose secret may be about to be destroyed, or is compromised.

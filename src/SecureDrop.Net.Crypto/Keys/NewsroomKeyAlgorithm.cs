@@ -1,6 +1,6 @@
 namespace SecureDrop.Net.Crypto;
 
-/// <summary>Which kind of OpenPGP v4 key <see cref="NewsroomSecretKey.Generate(string, DateTimeOffset, NewsroomKeyAlgorithm)"/> makes.</summary>
+/// <summary>Which kind of OpenPGP v4 key <c>NewsroomSecretKey.Generate</c> (SecureDrop.Net.Crypto.Newsroom) makes.</summary>
 public enum NewsroomKeyAlgorithm
 {
     /// <summary>

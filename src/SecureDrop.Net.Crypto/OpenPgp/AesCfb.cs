@@ -1,6 +1,6 @@
 using System.Numerics;
-using System.Security.Cryptography;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
 
 namespace SecureDrop.Net.Crypto;
 

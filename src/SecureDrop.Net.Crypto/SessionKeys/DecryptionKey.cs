@@ -5,8 +5,8 @@ using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Kems;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 using Org.BouncyCastle.Utilities;
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace SecureDrop.Net.Crypto;
 

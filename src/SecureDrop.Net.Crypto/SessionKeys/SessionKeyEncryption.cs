@@ -6,9 +6,9 @@ using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Kems;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
-using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Utilities;
+using ECPoint = Org.BouncyCastle.Math.EC.ECPoint;
 
 namespace SecureDrop.Net.Crypto;
 

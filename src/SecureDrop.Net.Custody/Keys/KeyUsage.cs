@@ -1,6 +1,5 @@
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Custody.Keys;

@@ -3,7 +3,6 @@ using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Custody.Keys;

@@ -1,7 +1,5 @@
 using Hangfire;
 using Hangfire.Dashboard;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using SecureDrop.Net.Reviewer.Sessions;
 
 namespace SecureDrop.Net.Reviewer.Admin;

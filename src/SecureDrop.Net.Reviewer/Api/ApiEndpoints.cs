@@ -1,9 +1,6 @@
 using Hangfire;
 using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Items;

@@ -1,4 +1,3 @@
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Reviewer.Sources;
 using SecureDrop.Net.Vault.Sources;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using SecureDrop.Net.Core.Web;
 using SecureDrop.Net.Reviewer.Sessions;

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.IO.Pipelines;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Sessions;

@@ -1,4 +1,3 @@
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Keys;

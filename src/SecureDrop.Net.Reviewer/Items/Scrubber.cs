@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Vault.Submissions;
 

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Hangfire;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Custody.Keys;

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Custody.Keys;
 
 namespace SecureDrop.Net.Reviewer.Keys;

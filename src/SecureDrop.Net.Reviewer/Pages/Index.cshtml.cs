@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Settings;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Vault.Jobs;
 using SecureDrop.Net.Vault.Sources;
 

@@ -1,9 +1,8 @@
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
-using SecureDrop.Net.Core.Keys;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Pages;
 

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using QRCoder;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Pages;
 

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Replies;
 

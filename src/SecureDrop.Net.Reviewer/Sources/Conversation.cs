@@ -1,7 +1,6 @@
 using System.Text;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Reviewer.Items;

@@ -1,5 +1,4 @@
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Vault.Sources;

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Submission.Sessions;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Submission.Submissions;

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Net.Http.Headers;
 using SecureDrop.Net.Submission.Sessions;
 

@@ -1,7 +1,4 @@
 using System.Runtime;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
 
 namespace SecureDrop.Net.Submission.Hosting;
 

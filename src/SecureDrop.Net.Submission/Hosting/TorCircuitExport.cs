@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http;
 
 namespace SecureDrop.Net.Submission.Hosting;
 

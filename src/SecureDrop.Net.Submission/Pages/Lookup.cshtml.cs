@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Filters;
-using SecureDrop.Net.Submission.Hosting;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Data;
+using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Replies;
 using SecureDrop.Net.Submission.Sessions;

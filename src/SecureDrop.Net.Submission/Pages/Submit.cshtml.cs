@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Submission.Localization;
 using SecureDrop.Net.Submission.Sessions;

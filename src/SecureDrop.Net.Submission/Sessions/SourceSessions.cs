@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http;
 using SecureDrop.Net.Crypto;
 
 namespace SecureDrop.Net.Submission.Sessions;

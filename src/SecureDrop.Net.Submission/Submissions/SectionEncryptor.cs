@@ -1,5 +1,4 @@
 using System.Buffers;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Submissions;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Vault.Sources;
 using SecureDrop.Net.Vault.Submissions;

@@ -2,8 +2,6 @@ using System.Globalization;
 using Hangfire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Vault.Sources;
 using SecureDrop.Net.Vault.Submissions;
 

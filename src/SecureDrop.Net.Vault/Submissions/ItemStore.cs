@@ -160,7 +160,7 @@ public sealed class StoredItem
 
     public int SubmissionNumber { get; set; }
 
-    /// <summary>The sealed <see cref="ItemMetadata"/> header; null for items stored before headers existed.</summary>
+    /// <summary>The sealed ItemMetadata header; null for items stored before headers existed.</summary>
     public byte[]? Metadata { get; set; }
 
     public bool IsRead { get; set; }

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Org.BouncyCastle.Crypto.Parameters;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Testing;
+using SecureDrop.Net.Vault.Audit;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests.Tor;

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Playwright;
 using SecureDrop.Net.Reviewer;
 using SecureDrop.Net.Testing;

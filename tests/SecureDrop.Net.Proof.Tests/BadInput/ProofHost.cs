@@ -1,7 +1,6 @@
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Reviewer;
 using SecureDrop.Net.Submission;
 using SecureDrop.Net.Testing;

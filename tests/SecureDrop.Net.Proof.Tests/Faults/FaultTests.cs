@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Npgsql;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Testing;
 

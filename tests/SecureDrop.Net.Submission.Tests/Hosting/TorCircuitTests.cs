@@ -4,7 +4,6 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Hosting;
 

@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using MimeKit;
-using SecureDrop.Net.Vault.Audit;
-using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Vault.Notifications;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
+using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Reviewer.Pages.Account;
 

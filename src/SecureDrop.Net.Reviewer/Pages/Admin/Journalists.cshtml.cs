@@ -2,11 +2,11 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Reviewer.Sessions;
+using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Pages.Admin;
 

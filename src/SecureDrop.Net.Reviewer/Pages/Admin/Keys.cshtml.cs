@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Sessions;
 

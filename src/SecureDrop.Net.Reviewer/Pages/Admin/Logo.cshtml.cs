@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Vault.Audit;

@@ -1,9 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Reviewer.Keys;

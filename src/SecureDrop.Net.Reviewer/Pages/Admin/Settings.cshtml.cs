@@ -1,8 +1,8 @@
 using System.Globalization;
 using Hangfire;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Settings;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Vault.Audit;

@@ -1,10 +1,7 @@
 using Hangfire;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Vault.Jobs;

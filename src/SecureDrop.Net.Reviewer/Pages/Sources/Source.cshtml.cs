@@ -1,9 +1,7 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
