@@ -12,6 +12,16 @@ using SecureDrop.Net.Testing;
 // sources list and sources' pages requested from the real console on loopback. Server time is measured by a
 // middleware wrapped around the whole pipeline (request in -> response written). Bounded in count and time.
 // Usage: Console [sqlite|postgresql] [sources] [submissions per source] [requests per case] [results file]
+// Or, issue 20's decrypted downloads (see DownloadBenchmark): Console downloads [journalists] [MiB] [results file]
+if (args.Length > 0 && args[0] == "downloads")
+{
+    await DownloadBenchmark.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1024,
+        args.Length > 3 && args[3].Length > 0 ? args[3] : null);
+    return;
+}
+
 var store = args.Length > 0 && args[0].Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? Store.PostgreSql : Store.Sqlite;
 var sourceCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
 var perSource = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;

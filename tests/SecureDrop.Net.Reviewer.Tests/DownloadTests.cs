@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using SecureDrop.Net.Testing;
 
@@ -46,6 +47,78 @@ public sealed class DownloadTests : ConsoleTestBase
         Assert.EndsWith("a.txt", entry.FullName, StringComparison.Ordinal);
         using var reader = new StreamReader(entry.Open());
         Assert.Equal("file a", await reader.ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task Decrypted_ItemsOfManyBuffers_StreamWhole_AloneAndInAZip()
+    {
+        var first = RandomNumberGenerator.GetBytes(3 * 1024 * 1024 + 12345);
+        var second = RandomNumberGenerator.GetBytes(200 * 1024);
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, ("first.bin", first), ("second.bin", second));
+        var items = await new Vault.Submissions.ItemStore(Instance.Database).ItemsOfSourceAsync(sourceId);
+        using var journalist = await SignedInAsync();
+
+        Assert.Equal(first, await journalist.Http.GetByteArrayAsync(new Uri($"/items/{items[0].Id}/download", UriKind.Relative)));
+        var zipped = await journalist.Http.GetByteArrayAsync(new Uri($"/sources/{sourceId}/zip?item={items[0].Id}&item={items[1].Id}", UriKind.Relative));
+
+        using var zip = new ZipArchive(new MemoryStream(zipped));
+        Assert.Equal(["001-first.bin", "001-second.bin"], zip.Entries.Select(e => e.FullName).Order(StringComparer.Ordinal));
+        foreach (var (entry, expected) in zip.Entries.OrderBy(e => e.FullName, StringComparer.Ordinal).Zip([first, second]))
+        {
+            using var content = new MemoryStream();
+            await using (var stream = entry.Open())
+            {
+                await stream.CopyToAsync(content);
+            }
+
+            Assert.Equal(expected, content.ToArray());
+        }
+    }
+
+    [Fact]
+    public async Task Decrypted_AlteredSmallItem_IsRefusedWith422_BeforeAnyPlaintextIsSent()
+    {
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, ("small.txt", Encoding.UTF8.GetBytes(new string('x', 5000))));
+        var itemId = (await new Vault.Submissions.ItemStore(Instance.Database).ItemsOfSourceAsync(sourceId)).Single().Id;
+        FlipByte(itemId, fromEnd: 1500);
+        using var journalist = await SignedInAsync();
+
+        using var response = await journalist.Http.GetAsync(new Uri($"/items/{itemId}/download", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("cannot be decrypted", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("xxxx", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decrypted_AlteredLargeItem_NeverArrivesWhole_AloneOrInAZip()
+    {
+        var content = RandomNumberGenerator.GetBytes(2 * 1024 * 1024);
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, ("large.bin", content));
+        var itemId = (await new Vault.Submissions.ItemStore(Instance.Database).ItemsOfSourceAsync(sourceId)).Single().Id;
+        // Near the end: the first megabytes decrypt as they were, only the integrity check at the end fails.
+        FlipByte(itemId, fromEnd: 3000);
+        using var journalist = await SignedInAsync();
+
+        foreach (var path in new[] { $"/items/{itemId}/download", $"/sources/{sourceId}/zip?item={itemId}" })
+        {
+            using var response = await journalist.Http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await using var body = await response.Content.ReadAsStreamAsync();
+            using var received = new MemoryStream();
+            // The connection is cut before the end of the response: the client knows the download failed.
+            await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(received));
+            Assert.True(received.Length < content.Length, $"{path}: {received.Length} of {content.Length} bytes arrived");
+        }
+    }
+
+    private void FlipByte(string itemId, int fromEnd)
+    {
+        var path = Path.Combine(Instance.Data.VaultDirectory, itemId + ".gpg");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^fromEnd] ^= 0x01;
+        File.WriteAllBytes(path, bytes);
     }
 
     [Fact]

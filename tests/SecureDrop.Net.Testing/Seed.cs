@@ -33,26 +33,47 @@ public static class Seed
     public static async Task<string> SubmissionForSourceAsync(MetadataDatabase database, TimeProvider time, string sourceId, string? message, params (string Name, byte[] Content)[] files)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var data = database.Data;
-        var keys = new NewsroomKeys(data);
-        var recipient = keys.LoadActivePublicKey();
-        var itemFiles = new ItemFiles(data);
-        var items = new List<NewItem>();
         var parts = (message is null ? [] : new[] { ("", System.Text.Encoding.UTF8.GetBytes(message), ItemKind.Message) })
             .Concat(files.Select(f => (f.Name, f.Content, ItemKind.File)));
+        var items = new List<NewItem>();
         foreach (var (name, content, kind) in parts)
         {
-            var id = Ids.New();
-            await using var writer = itemFiles.BeginIntake(id);
-            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, name))
-            {
-                await encryptor.WriteAsync(content);
-            }
-
-            await writer.CommitAsync();
-            items.Add(new NewItem(id, kind, writer.Length, recipient.Fingerprint, ItemMetadata.Seal(recipient, name, content.Length, kind == ItemKind.Message ? "text/plain; charset=utf-8" : "application/octet-stream")));
+            items.Add(await EncryptItemAsync(database.Data, name, content.Length, kind, stream => stream.WriteAsync(content).AsTask()));
         }
 
+        return await IngestAsync(database, time, sourceId, items);
+    }
+
+    /// <summary>
+    /// A new source with one file of <paramref name="length"/> octets that <paramref name="write"/> writes in pieces:
+    /// a large item (a benchmark's gigabyte) without holding it in memory. Returns the source and the item.
+    /// </summary>
+    public static async Task<(string SourceId, string ItemId)> LargeFileAsync(TestInstance instance, string name, long length, Func<Stream, Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        var sourceId = await new SourceStore(instance.Database, TimeProvider.System).CreateAsync(Ids.New());
+        var item = await EncryptItemAsync(instance.Data, name, length, ItemKind.File, write);
+        await IngestAsync(instance.Database, TimeProvider.System, sourceId, [item]);
+        return (sourceId, item.Id);
+    }
+
+    private static async Task<NewItem> EncryptItemAsync(DataDirectory data, string name, long length, ItemKind kind, Func<Stream, Task> write)
+    {
+        var recipient = new NewsroomKeys(data).LoadActivePublicKey();
+        var id = Ids.New();
+        await using var writer = new ItemFiles(data).BeginIntake(id);
+        await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, name))
+        {
+            await write(encryptor);
+        }
+
+        await writer.CommitAsync();
+        return new NewItem(id, kind, writer.Length, recipient.Fingerprint, ItemMetadata.Seal(recipient, name, length, kind == ItemKind.Message ? "text/plain; charset=utf-8" : "application/octet-stream"));
+    }
+
+    private static async Task<string> IngestAsync(MetadataDatabase database, TimeProvider time, string sourceId, IReadOnlyList<NewItem> items)
+    {
+        var data = database.Data;
         var submissionId = Ids.New();
         new IntakeLedger(data).Add(new IntakeEnvelope(submissionId, sourceId, items));
         // Received "now" by the given clock: the run takes the day from the envelope's time.

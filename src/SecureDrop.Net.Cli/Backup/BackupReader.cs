@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using SecureDrop.Net.Crypto;
@@ -85,20 +86,29 @@ internal static class BackupReader
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long bytes = 0;
-        using (target)
+        // The backup's plaintext (the database, sealed keys, settings) passes through this buffer: cleared after use.
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
         {
-            if (entry.DataStream is not null)
+            using (target)
             {
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = entry.DataStream.Read(buffer)) > 0)
+                if (entry.DataStream is not null)
                 {
-                    hash.AppendData(buffer.AsSpan(0, read));
-                    target.Write(buffer.AsSpan(0, read));
-                    bytes += read;
-                    progress.Bytes(read);
+                    int read;
+                    while ((read = entry.DataStream.Read(buffer)) > 0)
+                    {
+                        hash.AppendData(buffer.AsSpan(0, read));
+                        target.Write(buffer.AsSpan(0, read));
+                        bytes += read;
+                        progress.Bytes(read);
+                    }
                 }
             }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
 
         return new ManifestEntry(entry.Name, bytes, Convert.ToHexStringLower(hash.GetHashAndReset()));

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
 
@@ -22,17 +21,10 @@ public static class ItemMetadataOpening
         {
             ArgumentNullException.ThrowIfNull(sealedHeader);
             using var input = new MemoryStream(sealedHeader, writable: false);
-            // A header is 1 KiB padded: a buffer of that size never grows, so the one copy of the plaintext is cleared.
-            using var plaintext = new MemoryStream(sealedHeader.Length);
-            try
-            {
-                MessageDecryptor.Decrypt(input, keys, plaintext);
-                return ItemMetadata.Parse(plaintext.GetBuffer().AsSpan(0, (int)plaintext.Length));
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(plaintext.GetBuffer());
-            }
+            // A header is 1 KiB padded: its plaintext fits the first rented buffer, which is cleared at dispose.
+            using var plaintext = new PlaintextBuffer(sealedHeader.Length);
+            MessageDecryptor.Decrypt(input, keys, plaintext);
+            return ItemMetadata.Parse(plaintext.Written);
         }
     }
 }

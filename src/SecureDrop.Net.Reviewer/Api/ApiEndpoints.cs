@@ -142,7 +142,13 @@ internal static class ApiEndpoints
         await audit.RecordAsync(session.JournalistId, "view item", item.Id, http.RequestAborted);
         try
         {
-            var text = item.IsMessage ? System.Text.Encoding.UTF8.GetString(reader.Decrypt(item, session).Content) : null;
+            string? text = null;
+            if (item.IsMessage)
+            {
+                using var message = reader.DecryptMessage(item, session);
+                text = System.Text.Encoding.UTF8.GetString(message.Written);
+            }
+
             var header = item.IsMessage ? null : await reader.HeaderAsync(item, session, http.RequestAborted);
             return Results.Ok(ItemDto.From(new ConversationEntry(item, text, header, null)));
         }

@@ -1,5 +1,6 @@
+using System.Buffers;
 using System.IO.Compression;
-using System.IO.Pipelines;
+using System.Security.Cryptography;
 using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
@@ -25,8 +26,9 @@ internal sealed class ItemDownloads
     private readonly ItemReader _reader;
     private readonly Scrubber _scrubber;
     private readonly AuditLog _audit;
+    private readonly ILogger<ItemDownloads> _logger;
 
-    public ItemDownloads(ItemStore submissions, SourceRecords sources, SourceTriage triage, ItemReader reader, Scrubber scrubber, AuditLog audit)
+    public ItemDownloads(ItemStore submissions, SourceRecords sources, SourceTriage triage, ItemReader reader, Scrubber scrubber, AuditLog audit, ILogger<ItemDownloads> logger)
     {
         _submissions = submissions;
         _sources = sources;
@@ -34,6 +36,7 @@ internal sealed class ItemDownloads
         _reader = reader;
         _scrubber = scrubber;
         _audit = audit;
+        _logger = logger;
     }
 
     public async Task<IResult> DecryptedAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
@@ -45,31 +48,25 @@ internal sealed class ItemDownloads
         }
 
         await _audit.RecordAsync(session.JournalistId, "download item", item.Id, cancellationToken);
+        ItemMetadata header;
         try
         {
-            IResult result;
-            if (item.CiphertextBytes <= ItemReader.InMemoryLimit)
-            {
-                var decrypted = _reader.Decrypt(item, session);
-                result = Results.File(decrypted.Content, "application/octet-stream", DownloadName(decrypted.FileName, item));
-            }
-            else
-            {
-                var name = _reader.Verify(item, session);
-                result = Results.Stream(output => PumpAsync(output, stream => _reader.DecryptTo(item, session, stream)), "application/octet-stream", DownloadName(name, item));
-            }
+            // The name from the sealed header: the literal packet's own is known only once the whole item is decrypted.
+            header = await _reader.HeaderAsync(item, session, cancellationToken);
+        }
+        catch (Exception exception) when (ItemRefusal(exception) is { } refusal)
+        {
+            return refusal;
+        }
 
-            await _triage.SetReadAsync(item.SourceId, [item.Id], read: true, cancellationToken);
-            return result;
-        }
-        catch (CryptoException exception)
-        {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "This item cannot be decrypted", exception.Message);
-        }
-        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return Problem(StatusCodes.Status404NotFound, "This item is no longer stored", "It is being deleted.");
-        }
+        return new PlaintextDownload(
+            sink => _reader.DecryptTo(item, session, sink, cancellationToken),
+            "application/octet-stream",
+            DownloadName(header.FileName, item),
+            item.Id,
+            ItemRefusal,
+            aborted => _triage.SetReadAsync(item.SourceId, [item.Id], read: true, aborted),
+            _logger);
     }
 
     /// <summary>The vault file as it is, for decryption with the newsroom key on an air-gapped machine.</summary>
@@ -127,11 +124,16 @@ internal sealed class ItemDownloads
         }
 
         await _audit.RecordAsync(session.JournalistId, "download zip", $"{sourceId} ({items.Count} items)", cancellationToken);
-        await _triage.SetReadAsync(sourceId, [.. wanted], read: true, cancellationToken);
-        return Results.Stream(
-            output => PumpAsync(output, stream => WriteZip(stream, items, headers, session)),
+        return new PlaintextDownload(
+            sink => WriteZip(sink, items, headers, session, cancellationToken),
             "application/zip",
-            ZipEntryName(source.Designation.Replace(' ', '-')) + ".zip");
+            ZipEntryName(source.Designation.Replace(' ', '-')) + ".zip",
+            sourceId,
+            exception => exception is CryptoException
+                ? Problem(StatusCodes.Status422UnprocessableEntity, "An item cannot be decrypted", exception.Message)
+                : ItemRefusal(exception),
+            aborted => _triage.SetReadAsync(sourceId, [.. wanted], read: true, aborted),
+            _logger);
     }
 
     public async Task<IResult> ScrubbedAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
@@ -175,7 +177,7 @@ internal sealed class ItemDownloads
             async output =>
             {
                 await using var file = scrubbed.Open();
-                await file.CopyToAsync(output, cancellationToken);
+                await CopyClearingAsync(file, output, cancellationToken);
             },
             "application/octet-stream",
             "scrubbed-" + DownloadName(header.FileName, item));
@@ -184,9 +186,15 @@ internal sealed class ItemDownloads
     private async Task<StoredItem?> FindAsync(string id, CancellationToken cancellationToken) =>
         Ids.IsWellFormed(id) ? await _submissions.ItemAsync(id, cancellationToken) : null;
 
-    private void WriteZip(Stream output, List<StoredItem> items, Dictionary<string, ItemMetadata> headers, UnlockedSession session)
+    /// <summary>
+    /// Writes the zip to <paramref name="output"/>, each item checked as it is decrypted. On a failure neither the
+    /// entry nor the archive is closed (no <c>using</c>): closing would write a data descriptor and a central directory
+    /// after the cut, and the client must be left with a broken zip, never a well-formed one holding a cut item.
+    /// </summary>
+    private void WriteZip(Stream output, List<StoredItem> items, Dictionary<string, ItemMetadata> headers, UnlockedSession session, CancellationToken cancellationToken)
     {
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+#pragma warning disable CA2000 // Disposed on success only, on purpose (see above); both hold nothing but managed memory.
+        var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in items)
         {
@@ -198,27 +206,41 @@ internal sealed class ItemDownloads
             }
 
             // Stored, not deflated: the files are the journalist's to compress, and the console's cores are better spent decrypting.
-            var entry = zip.CreateEntry(name, CompressionLevel.NoCompression);
-            using var entryStream = entry.Open();
-            _reader.CopyVerifiedTo(item, session, entryStream);
+            var entryStream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
+            _reader.DecryptTo(item, session, entryStream, cancellationToken);
+            entryStream.Dispose();
+        }
+
+        zip.Dispose();
+#pragma warning restore CA2000
+    }
+
+    /// <summary>As <see cref="Stream.CopyToAsync(Stream, CancellationToken)"/>, whose pooled buffer goes back uncleared: this one is zeroed.</summary>
+    private static async Task CopyClearingAsync(Stream from, Stream to, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(PlaintextRelay.ChunkBytes);
+        try
+        {
+            int read;
+            while ((read = await from.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    /// <summary>
-    /// BouncyCastle decrypts synchronously and ASP.NET forbids synchronous response writes: produce on a worker
-    /// thread into a pipe and copy the pipe to the response asynchronously.
-    /// </summary>
-    private static async Task PumpAsync(Stream output, Action<Stream> produce)
+    /// <summary>What a failure to read an item before its download started answers; null for anything else.</summary>
+    private static IResult? ItemRefusal(Exception exception) => exception switch
     {
-        var pipe = new Pipe();
-        var producer = Task.Run(async () =>
-        {
-            await using var writer = pipe.Writer.AsStream();
-            produce(writer);
-        });
-        await pipe.Reader.CopyToAsync(output);
-        await producer;
-    }
+        CryptoException => Problem(StatusCodes.Status422UnprocessableEntity, "This item cannot be decrypted", exception.Message),
+        FileNotFoundException or DirectoryNotFoundException => Problem(StatusCodes.Status404NotFound, "This item is no longer stored", "It is being deleted."),
+        _ => null,
+    };
 
     private static string DownloadName(string literalName, StoredItem item) =>
         string.IsNullOrWhiteSpace(literalName) ? item.Id + (item.IsMessage ? ".txt" : ".bin") : literalName;

@@ -8,15 +8,12 @@ using SecureDrop.Net.Vault.Submissions;
 namespace SecureDrop.Net.Reviewer.Items;
 
 /// <summary>
-/// Decrypts vault items for a journalist's session. Plaintext is released only after the OpenPGP integrity check
-/// passes: it is collected in memory first, and never written to disk on the server (the one exception is the
-/// metadata-scrubbed copy, see <see cref="Scrubber"/>).
+/// Decrypts vault items for a journalist's session, never onto the server's disk (the one exception is the
+/// metadata-scrubbed copy, see <see cref="Scrubber"/>). Small plaintext (a message shown on a page) is held whole in
+/// a <see cref="PlaintextBuffer"/>, cleared when disposed; anything else streams (see <see cref="PlaintextRelay"/>).
 /// </summary>
 internal sealed class ItemReader
 {
-    /// <summary>Items larger than this are verified in a first pass and streamed in a second, to keep memory flat.</summary>
-    public const long InMemoryLimit = 64L * 1024 * 1024;
-
     private readonly ItemFiles _files;
     private readonly ItemStore _submissions;
     private readonly SealedNewsroomKeys _keys;
@@ -28,14 +25,27 @@ internal sealed class ItemReader
         _keys = keys;
     }
 
-    public DecryptedItem Decrypt(StoredItem item, UnlockedSession session)
+    /// <summary>
+    /// A message's whole plaintext, checked, in a pooled buffer the caller disposes (which clears it). For what a page
+    /// shows; files stream through <see cref="DecryptTo"/>.
+    /// </summary>
+    /// <exception cref="CryptoException">The item does not decrypt or was altered (nothing is returned).</exception>
+    public PlaintextBuffer DecryptMessage(StoredItem item, UnlockedSession session)
     {
         ArgumentNullException.ThrowIfNull(item);
         var key = KeyFor(item, session);
         using var ciphertext = _files.OpenVaultItem(item.Id);
-        using var plaintext = new MemoryStream();
-        var name = MessageDecryptor.Decrypt(ciphertext, key, plaintext);
-        return new DecryptedItem(name, plaintext.ToArray());
+        var plaintext = new PlaintextBuffer((int)Math.Min(item.CiphertextBytes, 1024 * 1024));
+        try
+        {
+            MessageDecryptor.Decrypt(ciphertext, key, plaintext);
+            return plaintext;
+        }
+        catch
+        {
+            plaintext.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -52,7 +62,7 @@ internal sealed class ItemReader
 
         var key = KeyFor(item, session);
 
-        var counter = new CountingSink();
+        var counter = new CountingSink(Stream.Null, cancellationToken);
         string name;
         using (var ciphertext = _files.OpenVaultItem(item.Id))
         {
@@ -72,47 +82,19 @@ internal sealed class ItemReader
         return ItemMetadata.Open(item.Metadata ?? throw new InvalidOperationException("The item has no sealed header."), KeyFor(item, session));
     }
 
-    /// <summary>Checks a large item's integrity without keeping its plaintext, then returns its file name.</summary>
-    public string Verify(StoredItem item, UnlockedSession session)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        using var ciphertext = _files.OpenVaultItem(item.Id);
-        return MessageDecryptor.Decrypt(ciphertext, KeyFor(item, session), Stream.Null);
-    }
-
-    /// <summary>Streams an item already verified by <see cref="Verify"/>; the vault file is never rewritten in place.</summary>
-    public void DecryptTo(StoredItem item, UnlockedSession session, Stream output)
-    {
-        ArgumentNullException.ThrowIfNull(item);
-        using var ciphertext = _files.OpenVaultItem(item.Id);
-        MessageDecryptor.Decrypt(ciphertext, KeyFor(item, session), output);
-    }
-
     /// <summary>
-    /// Writes an item's verified plaintext to <paramref name="output"/>: small items are decrypted into memory and
-    /// checked first; large ones are checked in a first pass and streamed in a second. Returns the literal name.
+    /// Streams an item's plaintext to <paramref name="output"/> and returns the literal packet's name. The integrity
+    /// check ends the stream: when this throws, what <paramref name="output"/> received must be discarded (a relay
+    /// holds its last buffer back until this returns). Stops at the next write once <paramref name="cancellationToken"/>
+    /// is cancelled.
     /// </summary>
-    public string CopyVerifiedTo(StoredItem item, UnlockedSession session, Stream output)
+    public string DecryptTo(StoredItem item, UnlockedSession session, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
-        ArgumentNullException.ThrowIfNull(output);
-        if (item.CiphertextBytes <= InMemoryLimit)
-        {
-            var decrypted = Decrypt(item, session);
-            try
-            {
-                output.Write(decrypted.Content);
-                return decrypted.FileName;
-            }
-            finally
-            {
-                Array.Clear(decrypted.Content);
-            }
-        }
-
-        var name = Verify(item, session);
-        DecryptTo(item, session, output);
-        return name;
+        var key = KeyFor(item, session);
+        using var ciphertext = _files.OpenVaultItem(item.Id);
+        using var sink = new CountingSink(output, cancellationToken);
+        return MessageDecryptor.Decrypt(ciphertext, key, sink);
     }
 
     public FileStream OpenCiphertext(StoredItem item)
@@ -138,32 +120,20 @@ internal sealed class ItemReader
             : throw new CryptoException(CryptoFailure.KeyNotAvailable, $"The newsroom key {item.NewsroomKey} that this item needs is not available.");
     }
 
-    private sealed class CountingSink : Stream
+    /// <summary>Passes writes on, counting them, and stops the decryption at its next write once cancelled.</summary>
+    private sealed class CountingSink(Stream inner, CancellationToken cancellationToken) : WriteOnlyStream
     {
-        public override bool CanRead => false;
+        public override long Length => Written;
 
-        public override bool CanSeek => false;
+        public long Written { get; private set; }
 
-        public override bool CanWrite => true;
+        public override void Flush() => inner.Flush();
 
-        public override long Length => Position;
-
-        public override long Position { get; set; }
-
-        public override void Flush()
+        public override void Write(ReadOnlySpan<byte> buffer)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            inner.Write(buffer);
+            Written += buffer.Length;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Position += count;
-
-        public override void Write(ReadOnlySpan<byte> buffer) => Position += buffer.Length;
     }
 }
-
-internal sealed record DecryptedItem(string FileName, byte[] Content);

@@ -60,11 +60,13 @@ internal sealed partial class Scrubber
         var path = Path.Combine(directory, "item" + Path.GetExtension(fileName).ToLowerInvariant());
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+            // Unbuffered: the decryption writes straight from its own (zeroed) segments, leaving no copy in a FileStream buffer.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite, BufferSize = 0 };
             await Task.Run(() =>
             {
                 using var file = new FileStream(path, options);
-                _reader.CopyVerifiedTo(item, session, file);
+                // Checked as it is written; mat2 runs only on a file whose decryption returned, and a failure erases it.
+                _reader.DecryptTo(item, session, file, cancellationToken);
             }, cancellationToken);
 
             var error = await RunMat2Async(path, cancellationToken);

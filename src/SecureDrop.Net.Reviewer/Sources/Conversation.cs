@@ -3,6 +3,7 @@ using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Submissions;
 using SecureDrop.Net.Crypto;
+using SecureDrop.Net.Custody.Submissions;
 using SecureDrop.Net.Reviewer.Items;
 using SecureDrop.Net.Reviewer.Sessions;
 using SecureDrop.Net.Vault.Audit;
@@ -98,8 +99,9 @@ internal sealed class Conversation
         {
             if (item.IsMessage)
             {
-                var message = _reader.Decrypt(item, session);
-                return new ConversationEntry(item, Encoding.UTF8.GetString(message.Content), null, null);
+                // The text goes to the page as a string; the decrypted bytes are cleared here, as soon as it is made.
+                using var message = _reader.DecryptMessage(item, session);
+                return new ConversationEntry(item, Encoding.UTF8.GetString(message.Written), null, null);
             }
 
             return new ConversationEntry(item, null, _reader.OpenHeader(item, session), null);
@@ -145,9 +147,9 @@ internal sealed class Conversation
         try
         {
             using var ciphertext = _files.OpenVaultItem(reply.Id);
-            using var plaintext = new MemoryStream();
+            using var plaintext = new PlaintextBuffer((int)Math.Min(ciphertext.Length, 1024 * 1024));
             MessageDecryptor.Decrypt(ciphertext, key, plaintext);
-            return Encoding.UTF8.GetString(plaintext.GetBuffer(), 0, (int)plaintext.Length);
+            return Encoding.UTF8.GetString(plaintext.Written);
         }
         catch (Exception exception) when (exception is CryptoException or IOException)
         {

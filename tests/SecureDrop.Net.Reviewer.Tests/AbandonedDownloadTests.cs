@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using System.Runtime;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SecureDrop.Net.Testing;
+
+namespace SecureDrop.Net.Reviewer.Tests;
+
+/// <summary>Tests that measure the whole test process (threads, memory, file handles) run alone, after all the others.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WholeProcessMeasurements
+{
+    public const string Name = "whole-process measurements";
+}
+
+/// <summary>
+/// Issue 20: a journalist's browser that goes away mid-download. Fifty downloads of large items and zips, each left
+/// by its client after the first 64 KiB: the console stops decrypting each soon after (its own log event says how
+/// much plaintext it decrypted), and its threads, managed and resident memory and open files come back to where
+/// they were. Before, the whole item was decrypted whatever the client did, into memory for items up to 64 MiB.
+/// </summary>
+[Collection(WholeProcessMeasurements.Name)]
+public sealed partial class AbandonedDownloadTests : ConsoleTestBase
+{
+    private const int ItemBytes = 48 << 20;
+    private const int Downloads = 50;
+    private const int AtOnce = 10;
+    private readonly LogCapture _logs = new();
+
+    protected override void Services(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(_logs);
+
+    [Fact]
+    public async Task FiftyLargeDownloadsAndZips_LeftMidStream_StopDecrypting_AndLeaveNothingBehind()
+    {
+        var paths = await SeedTwoLargeFilesAsync();
+        using var journalist = await SignedInAsync();
+        // Warm-up, so that what the first downloads load once (code, pools, connections) is in the baseline.
+        await LeaveEarlyAsync(journalist, paths[0]);
+        await LeaveEarlyAsync(journalist, paths[1]);
+        await WaitForAsync(() => ClientLeft().Count == 2, "the warm-up downloads to end");
+        var baseline = ProcessResources.Measure();
+
+        for (var wave = 0; wave < Downloads / AtOnce; wave++)
+        {
+            await Task.WhenAll(Enumerable.Range(wave * AtOnce, AtOnce).Select(i => LeaveEarlyAsync(journalist, paths[i % paths.Length])));
+        }
+
+        await WaitForAsync(() => ClientLeft().Count == Downloads + 2, "every abandoned download to log that it stopped");
+        var decrypted = ClientLeft().Skip(2).ToList();
+        Assert.Equal(Downloads, decrypted.Count);
+        // A zip holds both items (96 MiB); a single download 48 MiB. What the client never read was never decrypted:
+        // the relay's buffers, Kestrel's and the sockets' (a few MiB on loopback) are all that run ahead of it.
+        Assert.All(decrypted, bytes => Assert.InRange(bytes, 64 * 1024, ItemBytes / 2));
+        Assert.DoesNotContain(_logs.Lines, line => line.Contains("[3111]", StringComparison.Ordinal));
+
+        var after = await SettledAsync(baseline);
+        Assert.True(after.Threads <= baseline.Threads + 2, $"threads: {baseline.Threads} before, {after.Threads} after");
+        Assert.True(after.OpenFiles <= baseline.OpenFiles + 2, $"open files: {baseline.OpenFiles} before, {after.OpenFiles} after");
+        Assert.True(after.ManagedBytes <= baseline.ManagedBytes + (16 << 20), $"managed memory: {baseline.ManagedBytes} bytes before, {after.ManagedBytes} after");
+        Assert.True(after.ResidentBytes <= baseline.ResidentBytes + (64 << 20), $"resident memory: {baseline.ResidentBytes} bytes before, {after.ResidentBytes} after");
+    }
+
+    /// <summary>Two 48 MiB files of one source; the paths of both downloads and of their zip.</summary>
+    private async Task<string[]> SeedTwoLargeFilesAsync()
+    {
+        var content = new byte[ItemBytes];
+        for (var i = 0; i < content.Length; i += 4096)
+        {
+            content[i] = (byte)(i >> 12);
+        }
+
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, ("first.bin", content), ("second.bin", content));
+        var items = (await new Vault.Submissions.ItemStore(Instance.Database).ItemsOfSourceAsync(sourceId)).Select(i => i.Id).ToList();
+        Assert.Equal(2, items.Count);
+        return [$"/items/{items[0]}/download", $"/sources/{sourceId}/zip?item={items[0]}&item={items[1]}", $"/items/{items[1]}/download"];
+    }
+
+    /// <summary>Reads the first 64 KiB of a download, then goes away as a closed browser tab does.</summary>
+    private static async Task LeaveEarlyAsync(JournalistClient journalist, string path)
+    {
+        using var response = await journalist.Http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var first = new byte[64 * 1024];
+        Assert.Equal(first.Length, await body.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false));
+    }
+
+    /// <summary>The plaintext each abandoned download decrypted, from the console's own log event (3112), in order.</summary>
+    private List<long> ClientLeft() =>
+        [.. _logs.Lines.Where(line => line.Contains("[3112]", StringComparison.Ordinal))
+            .Select(line => long.Parse(BytesValue().Match(line).Groups[1].Value, CultureInfo.InvariantCulture))];
+
+    /// <summary>Measures until everything is back within its margin of the baseline, for at most a minute.</summary>
+    private static async Task<ProcessResources> SettledAsync(ProcessResources baseline)
+    {
+        var deadline = TimeProvider.System.GetUtcNow().AddMinutes(1);
+        while (true)
+        {
+            var now = ProcessResources.Measure();
+            var settled = now.Threads <= baseline.Threads + 2 && now.OpenFiles <= baseline.OpenFiles + 2
+                && now.ManagedBytes <= baseline.ManagedBytes + (16 << 20) && now.ResidentBytes <= baseline.ResidentBytes + (64 << 20);
+            if (settled || TimeProvider.System.GetUtcNow() > deadline)
+            {
+                return now;
+            }
+
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var deadline = TimeProvider.System.GetUtcNow().AddMinutes(1);
+        while (!condition())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < deadline, $"Waited a minute for {what}.");
+            await Task.Delay(100);
+        }
+    }
+
+    [GeneratedRegex(@"Bytes=(\d+)")]
+    private static partial Regex BytesValue();
+
+    /// <summary>The whole process's threads, open file descriptors, managed heap (after a full collection) and resident set.</summary>
+    private sealed record ProcessResources(int Threads, int OpenFiles, long ManagedBytes, long ResidentBytes)
+    {
+        public static ProcessResources Measure()
+        {
+            GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            var managed = GC.GetTotalMemory(forceFullCollection: true);
+            var status = File.ReadAllLines("/proc/self/status");
+            return new ProcessResources(
+                (int)Field(status, "Threads:"),
+                Directory.EnumerateFileSystemEntries("/proc/self/fd").Count(),
+                managed,
+                Field(status, "VmRSS:") * 1024);
+        }
+
+        private static long Field(string[] status, string name) =>
+            long.Parse(status.Single(line => line.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+}
