@@ -50,6 +50,8 @@ public static class ReviewerApp
         services.AddScoped<Replies.ReplyComposer>();
         services.AddSingleton<Scrubber>();
         services.AddSingleton<ItemDownloads>();
+        // Decrypted downloads pass through Kestrel's output blocks: zeroed when returned, as the front end's are.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, TransportBufferPoolFactory>();
         services.AddSingleton<Sources.Conversation>();
         services.AddSingleton<Sources.SourceActions>();
         services.AddSingleton<Keys.ConsoleRewrap>();

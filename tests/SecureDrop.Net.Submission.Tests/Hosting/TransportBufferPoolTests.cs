@@ -1,4 +1,4 @@
-using SecureDrop.Net.Submission.Hosting;
+using SecureDrop.Net.Core.Web;
 
 namespace SecureDrop.Net.Submission.Tests.Hosting;
 

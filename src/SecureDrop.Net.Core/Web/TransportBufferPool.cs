@@ -3,25 +3,27 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Connections;
 
-namespace SecureDrop.Net.Submission.Hosting;
+namespace SecureDrop.Net.Core.Web;
 
 /// <summary>
-/// Kestrel's buffers for this front end: 64 KiB blocks instead of its default 4 KiB, cleared when returned.
-/// The socket transport receives into one block at a time, so with 4 KiB blocks a 1 GiB upload costs a quarter of a
-/// million receive calls, each waking the sender and the request's reader; with 64 KiB, sixteen times fewer. The
-/// blocks carry request bodies (a source's plaintext before it is encrypted), so they are zeroed before reuse and
-/// only a bounded number are kept; the rest go back to the garbage collector.
+/// Kestrel's buffers for the front end and the console: 64 KiB blocks instead of its default 4 KiB, cleared when
+/// returned. The socket transport receives into one block at a time, so with 4 KiB blocks a 1 GiB upload costs a
+/// quarter of a million receive calls, each waking the sender and the request's reader; with 64 KiB, sixteen times
+/// fewer. The blocks carry request bodies in the front end (a source's plaintext before it is encrypted) and response
+/// bodies in the console (decrypted downloads), so they are zeroed before reuse and only a bounded number are kept;
+/// the rest go back to the garbage collector.
 /// </summary>
-internal sealed class TransportBufferPoolFactory : IMemoryPoolFactory<byte>
+public sealed class TransportBufferPoolFactory : IMemoryPoolFactory<byte>
 {
     public MemoryPool<byte> Create(MemoryPoolOptions? options = null) => new TransportBufferPool();
 }
 
-internal sealed class TransportBufferPool : MemoryPool<byte>
+public sealed class TransportBufferPool : MemoryPool<byte>
 {
     public const int BlockSize = 64 * 1024;
 
-    // Kestrel buffers at most 1 MiB of a request body (KestrelHardening): one busy connection's worth, 1 MiB kept at most.
+    // The front end's Kestrel buffers at most 1 MiB of a request body (KestrelHardening), the console 64 KiB of a
+    // response (Kestrel's default): one busy connection's worth of either, 1 MiB kept at most.
     private const int MaxKeptBlocks = 16;
 
     private readonly ConcurrentQueue<byte[]> _free = new();
