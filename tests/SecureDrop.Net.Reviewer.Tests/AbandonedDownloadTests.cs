@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SecureDrop.Net.Testing;
+using Xunit.Abstractions;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
@@ -22,12 +23,14 @@ public sealed class WholeProcessMeasurements
 /// they were. Before, the whole item was decrypted whatever the client did, into memory for items up to 64 MiB.
 /// </summary>
 [Collection(WholeProcessMeasurements.Name)]
-public sealed partial class AbandonedDownloadTests : ConsoleTestBase
+public sealed partial class AbandonedDownloadTests(ITestOutputHelper output) : ConsoleTestBase, IDisposable
 {
     private const int ItemBytes = 48 << 20;
     private const int Downloads = 50;
     private const int AtOnce = 10;
     private readonly LogCapture _logs = new();
+
+    public void Dispose() => _logs.Dispose();
 
     protected override void Services(IServiceCollection services) => services.AddSingleton<ILoggerProvider>(_logs);
 
@@ -36,19 +39,18 @@ public sealed partial class AbandonedDownloadTests : ConsoleTestBase
     {
         var paths = await SeedTwoLargeFilesAsync();
         using var journalist = await SignedInAsync();
-        // Warm-up, so that what the first downloads load once (code, pools, connections) is in the baseline.
-        await LeaveEarlyAsync(journalist, paths[0]);
-        await LeaveEarlyAsync(journalist, paths[1]);
-        await WaitForAsync(() => ClientLeft().Count == 2, "the warm-up downloads to end");
+        // A warm-up wave, so that what the first downloads load once (code, buffers, pools) is in the baseline.
+        await WaveAsync(journalist, paths, 0);
+        await WaitForAsync(() => ClientLeft().Count == AtOnce, "the warm-up downloads to end");
         var baseline = ProcessResources.Measure();
 
-        for (var wave = 0; wave < Downloads / AtOnce; wave++)
+        for (var wave = 1; wave <= Downloads / AtOnce; wave++)
         {
-            await Task.WhenAll(Enumerable.Range(wave * AtOnce, AtOnce).Select(i => LeaveEarlyAsync(journalist, paths[i % paths.Length])));
+            await WaveAsync(journalist, paths, wave);
         }
 
-        await WaitForAsync(() => ClientLeft().Count == Downloads + 2, "every abandoned download to log that it stopped");
-        var decrypted = ClientLeft().Skip(2).ToList();
+        await WaitForAsync(() => ClientLeft().Count == Downloads + AtOnce, "every abandoned download to log that it stopped");
+        var decrypted = ClientLeft().Skip(AtOnce).ToList();
         Assert.Equal(Downloads, decrypted.Count);
         // A zip holds both items (96 MiB); a single download 48 MiB. What the client never read was never decrypted:
         // the relay's buffers, Kestrel's and the sockets' (a few MiB on loopback) are all that run ahead of it.
@@ -56,8 +58,11 @@ public sealed partial class AbandonedDownloadTests : ConsoleTestBase
         Assert.DoesNotContain(_logs.Lines, line => line.Contains("[3111]", StringComparison.Ordinal));
 
         var after = await SettledAsync(baseline);
+        output.WriteLine($"plaintext decrypted per abandoned download: {decrypted.Min()} to {decrypted.Max()} bytes (items of {ItemBytes})");
+        output.WriteLine($"before: {baseline with { Targets = [] }}");
+        output.WriteLine($"after:  {after with { Targets = [] }}");
         Assert.True(after.Threads <= baseline.Threads + 2, $"threads: {baseline.Threads} before, {after.Threads} after");
-        Assert.True(after.OpenFiles <= baseline.OpenFiles + 2, $"open files: {baseline.OpenFiles} before, {after.OpenFiles} after");
+        Assert.True(after.OpenFiles <= baseline.OpenFiles + 2, $"open files: {baseline.OpenFiles} before, {after.OpenFiles} after: {string.Join(", ", after.Targets.GroupBy(t => t).Select(g => $"{g.Key} x{g.Count() - baseline.Targets.Count(b => b == g.Key)}").Where(x => !x.EndsWith("x0", StringComparison.Ordinal)))}");
         Assert.True(after.ManagedBytes <= baseline.ManagedBytes + (16 << 20), $"managed memory: {baseline.ManagedBytes} bytes before, {after.ManagedBytes} after");
         Assert.True(after.ResidentBytes <= baseline.ResidentBytes + (64 << 20), $"resident memory: {baseline.ResidentBytes} bytes before, {after.ResidentBytes} after");
     }
@@ -76,6 +81,10 @@ public sealed partial class AbandonedDownloadTests : ConsoleTestBase
         Assert.Equal(2, items.Count);
         return [$"/items/{items[0]}/download", $"/sources/{sourceId}/zip?item={items[0]}&item={items[1]}", $"/items/{items[1]}/download"];
     }
+
+    /// <summary>Ten downloads at once, singles and zips mixed, each left after its first 64 KiB.</summary>
+    private static Task WaveAsync(JournalistClient journalist, string[] paths, int wave) =>
+        Task.WhenAll(Enumerable.Range(wave * AtOnce, AtOnce).Select(i => LeaveEarlyAsync(journalist, paths[i % paths.Length])));
 
     /// <summary>Reads the first 64 KiB of a download, then goes away as a closed browser tab does.</summary>
     private static async Task LeaveEarlyAsync(JournalistClient journalist, string path)
@@ -124,10 +133,13 @@ public sealed partial class AbandonedDownloadTests : ConsoleTestBase
     private static partial Regex BytesValue();
 
     /// <summary>The whole process's threads, open file descriptors, managed heap (after a full collection) and resident set.</summary>
-    private sealed record ProcessResources(int Threads, int OpenFiles, long ManagedBytes, long ResidentBytes)
+    private sealed record ProcessResources(int Threads, int OpenFiles, long ManagedBytes, long ResidentBytes, IReadOnlyList<string> Targets)
     {
         public static ProcessResources Measure()
         {
+            // Idle pooled SQLite connections (each holds the database and its WAL open) number as many as requests ran
+            // at once, not as many downloads as ran: closed before each measurement, so only what a download left counts.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
             GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
             GC.WaitForPendingFinalizers();
@@ -137,7 +149,8 @@ public sealed partial class AbandonedDownloadTests : ConsoleTestBase
                 (int)Field(status, "Threads:"),
                 Directory.EnumerateFileSystemEntries("/proc/self/fd").Count(),
                 managed,
-                Field(status, "VmRSS:") * 1024);
+                Field(status, "VmRSS:") * 1024,
+                [.. Directory.EnumerateFileSystemEntries("/proc/self/fd").Select(fd => Regex.Replace(new FileInfo(fd).LinkTarget ?? "?", @"\[\d+\]", "[]")).Order(StringComparer.Ordinal)]);
         }
 
         private static long Field(string[] status, string name) =>

@@ -40,7 +40,9 @@ internal sealed partial class PlaintextDownload : IResult
         var aborted = context.RequestAborted;
         var relay = PlaintextRelay.Start(_produce, aborted);
         var outcome = Outcome.Delivered;
-        Exception? failure = null;
+        // What failed, named in the log: the exception's type and message (ours say what is wrong, never the content).
+        var failure = "";
+        var reason = "";
         try
         {
             PlaintextRelay.Chunk chunk;
@@ -51,7 +53,7 @@ internal sealed partial class PlaintextDownload : IResult
             catch (Exception exception) when (_refusal(exception) is { } refusal)
             {
                 outcome = Outcome.Refused;
-                failure = exception;
+                failure = exception.GetType().Name;
                 await refusal.ExecuteAsync(context);
                 return;
             }
@@ -91,7 +93,8 @@ internal sealed partial class PlaintextDownload : IResult
         catch (Exception exception) when (outcome == Outcome.Broken)
 #pragma warning restore CA1031
         {
-            failure = exception;
+            failure = exception.GetType().Name;
+            reason = exception.Message;
             context.Abort();
         }
         finally
@@ -109,10 +112,10 @@ internal sealed partial class PlaintextDownload : IResult
                 LogClientLeft(_subject, relay.Decrypted);
                 break;
             case Outcome.Refused:
-                LogRefused(_subject, failure!.GetType().Name);
+                LogRefused(_subject, failure);
                 break;
             default:
-                LogBroken(_subject, relay.Decrypted, failure!.GetType().Name, failure.Message);
+                LogBroken(_subject, relay.Decrypted, failure, reason);
                 break;
         }
     }
