@@ -49,7 +49,7 @@ public sealed class FrontEndHoldsNoSecretsTests
         // someone decides the front end needs it.
         Assert.Equal(
             ["DataDirectory", "DataProtectionKeyEncryptionKey", "DatabaseOptions", "DatabaseOptionsValidator", "IErrorPageText", "InstanceSettingsStore", "IntakeLedger", "ItemFiles", "MetadataDatabase",
-             "NewsroomKeys", "PendingSources", "ReplyStore", "SchemaCheck", "SourceIdentity", "SourceReplyKeys", "SourceStore"],
+             "NewsroomKeys", "PendingSources", "ReplyStore", "SchemaCheck", "SourceIdentity", "SourceReplyKeys", "SourceStore", "TransportBufferPoolFactory"],
             ZoneServices.NamesFrom(registered!, typeof(DataDirectory)));
         var container = app.App.Services.GetRequiredService<IServiceProviderIsService>();
         Assert.False(container.IsService(typeof(AuditLog)));
