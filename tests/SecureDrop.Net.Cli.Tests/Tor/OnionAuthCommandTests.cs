@@ -120,14 +120,21 @@ public sealed partial class OnionAuthCommandTests
         using var instance = await TestInstance.CreateAsync();
         var service = ServiceDirectory(instance);
         var reloaded = Path.Combine(instance.Root, "reloaded");
-        // Stands in for tor: notes each SIGHUP, for at most 60 s.
-        using var stand = Process.Start("bash", ["-c", $"trap 'echo hup >> {reloaded}' HUP; for i in $(seq 600); do sleep 0.1; done"])!;
+        var ready = Path.Combine(instance.Root, "ready");
+        // Stands in for tor: notes each SIGHUP, for at most 60 s. It says when its trap is set: a SIGHUP before that
+        // would end it (on a loaded machine bash can take longer to start than any fixed pause).
+        using var stand = Process.Start("bash", ["-c", $"trap 'echo hup >> {reloaded}' HUP; touch {ready}; for i in $(seq 600); do sleep 0.1; done"])!;
         var pidFile = Path.Combine(instance.Root, "tor.pid");
         await File.WriteAllTextAsync(pidFile, stand.Id.ToString(CultureInfo.InvariantCulture) + "\n");
-        await Task.Delay(300);
+        for (var i = 0; i < 300 && !File.Exists(ready); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(File.Exists(ready), "The stand-in for tor did not start within 30 s.");
 
         var (code, output, error) = await RunAsync(null, "journalist", "onion-auth", "add", "admin", "--device", "laptop", "--data", instance.Data.Root, "--tor-dir", service, "--tor-pid", pidFile);
-        for (var i = 0; i < 50 && !File.Exists(reloaded); i++)
+        for (var i = 0; i < 300 && !File.Exists(reloaded); i++)
         {
             await Task.Delay(100);
         }
