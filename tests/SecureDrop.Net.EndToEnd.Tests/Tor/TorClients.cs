@@ -60,6 +60,28 @@ public static class TorClients
     }
 
     /// <summary>
+    /// Runs <paramref name="attempt"/> over <paramref name="circuit"/>, and over a new circuit (at most twice more) when
+    /// tor could not build one to the onion service (its SOCKS reply "general failure"): a private network on a loaded
+    /// machine sometimes fails a rendezvous, and Tor Browser then tries a new circuit too. Only for what stores nothing
+    /// before its first answer: the failure comes before any HTTP is sent.
+    /// </summary>
+    public static async Task<T> OnNewCircuitIfTorFailsAsync<T>(string circuit, Func<string, Task<T>> attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                return await attempt(retry == 0 ? circuit : $"{circuit}-retry-{retry}");
+            }
+            catch (HttpRequestException exception) when (exception.HttpRequestError == HttpRequestError.ProxyTunnelError && retry < 2)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+            }
+        }
+    }
+
+    /// <summary>
     /// Cookies as Tor Browser keeps them for an onion site: a .onion origin is a secure context, so Secure (and
     /// __Host-) cookies set over its plain HTTP are kept and sent back, which .NET's cookie jar does only for https.
     /// Redirects are followed here, so each hop carries the cookies.
