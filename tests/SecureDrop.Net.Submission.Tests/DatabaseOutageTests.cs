@@ -11,14 +11,9 @@ public sealed class DatabaseOutageTests
     [Fact]
     public async Task DatabaseUnavailable_SubmitAnswersBusy_KeepsNothing_AndWorksAgainAfterwards()
     {
-        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
-        await using var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, instance.Settings));
-        using var source = new SourceClient(app.Address);
-        await source.GenerateAndContinueAsync();
-        var database = new NpgsqlConnectionStringBuilder(instance.Settings.Values.Single()).Database!;
-
         // The form (and its token) is fetched before the outage: rendering it reads the settings too.
-        var submitPage = await source.Http.GetStringAsync(new Uri("/submit", UriKind.Relative));
+        await using var front = await SignedInSource.StartAsync();
+        var (instance, source, database, submitPage) = (front.Instance, front.Source, front.Database, front.SubmitPage);
         await SetConnectionsAllowedAsync(database, allowed: false);
         try
         {
@@ -46,12 +41,8 @@ public sealed class DatabaseOutageTests
     [Fact]
     public async Task DatabaseFailsWhileATipUploads_TheStoredTipIsAnsweredReceived_NotBusy()
     {
-        using var instance = await TestInstance.CreateAsync(Store.PostgreSql);
-        await using var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, instance.Settings));
-        using var source = new SourceClient(app.Address);
-        await source.GenerateAndContinueAsync();
-        var database = new NpgsqlConnectionStringBuilder(instance.Settings.Values.Single()).Database!;
-        var submitPage = await source.Http.GetStringAsync(new Uri("/submit", UriKind.Relative));
+        await using var front = await SignedInSource.StartAsync();
+        var (instance, app, source, database, submitPage) = (front.Instance, front.App, front.Source, front.Database, front.SubmitPage);
         var message = $"stored while the database failed {Guid.NewGuid():N}";
         using var form = SourceClient.SubmissionForm(HtmlForms.AntiforgeryToken(submitPage), message, ("large.bin", new byte[24 * 1024 * 1024]));
         var body = await form.ReadAsByteArrayAsync();
@@ -83,6 +74,42 @@ public sealed class DatabaseOutageTests
         {
             upload.Resume();
             await SetConnectionsAllowedAsync(database, allowed: true);
+        }
+    }
+
+    /// <summary>A front end on PostgreSQL and a source signed in with the submit form's page in hand.</summary>
+    private sealed class SignedInSource : IAsyncDisposable
+    {
+        private SignedInSource(TestInstance instance, RunningApp app, SourceClient source, string submitPage)
+        {
+            (Instance, App, Source, SubmitPage) = (instance, app, source, submitPage);
+            Database = new NpgsqlConnectionStringBuilder(instance.Settings.Values.Single()).Database!;
+        }
+
+        public TestInstance Instance { get; }
+
+        public RunningApp App { get; }
+
+        public SourceClient Source { get; }
+
+        public string Database { get; }
+
+        public string SubmitPage { get; }
+
+        public static async Task<SignedInSource> StartAsync()
+        {
+            var instance = await TestInstance.CreateAsync(Store.PostgreSql);
+            var app = await RunningApp.StartAsync(url => SubmissionApp.Build(instance.Data, url, instance.Settings));
+            var source = new SourceClient(app.Address);
+            await source.GenerateAndContinueAsync();
+            return new SignedInSource(instance, app, source, await source.Http.GetStringAsync(new Uri("/submit", UriKind.Relative)));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Source.Dispose();
+            await App.DisposeAsync();
+            Instance.Dispose();
         }
     }
 
