@@ -96,7 +96,7 @@ public sealed partial class AbandonedDownloadTests(ITestOutputHelper output) : C
         Assert.Equal(first.Length, await body.ReadAtLeastAsync(first, first.Length, throwOnEndOfStream: false));
     }
 
-    /// <summary>The plaintext each abandoned download decrypted, from the console's own log event (3112), in order.</summary>
+    /// <summary>The plaintext each abandoned download decrypted (rounded down to a power of two), from the console's own log event (3112), in order.</summary>
     private List<long> ClientLeft() =>
         [.. _logs.Lines.Where(line => line.Contains("[3112]", StringComparison.Ordinal))
             .Select(line => long.Parse(BytesValue().Match(line).Groups[1].Value, CultureInfo.InvariantCulture))];

@@ -102,34 +102,40 @@ internal sealed partial class PlaintextDownload : IResult
             await relay.DisposeAsync();
         }
 
-        // After the relay is disposed: the decryption has ended, so the count is final.
+        // After the relay is disposed: the decryption has ended, so the count is final. Logged rounded down to a power
+        // of two: an exact plaintext length next to an item's id would tell a seized log more than the stored file
+        // does (Padmé's bucket, invariant 9); a power of two below it tells less.
+        var decrypted = PowerOfTwoAtMost(relay.Decrypted);
         switch (outcome)
         {
             case Outcome.Delivered:
-                LogDelivered(_subject, relay.Decrypted);
+                LogDelivered(_subject, decrypted);
                 break;
             case Outcome.ClientLeft:
-                LogClientLeft(_subject, relay.Decrypted);
+                LogClientLeft(_subject, decrypted);
                 break;
             case Outcome.Refused:
                 LogRefused(_subject, failure);
                 break;
             default:
-                LogBroken(_subject, relay.Decrypted, failure, reason);
+                LogBroken(_subject, decrypted, failure, reason);
                 break;
         }
     }
 
-    [LoggerMessage(EventId = 3111, Level = LogLevel.Debug, Message = "Download of {Subject} delivered: {Bytes} plaintext bytes")]
+    private static long PowerOfTwoAtMost(long bytes) =>
+        bytes <= 0 ? 0 : 1L << (63 - System.Numerics.BitOperations.LeadingZeroCount((ulong)bytes));
+
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Debug, Message = "Download of {Subject} delivered: at least {Bytes} plaintext bytes (a power of two)")]
     private partial void LogDelivered(string subject, long bytes);
 
-    [LoggerMessage(EventId = 3112, Level = LogLevel.Information, Message = "Download of {Subject} stopped: the client left after {Bytes} plaintext bytes were decrypted")]
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Information, Message = "Download of {Subject} stopped: the client left after at least {Bytes} plaintext bytes (a power of two) were decrypted")]
     private partial void LogClientLeft(string subject, long bytes);
 
     [LoggerMessage(EventId = 3113, Level = LogLevel.Information, Message = "Download of {Subject} refused before it started ({Failure})")]
     private partial void LogRefused(string subject, string failure);
 
-    [LoggerMessage(EventId = 3114, Level = LogLevel.Warning, Message = "Download of {Subject} broken off after {Bytes} plaintext bytes: {Failure}: {Reason}")]
+    [LoggerMessage(EventId = 3114, Level = LogLevel.Warning, Message = "Download of {Subject} broken off after at least {Bytes} plaintext bytes (a power of two): {Failure}: {Reason}")]
     private partial void LogBroken(string subject, long bytes, string failure, string reason);
 
     private enum Outcome
