@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 using SecureDrop.Net.Core.Data.Layout;
 
@@ -179,26 +180,41 @@ public sealed class DataDirectory
 
     private static void Write(string path, ReadOnlySpan<byte> content, bool replace, LayoutSharing sharing)
     {
-        var temporary = path + ".tmp";
-        if (replace)
-        {
-            File.Delete(temporary);
-        }
-
+        // A name of its own for each writer: two processes of one role starting together (several front ends on one
+        // data directory) both create the role's key file, and the one that loses the rename must find the winner's
+        // file, not fail on the other's half-written temporary.
+        var temporary = path + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        using (var stream = new FileStream(temporary, options))
+        try
         {
-            FitToLayout(stream.SafeFileHandle, temporary, sharing);
-            stream.Write(content);
-            stream.Flush(flushToDisk: true);
-        }
+            using (var stream = new FileStream(temporary, options))
+            {
+                FitToLayout(stream.SafeFileHandle, temporary, sharing);
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
 
-        File.Move(temporary, path, overwrite: replace);
+            if (replace || OperatingSystem.IsWindows())
+            {
+                // rename(2) replaces in one step; Windows' move without overwrite refuses an existing name atomically.
+                File.Move(temporary, path, overwrite: replace);
+            }
+            else
+            {
+                // File.Move without overwrite checks for the name and then renames: a second writer in between would
+                // replace the first one's file, and the first process would go on with a key no longer on disk.
+                UnixFiles.LinkToFreeName(temporary, path);
+            }
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public readonly record struct UnixFileStatus(uint Uid, uint Gid, UnixFileMode Mo
 
 /// <summary>
 /// What .NET has no API for: a path's owner and group, the effective user id, giving a file to another user,
-/// starting writeback of part of a file, and flushing a directory.
+/// starting writeback of part of a file, flushing a directory, and giving a file a new name only if that name is free.
 /// Linux only (statx(2) has the same layout on every architecture).
 /// </summary>
 public static partial class UnixFiles
@@ -23,6 +23,7 @@ public static partial class UnixFiles
     private const uint StatxGid = 0x10;
     private const uint Unchanged = uint.MaxValue;
     private const uint SyncFileRangeWrite = 0x2;
+    private const int EExist = 17;
 
     /// <summary>Owner, group and mode of <paramref name="path"/> (of a symbolic link's target).</summary>
     public static unsafe UnixFileStatus Stat(string path)
@@ -113,6 +114,25 @@ public static partial class UnixFiles
             _ = Close(descriptor);
         }
     }
+
+    /// <summary>
+    /// Gives <paramref name="existing"/> the second name <paramref name="newPath"/> (link(2)), refusing with
+    /// <see cref="IOException"/> when that name exists: unlike File.Move without overwrite, which checks and then
+    /// renames, nothing can take the name in between.
+    /// </summary>
+    public static void LinkToFreeName(string existing, string newPath)
+    {
+        if (Link(existing, newPath) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new IOException(errno == EExist
+                ? $"The file '{newPath}' already exists."
+                : $"Cannot create '{newPath}' (errno {errno}).");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Link(string existing, string newPath);
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int OpenPath(string path, int flags);
