@@ -1,5 +1,4 @@
 using SecureDrop.Net.Cli.Unlock;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests;
 

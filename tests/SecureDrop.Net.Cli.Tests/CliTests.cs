@@ -1,7 +1,3 @@
-using System.Text;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Cli.Tests;
 
 /// <summary>sdnet in-process: exit codes, messages, and that a refused command changes nothing.</summary>
@@ -86,7 +82,7 @@ public sealed class CliTests
         var fingerprint = await gpg.QuickGenerateKeyAsync("Newsroom <n@example.org>");
         using var temp = new TempDirectory();
         var keyFile = temp.Combine("key.asc");
-        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretKeyAsync(fingerprint));
+        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretAsync(fingerprint, armor: true));
 
         var (code, _, error) = await SdnetAsync("init", "--data", temp.Combine("data"), "--import-key", keyFile);
         Assert.True(code == 0, error);

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Text;
 using SecureDrop.Net.Cli.Decrypt;
-using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;
@@ -24,10 +20,10 @@ public sealed class DecryptCommandTests
         using var instance = await TestInstance.CreateAsync();
         using var work = new TempDirectory();
         var keyFile = work.Combine("newsroom-secret.asc");
-        var fingerprint = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        var fingerprint = instance.Keys.LoadActivePublicKey().Fingerprint;
         byte[] plaintext = Encoding.UTF8.GetBytes("the documents " + new string('x', 5000));
         var item = work.Combine("item.gpg");
-        await File.WriteAllBytesAsync(item, Encrypt(new NewsroomKeys(instance.Data).LoadActivePublicKey(), plaintext, "budget 2026.pdf"));
+        await File.WriteAllBytesAsync(item, Encrypt(instance.Keys.LoadActivePublicKey(), plaintext, "budget 2026.pdf"));
         var outDir = Directory.CreateDirectory(work.Combine("out")).FullName;
 
         var (exportCode, _, exportError) = await RunAsync(

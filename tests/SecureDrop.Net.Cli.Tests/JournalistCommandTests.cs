@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Audit;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 

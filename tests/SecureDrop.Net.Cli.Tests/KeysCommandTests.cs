@@ -1,10 +1,4 @@
-using System.Text;
-using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Custody.Keys;
 using SecureDrop.Net.Custody.Submissions;
-using SecureDrop.Net.Testing;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;
@@ -16,13 +10,13 @@ public sealed class KeysCommandTests
     public async Task Rotate_AsAdmin_MakesANewActiveKey_RetiresTheOld_AndAudits()
     {
         using var instance = await TestInstance.CreateAsync();
-        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        var old = instance.Keys.LoadActivePublicKey().Fingerprint;
         await Seed.SubmissionAsync(instance, "before rotation");
 
         var (code, output, error) = await AsAdminAsync(instance, "keys", "rotate");
 
         Assert.True(code == 0, error);
-        var records = new NewsroomKeys(instance.Data).Records();
+        var records = instance.Keys.Records();
         var active = Assert.Single(records, r => r.State == NewsroomKeyState.Active);
         Assert.NotEqual(old, active.Fingerprint);
         Assert.Equal(NewsroomKeyState.Retired, Assert.Single(records, r => r.Fingerprint == old).State);
@@ -42,7 +36,7 @@ public sealed class KeysCommandTests
         var (code, _, error) = await RunAsync(instance.Secrets.RecoveryKey, "keys", "rotate", "--data", instance.Data.Root, "--recovery-key");
 
         Assert.True(code == 0, error);
-        Assert.Equal(2, new NewsroomKeys(instance.Data).Records().Count);
+        Assert.Equal(2, instance.Keys.Records().Count);
     }
 
     [Theory]
@@ -88,22 +82,22 @@ public sealed class KeysCommandTests
     public async Task Generate_AddsAStandbyKey_ThatRotateToMakesActive()
     {
         using var instance = await TestInstance.CreateAsync();
-        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        var old = instance.Keys.LoadActivePublicKey().Fingerprint;
 
         var (code, output, error) = await AsAdminAsync(instance, "keys", "generate");
         Assert.True(code == 0, error);
-        var standby = Assert.Single(new NewsroomKeys(instance.Data).Records(), r => r.State == NewsroomKeyState.Standby);
-        Assert.Equal(old, new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint);
+        var standby = Assert.Single(instance.Keys.Records(), r => r.State == NewsroomKeyState.Standby);
+        Assert.Equal(old, instance.Keys.LoadActivePublicKey().Fingerprint);
         Assert.Contains(standby.Fingerprint, output, StringComparison.Ordinal);
         Assert.True(PublicKeyOf(standby).IsPostQuantum);
 
         (code, _, error) = await AsAdminAsync(instance, "keys", "generate", "--classic-key");
         Assert.True(code == 0, error);
-        Assert.Single(new NewsroomKeys(instance.Data).Records(), r => r.State == NewsroomKeyState.Standby && !PublicKeyOf(r).IsPostQuantum);
+        Assert.Single(instance.Keys.Records(), r => r.State == NewsroomKeyState.Standby && !PublicKeyOf(r).IsPostQuantum);
 
         (code, _, error) = await AsAdminAsync(instance, "keys", "rotate", "--to", standby.Fingerprint);
         Assert.True(code == 0, error);
-        Assert.Equal(standby.Fingerprint, new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint);
+        Assert.Equal(standby.Fingerprint, instance.Keys.LoadActivePublicKey().Fingerprint);
     }
 
     [Fact]
@@ -111,14 +105,14 @@ public sealed class KeysCommandTests
     {
         using var gpg = new Gpg();
         var fingerprint = await gpg.QuickGenerateKeyAsync("Air gapped <a@example.org>");
-        await gpg.RunAsync("--quick-add-key", fingerprint, "cv25519", "encr");
+        await gpg.AddKeyAsync(fingerprint, "cv25519", "encr");
         using var instance = await TestInstance.CreateAsync();
         var keyFile = Path.Combine(instance.Root, "key.asc");
-        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretKeyAsync(fingerprint));
+        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretAsync(fingerprint, armor: true));
 
         var (code, _, error) = await AsAdminAsync(instance, "keys", "import", keyFile);
         Assert.True(code == 0, error);
-        Assert.Contains(new NewsroomKeys(instance.Data).Records(), r => r.Fingerprint == fingerprint && r.State == NewsroomKeyState.Standby);
+        Assert.Contains(instance.Keys.Records(), r => r.Fingerprint == fingerprint && r.State == NewsroomKeyState.Standby);
 
         var before = KeyFiles(instance);
         (code, _, error) = await AsAdminAsync(instance, "keys", "rotate", "--import", keyFile);
@@ -166,7 +160,7 @@ public sealed class KeysCommandTests
     public async Task Destroy_WhileItemsNeedTheKey_IsRefusedWithTheCountAndTheFix()
     {
         using var instance = await TestInstance.CreateAsync();
-        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        var old = instance.Keys.LoadActivePublicKey().Fingerprint;
         await Seed.SubmissionAsync(instance, "one", ("a.txt", [1, 2, 3]));
         Assert.Equal(0, (await AsAdminAsync(instance, "keys", "rotate")).Code);
         var before = KeyFiles(instance);
@@ -186,7 +180,7 @@ public sealed class KeysCommandTests
     public async Task Destroy_OfAnUnknownOrTheActiveKey_IsRefused(string which)
     {
         using var instance = await TestInstance.CreateAsync();
-        var fingerprint = which == "active" ? new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint : new string('A', 40);
+        var fingerprint = which == "active" ? instance.Keys.LoadActivePublicKey().Fingerprint : new string('A', 40);
         var before = KeyFiles(instance);
 
         var (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", fingerprint);
@@ -200,7 +194,7 @@ public sealed class KeysCommandTests
     public async Task Rewrap_MovesEveryItemToTheNewKey_PayloadUntouched_ThenDestroyErasesTheOldKey()
     {
         using var instance = await TestInstance.CreateAsync();
-        var old = new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint;
+        var old = instance.Keys.LoadActivePublicKey().Fingerprint;
         var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(20_000);
         var (sourceId, replyKey) = await Seed.SourceWithReplyKeyAsync(instance.Database);
         using var sourceReplyKey = replyKey;
@@ -220,7 +214,7 @@ public sealed class KeysCommandTests
         Assert.True(code == 0, error + output);
         Assert.Contains("re-wrapped: 3/3 item(s)", output, StringComparison.Ordinal);
         Assert.Contains("2 item file(s), 2 metadata header(s), 1 reply(ies)", output, StringComparison.Ordinal);
-        var active = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        var active = instance.Keys.LoadActivePublicKey();
         Assert.All(await submissions.ItemsOfSourceAsync(sourceId), i => Assert.Equal(active.Fingerprint, i.NewsroomKey));
         Assert.All(await submissions.ItemsOfSourceAsync(sourceId), i => Assert.Equal([active.EncryptionKeyId], MessageDecryptor.ReadRecipientKeyIds(new MemoryStream(i.Metadata!))));
         Assert.Equal(active.Fingerprint, await new Core.Replies.ReplyStore(instance.Database, TimeProvider.System).KeyAsync(replyId));
@@ -234,7 +228,7 @@ public sealed class KeysCommandTests
         (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", old);
         Assert.True(code == 0, error);
         Assert.False(File.Exists(instance.Data.SealedSecretKeyFile(old)));
-        Assert.DoesNotContain(new NewsroomKeys(instance.Data).Records(), r => r.Fingerprint == old);
+        Assert.DoesNotContain(instance.Keys.Records(), r => r.Fingerprint == old);
 
         var vaultKey = Custody.Journalists.JournalistCredentials.Unlock(instance.Secrets.AdminPassphrase,
             (await new Custody.Journalists.JournalistStore(instance.Database, TimeProvider.System).FindByUsernameAsync("admin"))!.Secrets,

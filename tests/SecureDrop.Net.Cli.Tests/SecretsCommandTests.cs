@@ -1,4 +1,3 @@
-using SecureDrop.Net.Testing;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;

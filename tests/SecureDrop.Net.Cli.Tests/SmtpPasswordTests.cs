@@ -1,11 +1,7 @@
-using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Notifications;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 

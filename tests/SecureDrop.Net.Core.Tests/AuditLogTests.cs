@@ -1,5 +1,3 @@
-using Dapper;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Core.Tests;

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Core.Tests;
 

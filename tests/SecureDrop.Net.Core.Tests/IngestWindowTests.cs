@@ -1,10 +1,4 @@
-using Dapper;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Settings;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Core.Tests;
 

@@ -1,9 +1,4 @@
-using System.Text;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Core.Tests;
 
@@ -36,7 +31,7 @@ public sealed class InstanceTests
 
         Assert.NotNull(vaultKey);
         var keys = new SealedNewsroomKeys(instance.Data).UnsealSecretKeys(vaultKey);
-        Assert.Equal(new NewsroomKeys(instance.Data).LoadActivePublicKey().Fingerprint, Assert.Single(keys).Fingerprint);
+        Assert.Equal(instance.Keys.LoadActivePublicKey().Fingerprint, Assert.Single(keys).Fingerprint);
     }
 
     [Theory]
@@ -115,7 +110,7 @@ public sealed class InstanceTests
     public async Task ActivePublicKey_IsReadAgainWhenTheFileIsReplaced_WithoutARestart()
     {
         using var instance = await TestInstance.CreateAsync();
-        var keys = new NewsroomKeys(instance.Data);
+        var keys = instance.Keys;
         var before = keys.LoadActivePublicKey().Fingerprint;
         using var replacement = Crypto.NewsroomSecretKey.Generate("Rotated", TimeProvider.System.GetUtcNow());
 

@@ -1,7 +1,3 @@
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Core.Tests;
 
 /// <summary>Intake items start their writeback while they stream in; the bytes and the commit are unchanged by it.</summary>

@@ -1,11 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Logging.Abstractions;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Testing;
-using SecureDrop.Net.Vault.Jobs;
-using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Core.Tests;
 

@@ -1,13 +1,7 @@
-using Dapper;
 using Hangfire;
 using Microsoft.Extensions.Logging.Abstractions;
 using SecureDrop.Net.Core.Jobs;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Testing;
-using SecureDrop.Net.Vault.Jobs;
-using SecureDrop.Net.Vault.Sources;
-using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Core.Tests;
 

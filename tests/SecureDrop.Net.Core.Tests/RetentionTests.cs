@@ -1,14 +1,6 @@
-using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Testing;
-using SecureDrop.Net.Vault.Jobs;
-using SecureDrop.Net.Vault.Sources;
-using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Core.Tests;
 

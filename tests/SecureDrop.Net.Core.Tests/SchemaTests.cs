@@ -1,7 +1,3 @@
-using Dapper;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Core.Tests;
 
 public sealed class SchemaTests

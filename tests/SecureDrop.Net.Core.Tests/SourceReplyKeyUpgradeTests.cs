@@ -1,11 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Core.Tests;
 
@@ -27,7 +21,7 @@ public sealed class SourceReplyKeyUpgradeTests
         // As SourceReplyKeys binds a sealed key to its row (its private Binding).
         var sealedKey = classic.Seal(wrappingKey, Encoding.ASCII.GetBytes("sdnet source reply key " + lookupId));
         var sourceId = await new SourceStore(instance.Database, TimeProvider.System).CreateAsync(lookupId, classic.PublicKey.ToBinary(), sealedKey);
-        var newsroom = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        var newsroom = instance.Keys.LoadActivePublicKey();
         byte[] before = Reply(classic.PublicKey, newsroom, "sent before the upgrade");
 
         using var upgraded = await keys.UnlockOrCreateAsync(sourceId, lookupId, wrappingKey);

@@ -1,12 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using Dapper;
 using Hangfire;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests;
 
@@ -42,9 +36,9 @@ public sealed class ConsoleRewrapTests
 
         using var gpg = new Gpg();
         var newFingerprint = await gpg.QuickGenerateKeyAsync("Newsroom 2027 <tips@newsroom.example>");
-        await gpg.RunAsync("--quick-add-key", newFingerprint, "cv25519", "encr");
+        await gpg.AddKeyAsync(newFingerprint, "cv25519", "encr");
         var keyFile = Path.Combine(instance.Root, "new-key.asc");
-        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretKeyAsync(newFingerprint));
+        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretAsync(newFingerprint, armor: true));
         var (code, output) = await SdnetProcess.RunAsync(
             ["keys", "rotate", "--data", instance.Data.Root, "--as", "admin", "--import", keyFile], instance.Environment, instance.Secrets.AdminPassphrase);
         Assert.True(code == 0, output);

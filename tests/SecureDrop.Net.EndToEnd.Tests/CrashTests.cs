@@ -1,7 +1,3 @@
-using System.Net;
-using Dapper;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.EndToEnd.Tests;
 
 /// <summary>
@@ -49,7 +45,7 @@ public sealed class CrashTests
         await using var worker = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
         // The run cut short belongs to the current window: the next close takes it (here closed now, again).
         await IngestWindow.CloseNowAsync(instance);
-        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == Submissions, TimeSpan.FromSeconds(90), worker);
+        await Serving.WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == Submissions, TimeSpan.FromSeconds(90), worker);
 
         Assert.True(readyAtKill < Submissions, "The worker finished before it could be killed mid-batch; the test proved nothing.");
         Assert.Equal(2 * Submissions, await CountAsync(instance, "SELECT count(*) FROM items"));
@@ -78,7 +74,7 @@ public sealed class CrashTests
 
         await using var worker = SdnetProcess.Start(["serve", "worker", "--data", instance.Data.Root], instance.Environment);
         await IngestWindow.CloseNowAsync(instance);
-        await WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == 1, TimeSpan.FromSeconds(60), worker);
+        await Serving.WaitUntilAsync(async () => await CountAsync(instance, "SELECT count(*) FROM submissions WHERE state = 'ready'") == 1, TimeSpan.FromSeconds(60), worker);
 
         Assert.Equal(2, Directory.GetFiles(instance.Data.VaultDirectory).Length);
         Assert.Empty(Directory.GetFiles(instance.Data.IntakeDirectory));
@@ -88,7 +84,7 @@ public sealed class CrashTests
     {
         var process = SdnetProcess.Start(["serve", "submission", "--data", instance.Data.Root, "--url", address.ToString().TrimEnd('/')], instance.Environment);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await WaitUntilAsync(async () =>
+        await Serving.WaitUntilAsync(async () =>
         {
             try
             {
@@ -108,16 +104,5 @@ public sealed class CrashTests
     {
         await using var connection = await instance.Database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, SdnetProcess process)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.False(process.HasExited, "The process exited early:\n" + process.Output);
-            Assert.True(clock.Elapsed < timeout, $"Gave up after {timeout.TotalSeconds} s:\n" + process.Output);
-            await Task.Delay(100);
-        }
     }
 }

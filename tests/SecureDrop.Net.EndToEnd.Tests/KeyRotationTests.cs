@@ -1,16 +1,7 @@
-using System.Net;
-using System.Text;
-using Dapper;
 using Hangfire;
 using Hangfire.Common;
 using Hangfire.States;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests;
 
@@ -26,12 +17,12 @@ public sealed class KeyRotationTests
     public async Task SubmitRotateSubmitRewrapDestroy_EveryItemDecryptsWithOnlyTheNewKey()
     {
         using var instance = await TestInstance.CreateAsync();
-        var oldKey = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        var oldKey = instance.Keys.LoadActivePublicKey();
         using var gpg = new Gpg();
         var newFingerprint = await gpg.QuickGenerateKeyAsync("Newsroom 2027 <tips@newsroom.example>");
-        await gpg.RunAsync("--quick-add-key", newFingerprint, "cv25519", "encr");
+        await gpg.AddKeyAsync(newFingerprint, "cv25519", "encr");
         var keyFile = Path.Combine(instance.Root, "new-key.asc");
-        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretKeyAsync(newFingerprint));
+        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretAsync(newFingerprint, armor: true));
 
         var frontEnd = Serving.FreeAddress();
         var console = Serving.FreeAddress();
@@ -186,7 +177,7 @@ public sealed class KeyRotationTests
 
         var (code, output) = await SdnetProcess.RunAsync(["keys", "rotate", "--data", instance.Data.Root, "--as", "admin"], instance.Environment, instance.Secrets.AdminPassphrase);
         Assert.True(code == 0, output);
-        var active = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        var active = instance.Keys.LoadActivePublicKey();
 
         await using (var doomed = SdnetProcess.Start(["keys", "rewrap", "--data", instance.Data.Root, "--as", "admin", "--workers", "1"], instance.Environment, instance.Secrets.AdminPassphrase))
         {
@@ -254,7 +245,7 @@ public sealed class KeyRotationTests
         var sourceId = await new Core.Sources.SourceStore(instance.Database, TimeProvider.System).CreateAsync(Ids.New());
         var files = new ItemFiles(instance.Data);
         var itemId = Ids.New();
-        var recipient = new NewsroomKeys(instance.Data).LoadActivePublicKey();
+        var recipient = instance.Keys.LoadActivePublicKey();
         await using (var writer = files.BeginIntake(itemId))
         {
             await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, ""))

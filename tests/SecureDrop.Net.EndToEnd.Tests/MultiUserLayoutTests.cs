@@ -1,7 +1,4 @@
-using System.Net;
 using System.Security.Cryptography;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests;
 
@@ -51,8 +48,8 @@ public sealed class MultiUserLayoutTests
         await using var frontEnd = SdnetProcess.Start(["serve", "submission", "--data", data, "--url", submissionUri.ToString().TrimEnd('/')], environment, runAs: Users.FrontEndProcess);
         await using var worker = SdnetProcess.Start(["serve", "worker", "--data", data], environment, runAs: Users.WorkerProcess);
         await using var console = SdnetProcess.Start(["serve", "reviewer", "--data", data, "--url", reviewerUri.ToString().TrimEnd('/')], environment, runAs: Users.ConsoleProcess);
-        await SourceToJournalistTests.WaitUntilServingAsync(frontEnd, new Uri(submissionUri, "/"));
-        await SourceToJournalistTests.WaitUntilServingAsync(console, new Uri(reviewerUri, "/login"));
+        await frontEnd.WaitUntilServingAsync(new Uri(submissionUri, "/"));
+        await console.WaitUntilServingAsync(new Uri(reviewerUri, "/login"));
 
         var message = "Multi-user canary " + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var file = ("ledger.pdf", RandomNumberGenerator.GetBytes(200 * 1024 + 3));

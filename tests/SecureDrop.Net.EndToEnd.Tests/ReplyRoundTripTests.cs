@@ -1,9 +1,4 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using Dapper;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests;
 
@@ -57,8 +52,8 @@ public sealed class ReplyRoundTripTests
             ["run", "--data", data, "--submission-url", submissionUri.ToString().TrimEnd('/'), "--reviewer-url", reviewerUri.ToString().TrimEnd('/')],
             environment))
         {
-            await SourceToJournalistTests.WaitUntilServingAsync(run, new Uri(submissionUri, "/"));
-            await SourceToJournalistTests.WaitUntilServingAsync(run, new Uri(reviewerUri, "/login"));
+            await run.WaitUntilServingAsync(new Uri(submissionUri, "/"));
+            await run.WaitUntilServingAsync(new Uri(reviewerUri, "/login"));
 
             using (var source = new SourceClient(submissionUri))
             {

@@ -1,8 +1,5 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests;
 
@@ -38,7 +35,7 @@ public sealed partial class SourceToJournalistTests
         var fingerprint = await gpg.QuickGenerateKeyAsync("Newsroom <tips@newsroom.example>");
         using var work = new TempDirectory("sdnet-e2e");
         var keyFile = work.Combine("newsroom-secret.asc");
-        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretKeyAsync(fingerprint));
+        await File.WriteAllBytesAsync(keyFile, await gpg.ExportSecretAsync(fingerprint, armor: true));
         var data = work.Combine("data");
         var temp = Directory.CreateDirectory(work.Combine("tmp")).FullName;
         var environment = new Dictionary<string, string> { ["TMPDIR"] = temp, ["ASPNETCORE_TEMP"] = temp };
@@ -58,8 +55,8 @@ public sealed partial class SourceToJournalistTests
         await using var run = SdnetProcess.Start(
             ["run", "--data", data, "--submission-url", submissionUri.ToString().TrimEnd('/'), "--reviewer-url", reviewerUri.ToString().TrimEnd('/')],
             environment);
-        await WaitUntilServingAsync(run, new Uri(submissionUri, "/"));
-        await WaitUntilServingAsync(run, new Uri(reviewerUri, "/login"));
+        await run.WaitUntilServingAsync(new Uri(submissionUri, "/"));
+        await run.WaitUntilServingAsync(new Uri(reviewerUri, "/login"));
         AssertChildrenStartedWithServiceEnvironment(run.Id);
 
         var tip = Tip.Create();
@@ -196,32 +193,6 @@ public sealed partial class SourceToJournalistTests
         {
             return -1;
         }
-    }
-
-    internal static async Task WaitUntilServingAsync(SdnetProcess run, Uri address)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            Assert.False(run.HasExited, "sdnet run exited early:\n" + run.Output);
-            try
-            {
-                using var response = await http.GetAsync(address);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Refused while starting, or one poll timed out on a busy machine: poll again within the budget.
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail($"{address} did not answer within 60 s:\n{run.Output}");
     }
 
     [GeneratedRegex(@"First admin passphrase:\s+(.+)")]

@@ -1,6 +1,3 @@
-using System.Net;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>Account management by an admin: add, disable, unlock, reset; and journalists cannot reach it.</summary>

@@ -1,24 +1,13 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>The JSON API: bearer tokens from passphrase + TOTP, the console's actions, and who may use what.</summary>
-public sealed class ApiTests : ConsoleTestBase
+public sealed class ApiTests : FakeClockConsoleTestBase
 {
-    private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow());
-
-    protected override TimeProvider Clock => _clock;
-
-    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
-
     [Fact]
     public async Task EveryApiRoute_RefusesAnonymousCallers_AndTheConsoleCookie()
     {
@@ -73,7 +62,7 @@ public sealed class ApiTests : ConsoleTestBase
         var filtered = await api.GetFromJsonAsync<JsonElement>("/api/v1/sources?starred=true&label=desk%20a&status=closed");
         Assert.Equal(1, filtered.GetProperty("sources").GetArrayLength());
 
-        _clock.Advance(TimeSpan.FromMinutes(16));
+        FakeClock.Advance(TimeSpan.FromMinutes(16));
         using var expired = await api.GetAsync(new Uri("/api/v1/sources", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
     }
@@ -83,7 +72,7 @@ public sealed class ApiTests : ConsoleTestBase
     {
         using var admin = await SignedInAsync();
         var passphrase = await AddJournalistAsync(admin, "reporter");
-        using var reporter = new JournalistClient(App.Address) { Clock = _clock };
+        using var reporter = new JournalistClient(App.Address) { Clock = FakeClock };
         using (var login = await reporter.LoginAsync("reporter", passphrase))
         {
             Assert.Equal("/", login.RequestMessage?.RequestUri?.AbsolutePath);
@@ -105,7 +94,7 @@ public sealed class ApiTests : ConsoleTestBase
     {
         using var admin = await SignedInAsync();
         using var anonymous = new HttpClient { BaseAddress = App.Address };
-        _clock.Advance(TimeSpan.FromSeconds(30));
+        FakeClock.Advance(TimeSpan.FromSeconds(30));
         var code = admin.CurrentCode();
         using (var wrong = await anonymous.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = Instance.Secrets.AdminPassphrase, code = code == "000000" ? "111111" : "000000" }))
         {
@@ -198,7 +187,7 @@ public sealed class ApiTests : ConsoleTestBase
     private async Task<HttpClient> TokenClientAsync(JournalistClient signedIn, string username, string passphrase)
     {
         // The console sign-in used this step's code; an authenticator shows the next one 30 seconds later.
-        _clock.Advance(TimeSpan.FromSeconds(30));
+        FakeClock.Advance(TimeSpan.FromSeconds(30));
         var client = new HttpClient { BaseAddress = App.Address };
         using var response = await client.PostAsJsonAsync("/api/v1/tokens", new { username, passphrase, code = signedIn.CurrentCode() });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -1,6 +1,3 @@
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Tests;

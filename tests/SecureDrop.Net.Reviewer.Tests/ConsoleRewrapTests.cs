@@ -1,13 +1,3 @@
-using System.Net;
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>
@@ -15,13 +5,9 @@ namespace SecureDrop.Net.Reviewer.Tests;
 /// passphrase, and the server it starts stops when the admin's session expires, leaving the rest on the queue.
 /// (The full run with real processes, sign-out and gpg is in the end-to-end ConsoleRewrapTests.)
 /// </summary>
-public sealed class ConsoleRewrapTests : ConsoleTestBase
+public sealed class ConsoleRewrapTests : FakeClockConsoleTestBase
 {
     private const int Messages = 200;
-    private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow());
-
-    protected override TimeProvider Clock => _clock;
-
     [Fact]
     public async Task SessionExpires_ConsoleStopsServingTheRewrap_TheRestWaitsOnOlderKeys()
     {
@@ -41,9 +27,12 @@ public sealed class ConsoleRewrapTests : ConsoleTestBase
         }
 
         Assert.Equal(Messages, RewrapRuns.ReadStatus(storage).Total);
-        _clock.Advance(Sessions.JournalistSessions.IdleTimeout + TimeSpan.FromMinutes(1));
+        FakeClock.Advance(Sessions.JournalistSessions.IdleTimeout + TimeSpan.FromMinutes(1));
 
-        await WaitUntilAsync(async () => RewrapRuns.ReadStatus(storage).Servers.Count == 0 && (await Audit()).Contains("re-wrap in the console stopped: session ended"));
+        await Poll.UntilAsync(
+            async () => RewrapRuns.ReadStatus(storage).Servers.Count == 0 && (await Audit()).Contains("re-wrap in the console stopped: session ended"),
+            TimeSpan.FromSeconds(60),
+            "the expired session's re-wrap to stop");
         var done = await CountAsync($"SELECT count(*) FROM items WHERE newsroom_key = '{active}'");
         Assert.True(done < Messages, "The re-wrap finished before the session expired; the test proved nothing about stopping.");
         Assert.True(RewrapRuns.ReadStatus(storage).Remaining > 0);
@@ -57,7 +46,7 @@ public sealed class ConsoleRewrapTests : ConsoleTestBase
         Rotate();
         using var admin = await SignedInAsync();
         var passphrase = await AddJournalistAsync(admin, "reporter");
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         using (var login = await journalist.LoginAsync("reporter", passphrase))
         {
             Assert.Equal("/", login.RequestMessage?.RequestUri?.AbsolutePath);
@@ -81,8 +70,6 @@ public sealed class ConsoleRewrapTests : ConsoleTestBase
         Assert.Contains("id=\"rewrap-form\"", await admin.Http.GetStringAsync(new Uri("/admin/keys", UriKind.Relative)), StringComparison.Ordinal);
     }
 
-    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
-
     // What sdnet keys rotate does: a new key, sealed under the vault key, made active.
     private string Rotate()
     {
@@ -99,15 +86,5 @@ public sealed class ConsoleRewrapTests : ConsoleTestBase
     {
         await using var connection = await Instance.Database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "Gave up after 60 s.");
-            await Task.Delay(200);
-        }
     }
 }

@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
-using SecureDrop.Net.Testing;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
@@ -58,4 +58,23 @@ public abstract class ConsoleTestBase : IAsyncLifetime
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         return HtmlForms.ElementText(await response.Content.ReadAsStringAsync(), "new-passphrase");
     }
+}
+
+/// <summary>
+/// A console whose clock the test moves (<see cref="FakeClock"/>): the console's services and the test's authenticator
+/// share it, so sessions, lockouts and authenticator codes move with it.
+/// </summary>
+public abstract class FakeClockConsoleTestBase : ConsoleTestBase
+{
+    /// <param name="startsAfter">How far from now the clock starts.</param>
+    protected FakeClockConsoleTestBase(TimeSpan startsAfter = default)
+    {
+        FakeClock = new FakeTimeProvider(TimeProvider.System.GetUtcNow() + startsAfter);
+    }
+
+    protected FakeTimeProvider FakeClock { get; }
+
+    protected override TimeProvider Clock => FakeClock;
+
+    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(FakeClock));
 }

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>The console on real Kestrel against a real instance: sign-in, reading, downloads, authorisation.</summary>

@@ -1,7 +1,3 @@
-using System.Net;
-using Dapper;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>

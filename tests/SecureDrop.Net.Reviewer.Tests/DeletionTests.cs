@@ -1,7 +1,4 @@
-using System.Net;
-using Dapper;
 using Microsoft.Extensions.Hosting;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 

@@ -1,8 +1,5 @@
 using System.IO.Compression;
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 

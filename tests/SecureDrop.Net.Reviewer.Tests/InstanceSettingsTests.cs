@@ -1,22 +1,10 @@
-using System.Net;
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Submission;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>/admin/settings: admins change what the front end applies, within seconds and without a restart.</summary>
-public sealed class InstanceSettingsTests : ConsoleTestBase
+public sealed class InstanceSettingsTests : FakeClockConsoleTestBase
 {
-    private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow());
-
-    protected override TimeProvider Clock => _clock;
-
-    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
-
     [Fact]
     public async Task AdminSavesSettings_FrontEndShowsTheNameAndRefusesFiles()
     {
@@ -114,7 +102,7 @@ public sealed class InstanceSettingsTests : ConsoleTestBase
     public async Task WithoutARecentPassphrase_SavingSendsTheAdminToReauthenticate()
     {
         using var admin = await SignedInAsync();
-        _clock.Advance(TimeSpan.FromMinutes(6));
+        FakeClock.Advance(TimeSpan.FromMinutes(6));
 
         using var response = await PostFormAsync(admin, "/admin/settings", "/admin/settings", ("organisation_name", "Too late"));
 

@@ -1,8 +1,4 @@
 using System.Globalization;
-using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
@@ -13,7 +9,7 @@ public sealed class KeysPageTests : ConsoleTestBase
     public async Task KeysPage_ShowsActiveAndRetiredKeys_WithFingerprintsDates_AndWhatARewrapStillHasToDo()
     {
         await Seed.SubmissionAsync(Instance, "sent to the first key");
-        var keys = new NewsroomKeys(Instance.Data);
+        var keys = Instance.Keys;
         var first = keys.LoadActivePublicKey();
         var vaultKey = VaultKey.UnwrapWithRecovery(File.ReadAllBytes(Instance.Data.RecoveryWrapFile), VaultKey.ParseRecoveryKey(Instance.Secrets.RecoveryKey));
         var created = new DateTimeOffset(2026, 3, 14, 12, 0, 0, TimeSpan.Zero);

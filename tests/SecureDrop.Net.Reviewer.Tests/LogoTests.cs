@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
-using Dapper;
 using SecureDrop.Net.Submission;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 

@@ -1,27 +1,13 @@
-using System.Net;
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>A journalist sets where notices go and the key they are encrypted to; bad input is refused clearly.</summary>
-public sealed class NotificationSettingsTests : ConsoleTestBase
+public sealed class NotificationSettingsTests() : FakeClockConsoleTestBase(startsAfter: TimeSpan.FromDays(25))
 {
-    private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow() + TimeSpan.FromDays(25));
-
-    protected override TimeProvider Clock => _clock;
-
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Retention:SubmissionDays"] = "30",
         ["Retention:WarningDays"] = "7",
     };
-
-    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
 
 
     [Fact]

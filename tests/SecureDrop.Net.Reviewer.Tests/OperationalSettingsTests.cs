@@ -1,12 +1,6 @@
-using System.Net;
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Sources;
 using SecureDrop.Net.Submission;
-using SecureDrop.Net.Testing;
-using SecureDrop.Net.Vault.Jobs;
 using SecureDrop.Net.Vault.Notifications;
 using SecureDrop.Net.Worker;
 

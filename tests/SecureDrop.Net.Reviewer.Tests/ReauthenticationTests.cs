@@ -1,25 +1,13 @@
-using System.Net;
-using Dapper;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>Admin actions need the passphrase typed within the last five minutes, with an injected clock.</summary>
-public sealed class ReauthenticationTests : ConsoleTestBase
+public sealed class ReauthenticationTests : FakeClockConsoleTestBase
 {
-    private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow());
-
-    protected override TimeProvider Clock => _clock;
-
-    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
-
     [Fact]
     public async Task AdminAction_AfterFiveMinutes_AsksForThePassphrase_ThenWorks()
     {
         using var admin = await SignedInAsync();
-        _clock.Advance(TimeSpan.FromMinutes(6));
+        FakeClock.Advance(TimeSpan.FromMinutes(6));
 
         using (var stale = await PostFormAsync(admin, "/admin/journalists", "/admin/journalists?handler=add", ("username", "late")))
         {

@@ -1,8 +1,3 @@
-using System.Net;
-using Dapper;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>

@@ -1,9 +1,4 @@
-using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Time.Testing;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Reviewer.Tests;
 
@@ -11,19 +6,13 @@ namespace SecureDrop.Net.Reviewer.Tests;
 /// Second factor, replay, throttling, lockout (only past the passphrase; a locked account is no oracle), relative
 /// redirects and session expiry, with an injected clock.
 /// </summary>
-public sealed class SignInSecurityTests : ConsoleTestBase
+public sealed class SignInSecurityTests : FakeClockConsoleTestBase
 {
-    private readonly FakeTimeProvider _clock = new(TimeProvider.System.GetUtcNow());
-
-    protected override TimeProvider Clock => _clock;
-
-    protected override void Services(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(_clock));
-
 
     [Fact]
     public async Task PassphraseAlone_ReachesNothingButTheSecondFactorPage()
     {
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         using (var passphrase = await journalist.PassphraseAsync(Instance.Secrets.AdminUsername, Instance.Secrets.AdminPassphrase))
         {
             Assert.Equal("/login/second-factor", passphrase.RequestMessage?.RequestUri?.AbsolutePath);
@@ -45,17 +34,17 @@ public sealed class SignInSecurityTests : ConsoleTestBase
     [Fact]
     public async Task TotpCode_IsAcceptedOnce_AndCodesFromTheNeighbouringStepWork()
     {
-        using var first = new JournalistClient(App.Address) { Clock = _clock };
+        using var first = new JournalistClient(App.Address) { Clock = FakeClock };
         using (var enrolled = await first.LoginAsync(Instance.Secrets.AdminUsername, Instance.Secrets.AdminPassphrase))
         {
             Assert.Equal("/", enrolled.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
         var nextStepCode = first.CurrentCode(TimeSpan.FromSeconds(30));
-        using var second = new JournalistClient(App.Address) { Clock = _clock, TotpSecret = first.TotpSecret };
+        using var second = new JournalistClient(App.Address) { Clock = FakeClock, TotpSecret = first.TotpSecret };
         Assert.Equal("/", (await SignInWithCodeAsync(second, nextStepCode)).RequestMessage?.RequestUri?.AbsolutePath);
 
-        using var replay = new JournalistClient(App.Address) { Clock = _clock, TotpSecret = first.TotpSecret };
+        using var replay = new JournalistClient(App.Address) { Clock = FakeClock, TotpSecret = first.TotpSecret };
         using var replayed = await SignInWithCodeAsync(replay, nextStepCode);
         Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
         Assert.Contains("already used", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -64,7 +53,7 @@ public sealed class SignInSecurityTests : ConsoleTestBase
     [Fact]
     public async Task FiveFailuresInAMinute_MakeTheNameWait_EvenWithTheRightPassphrase()
     {
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         for (var i = 0; i < 5; i++)
         {
             using var wrong = await journalist.PassphraseAsync("admin", "wrong passphrase " + i);
@@ -76,7 +65,7 @@ public sealed class SignInSecurityTests : ConsoleTestBase
             Assert.Equal(HttpStatusCode.TooManyRequests, waiting.StatusCode);
         }
 
-        _clock.Advance(TimeSpan.FromMinutes(2));
+        FakeClock.Advance(TimeSpan.FromMinutes(2));
         using var after = await journalist.LoginAsync("admin", Instance.Secrets.AdminPassphrase);
         Assert.Equal("/", after.RequestMessage?.RequestUri?.AbsolutePath);
     }
@@ -84,15 +73,15 @@ public sealed class SignInSecurityTests : ConsoleTestBase
     [Fact]
     public async Task WrongPassphrases_NeverLockTheAccount_TheyOnlySlowTheNameDown()
     {
-        using var scanner = new JournalistClient(App.Address) { Clock = _clock };
+        using var scanner = new JournalistClient(App.Address) { Clock = FakeClock };
         for (var i = 0; i < 25; i++)
         {
             using var wrong = await scanner.PassphraseAsync("admin", "wrong passphrase " + i);
             Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-            _clock.Advance(TimeSpan.FromSeconds(20));
+            FakeClock.Advance(TimeSpan.FromSeconds(20));
         }
 
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         using var signedIn = await journalist.LoginAsync("admin", Instance.Secrets.AdminPassphrase);
 
         Assert.Equal("/", signedIn.RequestMessage?.RequestUri?.AbsolutePath);
@@ -102,9 +91,9 @@ public sealed class SignInSecurityTests : ConsoleTestBase
     [Fact]
     public async Task TenWrongCodesAfterTheRightPassphrase_LockTheAccount_AndEndTheSession()
     {
-        using var enrolled = new JournalistClient(App.Address) { Clock = _clock };
+        using var enrolled = new JournalistClient(App.Address) { Clock = FakeClock };
         (await enrolled.LoginAsync("admin", Instance.Secrets.AdminPassphrase)).Dispose();
-        using var thief = new JournalistClient(App.Address) { Clock = _clock };
+        using var thief = new JournalistClient(App.Address) { Clock = FakeClock };
         using var passphrase = await thief.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase);
         var page = await passphrase.Content.ReadAsStringAsync();
 
@@ -142,7 +131,7 @@ public sealed class SignInSecurityTests : ConsoleTestBase
             await store.SetDisabledAsync(admin.Id, true);
         }
 
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         using var right = await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase);
         using var wrong = await journalist.PassphraseAsync("admin", "a wrong passphrase");
         using var unknown = await journalist.PassphraseAsync("nobody", "a wrong passphrase");
@@ -172,18 +161,18 @@ public sealed class SignInSecurityTests : ConsoleTestBase
         {
             using var wrong = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = "wrong " + i, code = "000000" });
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
-            _clock.Advance(TimeSpan.FromSeconds(20));
+            FakeClock.Advance(TimeSpan.FromSeconds(20));
         }
 
         Assert.False((await Admin()).Locked);
         for (var i = 0; i < 10; i++)
         {
             using var wrongCode = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = Instance.Secrets.AdminPassphrase, code = "000000" });
-            _clock.Advance(TimeSpan.FromSeconds(20));
+            FakeClock.Advance(TimeSpan.FromSeconds(20));
         }
 
         Assert.True((await Admin()).Locked);
-        _clock.Advance(TimeSpan.FromMinutes(2));
+        FakeClock.Advance(TimeSpan.FromMinutes(2));
         using var right = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = Instance.Secrets.AdminPassphrase, code = journalist.CurrentCode() });
         using var wrongOne = await api.PostAsJsonAsync("/api/v1/tokens", new { username = "admin", passphrase = "wrong", code = journalist.CurrentCode() });
         Assert.Equal(HttpStatusCode.Unauthorized, right.StatusCode);
@@ -207,7 +196,7 @@ public sealed class SignInSecurityTests : ConsoleTestBase
     [Fact]
     public async Task Redirects_FromTheSecondFactorStep_NameAPath()
     {
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         (await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase)).Dispose();
         var cookies = journalist.Cookies.GetCookieHeader(App.Address);
 
@@ -231,13 +220,13 @@ public sealed class SignInSecurityTests : ConsoleTestBase
     [Fact]
     public async Task Session_EndsAfterThirtyMinutesIdle()
     {
-        using var journalist = new JournalistClient(App.Address) { Clock = _clock };
+        using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         using (var signedIn = await journalist.LoginAsync("admin", Instance.Secrets.AdminPassphrase))
         {
             Assert.Equal("/", signedIn.RequestMessage?.RequestUri?.AbsolutePath);
         }
 
-        _clock.Advance(TimeSpan.FromMinutes(31));
+        FakeClock.Advance(TimeSpan.FromMinutes(31));
         using var response = await journalist.Http.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal("/login", response.RequestMessage?.RequestUri?.AbsolutePath);
     }

@@ -1,9 +1,3 @@
-using Dapper;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Testing;
-using SecureDrop.Net.Vault.Sources;
-using SecureDrop.Net.Vault.Submissions;
-
 namespace SecureDrop.Net.Reviewer.Tests;
 
 /// <summary>The console's read models on both stores: keyset paging, filters, and counters kept in step.</summary>

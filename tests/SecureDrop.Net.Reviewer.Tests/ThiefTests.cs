@@ -1,10 +1,5 @@
-using System.Text;
 using Microsoft.Data.Sqlite;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
 using Xunit.Abstractions;
 
 namespace SecureDrop.Net.Reviewer.Tests;

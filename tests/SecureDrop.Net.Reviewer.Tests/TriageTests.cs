@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using Dapper;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Audit;
 
 namespace SecureDrop.Net.Reviewer.Tests;

@@ -1,10 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Audit;
 using SecureDrop.Net.Vault.Notifications;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using Dapper;
 using Npgsql;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using Dapper;
 using Microsoft.Data.Sqlite;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests;
 

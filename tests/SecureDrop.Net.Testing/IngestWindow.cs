@@ -1,9 +1,5 @@
 using Hangfire;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Vault.Jobs;
 using Xunit;
 
 namespace SecureDrop.Net.Testing;

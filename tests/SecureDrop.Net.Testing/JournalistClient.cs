@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace SecureDrop.Net.Testing;
 
 /// <summary>A journalist's browser on the console, driven through its plain HTML forms.</summary>

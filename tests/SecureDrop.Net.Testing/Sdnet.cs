@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace SecureDrop.Net.Testing;
 
@@ -63,14 +62,29 @@ public sealed class SdnetProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start sdnet.");
-        if (standardInput is not null)
+        return Launch(start, standardInput);
+    }
+
+    /// <summary>
+    /// The repository's own ./sdnet script (it builds, then runs sdnet) as an operator types it, by bash in
+    /// <paramref name="workingDirectory"/>.
+    /// </summary>
+    public static SdnetProcess StartScript(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("bash")
         {
-            process.StandardInput.WriteLine(standardInput);
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(Repository.Root, "sdnet"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
         }
 
-        process.StandardInput.Close();
-        return new SdnetProcess(process);
+        return Launch(start, standardInput: null);
     }
 
     /// <summary>Runs sdnet to completion and returns its exit code and output.</summary>
@@ -83,12 +97,35 @@ public sealed class SdnetProcess : IAsyncDisposable
         return (process.ExitCode, process.Output);
     }
 
+    /// <summary>Waits until the output so far satisfies <paramref name="condition"/>; fails if sdnet exits first or the bound passes.</summary>
+    public Task WaitForOutputAsync(Func<string, bool> condition, TimeSpan timeout) =>
+        Poll.UntilAsync(() => Task.FromResult(condition(Output)), timeout, "the expected output", this);
+
+    /// <summary>Waits until <paramref name="address"/> answers 200 (the bound is generous, not a speed check).</summary>
+    public Task WaitUntilServingAsync(Uri address, TimeSpan? timeout = null) =>
+        Poll.UntilAnswersAsync(address, timeout ?? TimeSpan.FromSeconds(60), this);
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);
         await _process.WaitForExitAsync(cancel.Token);
         _process.WaitForExit();
         return _process.ExitCode;
+    }
+
+    private static SdnetProcess Launch(ProcessStartInfo start, string? standardInput)
+    {
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
+        if (start.RedirectStandardInput)
+        {
+            if (standardInput is not null)
+            {
+                process.StandardInput.WriteLine(standardInput);
+            }
+
+            process.StandardInput.Close();
+        }
+        return new SdnetProcess(process);
     }
 
     /// <summary>SIGKILL, as a crash or the OOM killer would: no shutdown code runs.</summary>

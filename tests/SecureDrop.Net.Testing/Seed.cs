@@ -1,14 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
 using SecureDrop.Net.Core.Replies;
 using SecureDrop.Net.Core.Settings;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Vault.Jobs;
 using SecureDrop.Net.Vault.Notifications;
-using SecureDrop.Net.Vault.Submissions;
 
 namespace SecureDrop.Net.Testing;
 

@@ -13,6 +13,14 @@ public sealed class TempDirectory : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Writes <paramref name="content"/> to a file of that name in the directory and returns its path.</summary>
+    public string File(string name, byte[] content)
+    {
+        string path = Combine(name);
+        System.IO.File.WriteAllBytes(path, content);
+        return path;
+    }
+
     public void Dispose()
     {
         try

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Setup;
 
 namespace SecureDrop.Net.Testing;
@@ -38,6 +36,9 @@ public sealed class TestInstance : IDisposable
     public string Root => _directory.Path;
 
     public MetadataDatabase Database { get; }
+
+    /// <summary>The instance's newsroom keys as its files say now (read anew on each use: a command may have changed them).</summary>
+    public NewsroomKeys Keys => new(Data);
 
     /// <summary>The settings a service of this instance needs (the PostgreSQL connection string, if any).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; }

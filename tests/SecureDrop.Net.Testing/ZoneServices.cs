@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace SecureDrop.Net.Testing;
 
 /// <summary>What a host's real container holds of ours: the facts behind "each process registers only what it uses".</summary>

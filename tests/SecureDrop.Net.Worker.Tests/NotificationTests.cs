@@ -1,14 +1,9 @@
-using System.Text;
-using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 using MimeKit.Cryptography;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Worker.Tests;

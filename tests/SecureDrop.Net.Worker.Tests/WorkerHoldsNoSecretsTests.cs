@@ -1,9 +1,4 @@
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Custody.Keys;
-using SecureDrop.Net.Testing;
-using SecureDrop.Net.Vault.Jobs;
 using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Worker.Tests;

@@ -1,11 +1,4 @@
-using Dapper;
 using Hangfire;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Keys;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
-using SecureDrop.Net.Vault.Jobs;
 
 namespace SecureDrop.Net.Worker.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Backup;
 

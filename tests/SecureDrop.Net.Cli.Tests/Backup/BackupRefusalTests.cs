@@ -1,5 +1,3 @@
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Cli.Tests.Backup;
 
 /// <summary>Damaged, truncated or wrongly unlocked backups and unsafe targets: exit 1, a clear message, nothing changed.</summary>
@@ -111,7 +109,7 @@ public sealed class BackupRefusalTests
 
         // The command create prints, run as printed with SECRET.asc standing for the operator's secret key file.
         var secretKey = work.Combine("operator-secret.asc");
-        await File.WriteAllBytesAsync(secretKey, await gpg.ExportSecretKeyAsync(fingerprint));
+        await File.WriteAllBytesAsync(secretKey, await gpg.ExportSecretAsync(fingerprint, armor: true));
         var printed = output.Split('\n').Single(line => line.StartsWith("Check it with: sdnet ", StringComparison.Ordinal));
         Assert.Equal($"Check it with: sdnet backup verify --in {backup} --key SECRET.asc", printed);
         string[] check = [.. printed["Check it with: sdnet ".Length..].Split(' ').Select(word => word == "SECRET.asc" ? secretKey : word)];

@@ -1,9 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Reviewer;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Backup;
 
@@ -54,8 +51,8 @@ public sealed partial class BackupRoundTripTests
             ["run", "--data", data, "--submission-url", submissionUri.ToString().TrimEnd('/'), "--reviewer-url", reviewerUri.ToString().TrimEnd('/')],
             environment))
         {
-            await WaitUntilServingAsync(run, new Uri(submissionUri, "/"));
-            await WaitUntilServingAsync(run, new Uri(reviewerUri, "/login"));
+            await run.WaitUntilServingAsync(new Uri(submissionUri, "/"));
+            await run.WaitUntilServingAsync(new Uri(reviewerUri, "/login"));
             using var source = new SourceClient(submissionUri);
             await source.GenerateAndContinueAsync();
             using (var response = await source.SubmitAsync(message, ("evidence.bin", RandomNumberGenerator.GetBytes(100_000))))
@@ -111,31 +108,6 @@ public sealed partial class BackupRoundTripTests
         using var item = await reader.Http.GetAsync(new Uri(download, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, item.StatusCode);
         Assert.Equal(100_000, (await item.Content.ReadAsByteArrayAsync()).Length);
-    }
-
-    internal static async Task WaitUntilServingAsync(SdnetProcess run, Uri address)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            Assert.False(run.HasExited, "sdnet run exited early:\n" + run.Output);
-            try
-            {
-                using var response = await http.GetAsync(address);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        Assert.Fail("sdnet run did not start serving within 60 s:\n" + run.Output);
     }
 
     [GeneratedRegex(@"First admin passphrase:\s+(.+)")]

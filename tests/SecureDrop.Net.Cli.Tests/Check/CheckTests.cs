@@ -1,7 +1,5 @@
 using Microsoft.Data.Sqlite;
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Settings;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Check;
 
@@ -80,10 +78,8 @@ public sealed class CheckTests
     public async Task WeakRsaNewsroomKey_FailsTheCheck()
     {
         using var gpg = new Gpg();
-        await gpg.RunAsync("--quick-gen-key", "Weak <weak@newsroom.example>", "rsa2048", "sign", "never");
-        var listing = await gpg.RunAsync("--with-colons", "--list-secret-keys", "weak@newsroom.example");
-        var fingerprint = listing.Split('\n').First(line => line.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
-        await gpg.RunAsync("--quick-add-key", fingerprint, "rsa2048", "encr", "never");
+        var fingerprint = await gpg.QuickGenKeyAsync("Weak <weak@newsroom.example>", "rsa2048", "sign");
+        await gpg.AddKeyAsync(fingerprint, "rsa2048", "encr");
         using var instance = await TestInstance.CreateAsync();
         await File.WriteAllTextAsync(instance.Data.ActivePublicKeyFile, await gpg.RunAsync("--armor", "--export", fingerprint));
 

@@ -1,5 +1,4 @@
 using SecureDrop.Net.Cli.Check;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Check;
 

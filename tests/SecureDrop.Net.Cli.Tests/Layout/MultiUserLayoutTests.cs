@@ -1,6 +1,3 @@
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Cli.Tests.Layout;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Ops;
 
@@ -57,19 +56,7 @@ public sealed partial class OpsFilesTests
         Assert.Contains("HiddenServicePoWDefensesEnabled 1", torrc, StringComparison.Ordinal);
     }
 
-    internal static string Ops
-    {
-        get
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SecureDrop.Net.sln")))
-            {
-                directory = directory.Parent;
-            }
-
-            return Path.Combine(directory?.FullName ?? throw new InvalidOperationException("Cannot find the repository root."), "ops");
-        }
-    }
+    private static string Ops => Repository.Ops;
 
     private static Dictionary<string, decimal> DocumentedScores() =>
         DocumentedScore().Matches(File.ReadAllText(Path.Combine(Ops, "README.md")))

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Ops;
 

@@ -1,8 +1,3 @@
-using Dapper;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Core.Sources;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Cli.Tests.Purge;
 
 /// <summary>sdnet purge: the retention job run now, asking first, reporting counts.</summary>

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Cli.Tests.Run;
 
@@ -21,12 +18,12 @@ public sealed partial class FirstCommandTests
         using var work = new TempDirectory("sdnet-first");
         var submission = new Uri($"http://127.0.0.1:{Ports.FreeLoopbackPort()}");
         var reviewer = new Uri($"http://127.0.0.1:{Ports.FreeLoopbackPort()}");
-        await using var run = Script.Start(work.Path,
+        await using var run = SdnetProcess.StartScript(work.Path,
             "run", "--data", "./sdnet-data", "--init", "--newsroom-name", "The Daily Example",
             "--submission-url", submission.ToString().TrimEnd('/'), "--reviewer-url", reviewer.ToString().TrimEnd('/'));
 
         // A first build can take minutes on a loaded machine; the wait is bounded, not a speed check.
-        await run.WaitForAsync(o => o.Contains("[worker] ", StringComparison.Ordinal) && ListeningCount(o) >= 2, TimeSpan.FromMinutes(8));
+        await run.WaitForOutputAsync(o => o.Contains("[worker] ", StringComparison.Ordinal) && ListeningCount(o) >= 2, TimeSpan.FromMinutes(8));
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var landing = await http.GetStringAsync(submission);
         var firstWorker = WorkerPids(run.Output).Single();
@@ -45,7 +42,7 @@ public sealed partial class FirstCommandTests
             await Task.Delay(200);
         }
 
-        await run.WaitForAsync(o => Regex.Count(o, @"\[worker\] .*Application started") >= 2, TimeSpan.FromSeconds(60));
+        await run.WaitForOutputAsync(o => Regex.Count(o, @"\[worker\] .*Application started") >= 2, TimeSpan.FromSeconds(60));
         run.Terminate();
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
         var output = run.Output;
@@ -95,100 +92,4 @@ public sealed partial class FirstCommandTests
 
     [GeneratedRegex(@"sdnet: worker started \(pid (\d+)\)")]
     private static partial Regex WorkerStarted();
-
-    /// <summary>The repository root's ./sdnet script, run by bash in a working directory, with its output collected.</summary>
-    private sealed class Script : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly Lock _gate = new();
-
-        private Script(Process process)
-        {
-            _process = process;
-            _process.OutputDataReceived += (_, e) => Append(e.Data);
-            _process.ErrorDataReceived += (_, e) => Append(e.Data);
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public string Output
-        {
-            get
-            {
-                lock (_gate)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static Script Start(string workingDirectory, params string[] arguments)
-        {
-            var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-            start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "sdnet"));
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            return new Script(Process.Start(start)!);
-        }
-
-        public async Task WaitForAsync(Func<string, bool> condition, TimeSpan timeout)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!condition(Output))
-            {
-                Assert.False(_process.HasExited, $"sdnet exited early:\n{Output}");
-                Assert.True(clock.Elapsed < timeout, $"Not seen within {timeout}:\n{Output}");
-                await Task.Delay(250);
-            }
-        }
-
-        public void Terminate() => Signals.Terminate(_process.Id);
-
-        public async Task<int> WaitForExitAsync(TimeSpan timeout)
-        {
-            using var cancel = new CancellationTokenSource(timeout);
-            await _process.WaitForExitAsync(cancel.Token);
-            _process.WaitForExit();
-            return _process.ExitCode;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private void Append(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_gate)
-                {
-                    _output.Append(line).Append('\n');
-                }
-            }
-        }
-
-        private static string RepositoryRoot()
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "sdnet")) && File.Exists(Path.Combine(directory.FullName, "SecureDrop.Net.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (with ./sdnet) was not found above the test's folder.");
-        }
-    }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Org.BouncyCastle.Crypto.Parameters;
 using SecureDrop.Net.Custody.Journalists;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Audit;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 

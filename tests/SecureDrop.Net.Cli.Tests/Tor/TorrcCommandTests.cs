@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SecureDrop.Net.Testing;
 using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests.Tor;
@@ -19,7 +18,7 @@ public sealed class TorrcCommandTests
             "--frontend", "http://unix:/run/sdnet-frontend/frontend.sock", "--console", "http://unix:/run/sdnet-console/console.sock");
 
         Assert.True(code == 0, error);
-        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Ops.OpsFilesTests.Ops, "tor", "torrc")), output);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(Repository.Ops, "tor", "torrc")), output);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SecureDrop.Net.Crypto.Tests.Interop;
 
 /// <summary>Both directions with stock GnuPG 2.2, each test in its own throwaway GNUPGHOME.</summary>
@@ -9,7 +7,7 @@ public sealed class GpgInteropTests
     public async Task Gpg_DecryptsOurMessage_ToOriginalBytesAndFileName()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         await gpg.ImportAsync(TestData.ArmoredSecret(key));
         byte[] plaintext = TestData.RandomBytes(300_000);
 
@@ -31,7 +29,7 @@ public sealed class GpgInteropTests
         // Large enough that our writer and reader run their threads (hashing, the CFB chain, decrypting), across
         // segment boundaries that fall inside literal-packet chunks; the largest reuses every segment it has.
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         await gpg.ImportAsync(TestData.ArmoredSecret(key));
         byte[] plaintext = TestData.RandomBytes(length);
 
@@ -49,11 +47,11 @@ public sealed class GpgInteropTests
     public async Task Gpg_ImportsOurGeneratedKeys_AndEncryptsToThem()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
 
         await gpg.ImportAsync(Encoding.ASCII.GetBytes(key.PublicKey.ToArmored()));
         await gpg.ImportAsync(TestData.ArmoredSecret(key));
-        ToolResult secrets = (await gpg.RunAsync("--with-colons", "--list-secret-keys")).EnsureSuccess();
+        ToolResult secrets = (await gpg.RunAsync(stdin: null, "--with-colons", "--list-secret-keys")).EnsureSuccess();
         byte[] message = (await gpg.RunAsync(Encoding.UTF8.GetBytes("hello newsroom"), "--encrypt", "-r", key.Fingerprint, "--set-filename", "note.txt"))
             .EnsureSuccess().Stdout;
 
@@ -77,7 +75,7 @@ public sealed class GpgInteropTests
     public async Task Decrypt_GpgMessage_RoundTrips(string[] options, string innerPacket)
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         await gpg.ImportAsync(key.PublicKey.ToBinary());
         byte[] plaintext = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("compressible text ", 20_000)));
 
@@ -94,7 +92,7 @@ public sealed class GpgInteropTests
     public async Task Decrypt_GpgArmoredSignedMessageToTwoHiddenRecipients_RoundTrips()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         await gpg.ImportAsync(key.PublicKey.ToBinary());
         await gpg.QuickGenKeyAsync("Sender", "future-default", "default");
 
@@ -111,7 +109,7 @@ public sealed class GpgInteropTests
     [InlineData("rsa3072", "cert", "rsa3072")]
     public async Task GpgKey_ImportsAndRoundTripsBothWays(string algorithm, string usage, string? encryptionSubkey)
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Desk <desk@example.org>", algorithm, usage);
         if (encryptionSubkey is not null)
         {

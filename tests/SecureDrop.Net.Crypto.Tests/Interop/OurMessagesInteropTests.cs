@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SecureDrop.Net.Crypto.Tests.Interop;
 
 /// <summary>
@@ -53,7 +51,7 @@ public sealed class OurMessagesInteropTests
     public async Task GpgMessage_WithItsSessionKeyShown_DecryptsThroughOurPayloadReaderAlone()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         await gpg.ImportAsync(TestData.ArmoredSecret(key));
         byte[] plaintext = TestData.RandomBytes(70_000);
         byte[] message = (await gpg.RunAsync(plaintext, "-z", "0", "--encrypt", "-r", key.Fingerprint)).EnsureSuccess().Stdout;
@@ -68,7 +66,7 @@ public sealed class OurMessagesInteropTests
     public async Task Gpg_DecryptsOurPayload_WithTheSessionKeyAlone()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         byte[] plaintext = TestData.RandomBytes(70_000);
         (byte[] message, string sessionKey) = PayloadProbe.Encrypt(key.PublicKey, plaintext);
 
@@ -83,7 +81,7 @@ public sealed class OurMessagesInteropTests
     {
         if (tool == "gpg")
         {
-            await using var gpg = new GnuPg();
+            await using var gpg = new Gpg();
             await gpg.ImportAsync(TestData.ArmoredSecret(key));
             return (await gpg.RunAsync(message, "--decrypt")).EnsureSuccess().Stdout;
         }
@@ -97,7 +95,7 @@ public sealed class OurMessagesInteropTests
     {
         if (tool == "gpg")
         {
-            await using var gpg = new GnuPg();
+            await using var gpg = new Gpg();
             await gpg.ImportAsync(recipient.ToBinary());
             return (await gpg.RunAsync(plaintext, "--encrypt", "-r", recipient.Fingerprint)).EnsureSuccess().Stdout;
         }

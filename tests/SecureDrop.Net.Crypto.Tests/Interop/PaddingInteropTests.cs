@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SecureDrop.Net.Crypto.Tests.Interop;
 
 /// <summary>
@@ -62,7 +60,7 @@ public sealed class PaddingInteropTests
         switch (tool)
         {
             case "gpg":
-                await using (var gpg = new GnuPg())
+                await using (var gpg = new Gpg())
                 {
                     await gpg.ImportAsync(secret);
                     return await gpg.RunAsync(message, "--decrypt");

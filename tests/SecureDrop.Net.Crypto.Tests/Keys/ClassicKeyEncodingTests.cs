@@ -18,7 +18,7 @@ public sealed class ClassicKeyEncodingTests
     [InlineData(Passphrase)]
     public async Task GpgKey_PublicAndStorageBytes_AreWhatBouncyCastleWrites(string passphrase)
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Desk <desk@example.org>", "future-default", "default", passphrase: passphrase);
         byte[] exported = await gpg.ExportSecretAsync(fingerprint, passphrase);
 

@@ -17,7 +17,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_PublicKeyOnly_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Desk", "future-default", "default");
 
         byte[] exported = await gpg.ExportPublicAsync(fingerprint);
@@ -32,7 +32,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_TwoKeysConcatenated_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string first = await gpg.QuickGenKeyAsync("First", "future-default", "default");
         string second = await gpg.QuickGenKeyAsync("Second", "future-default", "default");
         byte[] both = [.. await gpg.ExportSecretAsync(first), .. await gpg.ExportSecretAsync(second)];
@@ -46,7 +46,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_Rsa2048_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Weak", "rsa2048", "default");
 
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
@@ -61,7 +61,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_Dsa_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Old", "dsa2048", "cert,sign");
 
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
@@ -76,7 +76,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_WithoutEncryptionSubkey_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Signer", "ed25519", "default");
 
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
@@ -91,7 +91,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_RsaSubkeyFlaggedSignOnly_IsNotTakenForEncryption()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Signer", "ed25519", "cert");
         await gpg.AddKeyAsync(fingerprint, "rsa3072", "sign");
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
@@ -104,7 +104,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_ExpiredSubkey_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "ed25519", "cert", "never", fakedTime: "20200101T000000!");
         await gpg.AddKeyAsync(fingerprint, "cv25519", "encr", "1y", fakedTime: "20200101T000000!");
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
@@ -118,7 +118,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_ExpiredPrimaryKey_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "future-default", "default", "1y", fakedTime: "20200101T000000!");
 
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
@@ -133,9 +133,9 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_RevokedKey_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Revoked", "future-default", "default");
-        string certificate = await File.ReadAllTextAsync(Path.Combine(gpg.HomePath, "openpgp-revocs.d", fingerprint + ".rev"));
+        string certificate = await File.ReadAllTextAsync(Path.Combine(gpg.Home, "openpgp-revocs.d", fingerprint + ".rev"));
         await gpg.ImportAsync(System.Text.Encoding.ASCII.GetBytes(certificate.Replace(":-----BEGIN", "-----BEGIN", StringComparison.Ordinal)));
 
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
@@ -150,10 +150,10 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Import_EncryptionSubkeySecretMissing_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Card", "future-default", "default");
-        string subkey = GnuPg.Fingerprints((await gpg.RunAsync("--with-colons", "--list-keys", fingerprint)).StdoutText)[1];
-        (await gpg.RunAsync("--yes", "--delete-secret-keys", subkey + "!")).EnsureSuccess();
+        string subkey = Gpg.Fingerprints((await gpg.RunAsync(stdin: null, "--with-colons", "--list-keys", fingerprint)).StdoutText)[1];
+        (await gpg.RunAsync(stdin: null, "--yes", "--delete-secret-keys", subkey + "!")).EnsureSuccess();
 
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);
 
@@ -167,7 +167,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Parse_GpgPublicKeyWithExpiredSubkey_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "ed25519", "cert", "never", fakedTime: "20200101T000000!");
         await gpg.AddKeyAsync(fingerprint, "cv25519", "encr", "1y", fakedTime: "20200101T000000!");
 
@@ -182,7 +182,7 @@ public sealed class ImportRefusalTests
     [Fact]
     public async Task Parse_KeyValidThen_IsAcceptedAtThatTime()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Lapsed", "ed25519", "cert", "never", fakedTime: "20200101T000000!");
         await gpg.AddKeyAsync(fingerprint, "cv25519", "encr", "1y", fakedTime: "20200101T000000!");
 

@@ -10,9 +10,9 @@ public sealed class ImportTests
     [InlineData(true)]
     public async Task Import_GpgCurve25519Key_MatchesGpgFingerprintsAndDecrypts(bool armor)
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Desk <desk@example.org>", "future-default", "default");
-        List<string> fingerprints = GnuPg.Fingerprints((await gpg.RunAsync("--with-colons", "--list-keys", fingerprint)).StdoutText);
+        List<string> fingerprints = Gpg.Fingerprints((await gpg.RunAsync(stdin: null, "--with-colons", "--list-keys", fingerprint)).StdoutText);
 
         using NewsroomSecretKey key = NewsroomSecretKey.Import(await gpg.ExportSecretAsync(fingerprint, armor: armor));
 
@@ -24,7 +24,7 @@ public sealed class ImportTests
     [Fact]
     public async Task Import_PassphraseProtected_WithRightPassphrase_Works()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Desk", "future-default", "default", passphrase: Passphrase);
         byte[] exported = await gpg.ExportSecretAsync(fingerprint, Passphrase);
 
@@ -40,7 +40,7 @@ public sealed class ImportTests
     [InlineData("")]
     public async Task Import_PassphraseProtected_WithWrongOrMissingPassphrase_ThrowsCryptoException(string given)
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Desk", "future-default", "default", passphrase: Passphrase);
         byte[] exported = await gpg.ExportSecretAsync(fingerprint, Passphrase);
 
@@ -53,9 +53,9 @@ public sealed class ImportTests
     [Fact]
     public async Task Import_ExportSecretSubkeys_WithPrimaryStub_Works()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Desk", "future-default", "default");
-        byte[] subkeysOnly = (await gpg.RunAsync("--passphrase", "", "--export-secret-subkeys", fingerprint)).EnsureSuccess().Stdout;
+        byte[] subkeysOnly = (await gpg.RunAsync(stdin: null, "--passphrase", "", "--export-secret-subkeys", fingerprint)).EnsureSuccess().Stdout;
 
         using NewsroomSecretKey key = NewsroomSecretKey.Import(subkeysOnly);
         using NewsroomSecretKey reloaded = NewsroomSecretKey.FromStorageBytes(key.ExportForStorage());

@@ -63,7 +63,7 @@ public sealed class ModernKeyImportTests
     [Fact]
     public async Task WeakKey_RefusalNamesVersionAlgorithmAndWhatToUse()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Weak", "rsa2048", "default");
 
         byte[] exported = await gpg.ExportSecretAsync(fingerprint);

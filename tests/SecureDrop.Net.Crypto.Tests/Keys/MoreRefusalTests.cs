@@ -10,7 +10,7 @@ public sealed class MoreRefusalTests
     [Fact]
     public async Task Import_Ed25519WithElGamalEncryptionSubkey_ThrowsCryptoException()
     {
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         string fingerprint = await gpg.QuickGenKeyAsync("Mixed", "future-default", "cert");
         await gpg.AddKeyAsync(fingerprint, "elg3072", "encr");
 

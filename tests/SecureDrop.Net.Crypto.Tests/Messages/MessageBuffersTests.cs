@@ -65,7 +65,7 @@ public sealed class MessageBuffersTests
         using NewsroomSecretKey key = TestData.NewKey();
         byte[] plaintext = TestData.RandomBytes(600_000);
         byte[] message = EncryptInPieces(key.PublicKey, plaintext, MessageBuffers.StartSmall(), out _);
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         await gpg.ImportAsync(TestData.ArmoredSecret(key));
 
         ToolResult result = (await gpg.RunAsync(message, "--decrypt")).EnsureSuccess();

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SecureDrop.Net.Crypto.Tests.PostQuantum;
 
 /// <summary>
@@ -44,10 +42,10 @@ public sealed class PostQuantumKeyTests
     {
         using UnprotectedKey key = PacketComposer.Load(Shared.Value);
         byte[] message = PacketComposer.Encrypt([PacketComposer.EncryptionKey(key)], Encoding.UTF8.GetBytes("tip"), seipdV2: false);
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         using var scratch = new TempDirectory();
 
-        ToolResult listed = await gpg.RunAsync("--list-packets", scratch.File("item.gpg", message));
+        ToolResult listed = await gpg.RunAsync(stdin: null, "--list-packets", scratch.File("item.gpg", message));
 
         string[] sessionPackets = listed.StdoutText.Split('\n').Where(l => l.StartsWith(":pubkey enc packet:", StringComparison.Ordinal)).ToArray();
         Assert.Equal($":pubkey enc packet: version 3, algo 35, keyid {PacketComposer.EncryptionKey(key).KeyId:X16}", Assert.Single(sessionPackets).Trim());

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SecureDrop.Net.Crypto.Tests.PostQuantum;
 
 /// <summary>
@@ -65,9 +63,9 @@ public sealed class PostQuantumMessageTests
         Assert.Equal(item.AsSpan(payloadBefore).ToArray(), result.AsSpan(payloadAfter).ToArray());
         Assert.Equal(plaintext, TestData.Decrypt(postQuantum, result).Plaintext);
         Assert.Throws<CryptoException>(() => TestData.Decrypt(classic, result));
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         using var scratch = new TempDirectory();
-        string listed = (await gpg.RunAsync("--list-packets", scratch.File("item.gpg", result))).StdoutText;
+        string listed = (await gpg.RunAsync(stdin: null, "--list-packets", scratch.File("item.gpg", result))).StdoutText;
         string[] sessionPackets = listed.Split('\n').Where(l => l.StartsWith(":pubkey enc packet:", StringComparison.Ordinal)).ToArray();
         Assert.StartsWith(":pubkey enc packet: version 3, algo 35,", Assert.Single(sessionPackets), StringComparison.Ordinal);
     }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace SecureDrop.Net.Crypto.Tests;
@@ -97,7 +96,7 @@ internal static class OpenPgpJsMatrix
         var batches = Kinds.Chunk(4).ToList();
         JsonElement[][] results = await Task.WhenAll(batches.Select(async batch =>
         {
-            using var scratch = new TempDirectory("sdnet-openpgpjs-");
+            using var scratch = new TempDirectory("sdnet-openpgpjs");
             string jobs = scratch.File("jobs.json", JsonSerializer.SerializeToUtf8Bytes(batch.Select(k => new { name = k.Name, options = k.Options, v6 = k.V6, aead = k.Aead, argon2 = k.Aead, passphrase = k.Passphrase })));
             return await RunScriptAsync(scratch, "generate", jobs);
         }));
@@ -108,7 +107,7 @@ internal static class OpenPgpJsMatrix
 
     private static async Task<IReadOnlyList<(bool Ok, byte[] Data, string Error)>> RunAsync(string command, IEnumerable<object> jobs)
     {
-        using var scratch = new TempDirectory("sdnet-openpgpjs-");
+        using var scratch = new TempDirectory("sdnet-openpgpjs");
         string file = scratch.File("jobs.json", JsonSerializer.SerializeToUtf8Bytes(jobs.ToList()));
         JsonElement[] results = await RunScriptAsync(scratch, command, file);
         return results.Select(r => r.GetProperty("ok").GetBoolean()

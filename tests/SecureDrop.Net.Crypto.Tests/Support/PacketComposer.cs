@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SecureDrop.Net.Crypto.Tests;
 
 /// <summary>

@@ -1,7 +1,5 @@
-using System.Text;
 using Microsoft.Playwright;
 using SecureDrop.Net.Reviewer;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests.Browser;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests.Tor;
 

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using Dapper;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests.Tor;
 

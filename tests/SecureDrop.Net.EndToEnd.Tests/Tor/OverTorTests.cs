@@ -1,6 +1,4 @@
-using System.Net;
 using Microsoft.Playwright;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.EndToEnd.Tests.Tor;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SecureDrop.Net.Testing;
 using Xunit.Abstractions;
 
 namespace SecureDrop.Net.EndToEnd.Tests.Tor;

@@ -1,6 +1,3 @@
-using System.Net;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Proof.Tests.BadInput;
 
 [CollectionDefinition(Name)]

@@ -1,9 +1,7 @@
 using System.Globalization;
-using Dapper;
 using Microsoft.Data.Sqlite;
 using SecureDrop.Net.Reviewer;
 using SecureDrop.Net.Submission;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Proof.Tests.BadInput;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using Dapper;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Proof.Tests.Faults;
 
 /// <summary>
@@ -64,7 +60,7 @@ internal sealed class Deployment : IAsyncDisposable
         _all.Add((role, process));
         if (address is not null)
         {
-            await WaitUntilAnswersAsync(new Uri(address, role == "reviewer" ? "/login" : "/"), process);
+            await process.WaitUntilServingAsync(new Uri(address, role == "reviewer" ? "/login" : "/"), TimeSpan.FromSeconds(90));
         }
     }
 
@@ -114,39 +110,8 @@ internal sealed class Deployment : IAsyncDisposable
     public Task CloseIngestWindowAsync() => IngestWindow.CloseNowAsync(Instance);
 
     /// <summary>Polls a condition; fails with every process's output if the generous limit passes.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"Gave up after {timeout.TotalSeconds} s waiting for {what}:\n{AllOutput}");
-            await Task.Delay(250);
-        }
-    }
-
-    private static async Task WaitUntilAnswersAsync(Uri address, SdnetProcess process)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            Assert.False(process.HasExited, "The process exited early:\n" + process.Output);
-            try
-            {
-                using var response = await http.GetAsync(address);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"{address} did not answer within 90 s:\n{process.Output}");
-            await Task.Delay(200);
-        }
-    }
+    public Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        Poll.UntilAsync(condition, timeout, what, details: () => AllOutput);
 
     public async ValueTask DisposeAsync()
     {

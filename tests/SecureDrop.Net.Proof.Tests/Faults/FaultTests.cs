@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text;
-using Dapper;
 using Npgsql;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Proof.Tests.Faults;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Proof.Tests.Faults;
 
 /// <summary>

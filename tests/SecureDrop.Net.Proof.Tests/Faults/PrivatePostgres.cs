@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Proof.Tests.Faults;
 

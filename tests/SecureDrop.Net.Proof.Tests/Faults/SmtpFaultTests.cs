@@ -1,9 +1,6 @@
 using System.Globalization;
-using Dapper;
 using Hangfire;
 using SecureDrop.Net.Core.Jobs;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
 using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Proof.Tests.Faults;

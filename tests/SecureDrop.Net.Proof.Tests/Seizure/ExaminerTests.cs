@@ -1,10 +1,5 @@
-using System.Net;
-using System.Text;
 using System.Text.Json;
-using Dapper;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Proof.Tests.Faults;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Proof.Tests.Seizure;
 

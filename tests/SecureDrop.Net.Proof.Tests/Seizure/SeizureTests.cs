@@ -1,9 +1,5 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using Dapper;
 using SecureDrop.Net.Proof.Tests.Faults;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Proof.Tests.Seizure;
 

@@ -1,6 +1,4 @@
-using System.Net;
 using SecureDrop.Net.Proof.Tests.Faults;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Proof.Tests.Zones;
 

@@ -1,8 +1,5 @@
-using System.Net;
-using System.Text;
 using SecureDrop.Net.Submission.Tests.BadInput;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Abuse;
 

@@ -1,12 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Submission.Abuse;
 using SecureDrop.Net.Submission.Tests.BadInput;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Abuse;
 

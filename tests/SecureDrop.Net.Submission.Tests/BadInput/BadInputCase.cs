@@ -1,6 +1,3 @@
-using System.Text;
-using SecureDrop.Net.Testing;
-
 namespace SecureDrop.Net.Submission.Tests.BadInput;
 
 /// <summary>What a raw request needs from a signed-in source: the address, its cookies and fresh form tokens.</summary>

@@ -1,4 +1,3 @@
-using SecureDrop.Net.Testing;
 using static SecureDrop.Net.Submission.Tests.BadInput.Wire;
 
 namespace SecureDrop.Net.Submission.Tests.BadInput;

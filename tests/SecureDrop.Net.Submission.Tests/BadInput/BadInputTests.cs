@@ -1,6 +1,4 @@
-using System.Net;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.BadInput;
 

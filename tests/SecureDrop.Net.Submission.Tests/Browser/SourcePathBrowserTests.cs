@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Browser;
 

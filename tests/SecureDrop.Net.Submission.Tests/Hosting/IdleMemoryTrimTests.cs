@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using System.Net;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Hosting;
 

@@ -1,7 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Submission.Abuse;
 using SecureDrop.Net.Submission.Tests.Support;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Options;
 using SecureDrop.Net.Submission.Hosting;
 using SecureDrop.Net.Submission.Tests.Support;

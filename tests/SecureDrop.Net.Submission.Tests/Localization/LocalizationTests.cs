@@ -1,9 +1,7 @@
 using System.Collections;
 using System.Globalization;
-using System.Net;
 using System.Resources;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Localization;
 

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Submissions;
 

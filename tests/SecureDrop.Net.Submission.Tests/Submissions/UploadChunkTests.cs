@@ -1,8 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using SecureDrop.Net.Submission.Submissions;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Submissions;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using SecureDrop.Net.Submission.Submissions;
 
 namespace SecureDrop.Net.Submission.Tests.Submissions;

@@ -1,4 +1,3 @@
-using System.Text;
 using SecureDrop.Net.Submission.Submissions;
 
 namespace SecureDrop.Net.Submission.Tests.Submissions;

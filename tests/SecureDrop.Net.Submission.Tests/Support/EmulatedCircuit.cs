@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Support;
 

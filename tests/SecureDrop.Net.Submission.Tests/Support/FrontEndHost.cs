@@ -1,12 +1,7 @@
-using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SecureDrop.Net.Core.Data;
-using SecureDrop.Net.Crypto;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Support;
 

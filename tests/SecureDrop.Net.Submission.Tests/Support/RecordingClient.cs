@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Support;
 

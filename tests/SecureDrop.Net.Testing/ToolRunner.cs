@@ -1,9 +1,9 @@
 using System.Diagnostics;
 
-namespace SecureDrop.Net.Crypto.Tests;
+namespace SecureDrop.Net.Testing;
 
 /// <summary>The outcome of running an external tool: exit code, raw stdout, stderr text.</summary>
-internal sealed record ToolResult(string Tool, int ExitCode, byte[] Stdout, string Stderr)
+public sealed record ToolResult(string Tool, int ExitCode, byte[] Stdout, string Stderr)
 {
     public string StdoutText => System.Text.Encoding.UTF8.GetString(Stdout);
 
@@ -13,7 +13,7 @@ internal sealed record ToolResult(string Tool, int ExitCode, byte[] Stdout, stri
 }
 
 /// <summary>Runs gpg, sqop and gosop as real processes, feeding stdin and collecting both outputs concurrently.</summary>
-internal static class ToolRunner
+public static class ToolRunner
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
