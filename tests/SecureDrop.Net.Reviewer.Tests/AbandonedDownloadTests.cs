@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SecureDrop.Net.Testing;
 using Xunit.Abstractions;
 
 namespace SecureDrop.Net.Reviewer.Tests;
