@@ -1,6 +1,4 @@
-using SecureDrop.Net.Core.Data;
 using SecureDrop.Net.Core.Secrets;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Core.Tests;
 

@@ -125,12 +125,7 @@ public sealed partial class OnionAuthCommandTests
         using var stand = Process.Start("bash", ["-c", $"trap 'echo hup >> {reloaded}' HUP; touch {ready}; for i in $(seq 600); do sleep 0.1; done"])!;
         var pidFile = Path.Combine(instance.Root, "tor.pid");
         await File.WriteAllTextAsync(pidFile, stand.Id.ToString(CultureInfo.InvariantCulture) + "\n");
-        for (var i = 0; i < 300 && !File.Exists(ready); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(File.Exists(ready), "The stand-in for tor did not start within 30 s.");
+        await Poll.UntilAsync(() => Task.FromResult(File.Exists(ready)), TimeSpan.FromSeconds(30), "the stand-in for tor setting its SIGHUP trap");
 
         var (code, output, error) = await RunAsync(null, "journalist", "onion-auth", "add", "admin", "--device", "laptop", "--data", instance.Data.Root, "--tor-dir", service, "--tor-pid", pidFile);
         for (var i = 0; i < 300 && !File.Exists(reloaded); i++)
