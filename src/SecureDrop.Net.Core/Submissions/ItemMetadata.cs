@@ -20,6 +20,18 @@ public sealed record ItemMetadata(string FileName, long Size, string ContentType
     public static byte[] Seal(NewsroomPublicKey recipient, string fileName, long size, string? contentType)
     {
         ArgumentNullException.ThrowIfNull(recipient);
+        using var key = SharedMessageKey.For(recipient);
+        return Seal(key, fileName, size, contentType);
+    }
+
+    /// <summary>
+    /// Seals the header of an item just encrypted under <paramref name="key"/>: the header reuses the item's session
+    /// key and public-key packet (one asymmetric operation per item, not two), and tells whoever can read one of the
+    /// two nothing the other does not (<see cref="SharedMessageKey"/>).
+    /// </summary>
+    public static byte[] Seal(SharedMessageKey key, string fileName, long size, string? contentType)
+    {
+        ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(fileName);
         var type = string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType.Trim();
         if (type.Length > MaxContentTypeChars)
@@ -34,7 +46,7 @@ public sealed record ItemMetadata(string FileName, long Size, string ContentType
         using var output = new MemoryStream();
         // Small buffers: a header is a few hundred octets, and the default (large) buffers cost a text submission to a
         // post-quantum key about 80 µs more each time (benchmarks/RESULTS.md, 2026-12-07).
-        using (var encryptor = MessageEncryptor.Open(output, recipient, "", MessageBuffers.StartSmall()))
+        using (var encryptor = MessageEncryptor.Open(output, key, "", MessageBuffers.StartSmall()))
         {
             encryptor.Write(padded);
         }

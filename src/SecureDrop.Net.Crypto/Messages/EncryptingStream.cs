@@ -56,16 +56,33 @@ internal sealed class EncryptingStream : Stream
         MessageBuffers? buffers = null)
     {
         bool v2 = recipients.All(r => r.SupportsSeipdV2);
-        var packets = new List<byte[]>(recipients.Count);
+        var packets = recipients.Select(r => SessionKeyPacket(r, session, v2 ? 6 : 3)).ToList();
+        return Start(output, packets, session, v2, fileName, padding, buffers);
+    }
+
+    /// <summary>A message under a session key shared with others (<see cref="SharedMessageKey"/>).</summary>
+    public static EncryptingStream Open(Stream output, SharedMessageKey key, string fileName, MessageBuffers? buffers)
+    {
+        var (session, packets, v2) = key.Take();
+        return Start(output, packets, session, v2, fileName, padding: null, buffers);
+    }
+
+    /// <summary>The public-key encrypted session key packet of <paramref name="session"/> to one recipient.</summary>
+    public static byte[] SessionKeyPacket(NewsroomPublicKey recipient, SessionKey session, int pkeskVersion)
+    {
         try
         {
-            packets.AddRange(recipients.Select(r => SessionKeyEncryption.Encrypt(r.EncryptionKey, session, v2 ? 6 : 3)));
+            return SessionKeyEncryption.Encrypt(recipient.EncryptionKey, session, pkeskVersion);
         }
         catch (Exception e) when (e is not CryptoException && OpenPgpInput.IsLibraryFailure(e))
         {
             throw new CryptoException(CryptoFailure.UnsupportedKey, "The message could not be started: a recipient key is unusable.", e);
         }
+    }
 
+    private static EncryptingStream Start(
+        Stream output, IReadOnlyList<byte[]> packets, SessionKey session, bool v2, string fileName, PaddingEncoding? padding, MessageBuffers? buffers)
+    {
         foreach (byte[] packet in packets)
         {
             output.Write(packet);

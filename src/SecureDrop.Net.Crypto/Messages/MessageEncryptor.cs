@@ -67,11 +67,23 @@ public static class MessageEncryptor
     public static Stream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string literalFileName) =>
         Open(output, recipients, literalFileName, buffers: null);
 
+    /// <summary>
+    /// As <see cref="Open(Stream, NewsroomPublicKey, string, MessageBuffers)"/>, under the session key that
+    /// <paramref name="key"/> shares between messages stored together (an item and its sealed header): its
+    /// public-key packet is made once, for the first of them.
+    /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Open(Stream, NewsroomPublicKey, string)"/>.</exception>
+    public static Stream Open(Stream output, SharedMessageKey key, string literalFileName, MessageBuffers? buffers = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        CheckOutputAndName(output, literalFileName);
+        return EncryptingStream.Open(output, key, literalFileName, buffers);
+    }
+
     private static EncryptingStream Open(Stream output, IReadOnlyList<NewsroomPublicKey> recipients, string literalFileName, MessageBuffers? buffers)
     {
-        ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(recipients);
-        ArgumentNullException.ThrowIfNull(literalFileName);
+        CheckOutputAndName(output, literalFileName);
         if (recipients.Count == 0 || recipients.Any(r => r is null))
         {
             throw new ArgumentException("At least one recipient is needed, and none may be null.", nameof(recipients));
@@ -82,6 +94,13 @@ public static class MessageEncryptor
             throw new ArgumentException("A recipient is listed twice.", nameof(recipients));
         }
 
+        return EncryptingStream.Open(output, recipients, literalFileName, buffers);
+    }
+
+    private static void CheckOutputAndName(Stream output, string literalFileName)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(literalFileName);
         if (!output.CanWrite)
         {
             throw new ArgumentException("The output stream is not writable.", nameof(output));
@@ -93,7 +112,5 @@ public static class MessageEncryptor
                 $"The file name is longer than {MaxFileNameBytes} UTF-8 bytes; shorten it before encrypting.",
                 nameof(literalFileName));
         }
-
-        return EncryptingStream.Open(output, recipients, literalFileName, buffers);
     }
 }

@@ -11,11 +11,11 @@ public static class ItemMetadataOpening
 {
     extension(ItemMetadata)
     {
-        /// <summary>Opens a header sealed by <see cref="ItemMetadata.Seal"/>.</summary>
+        /// <summary>Opens a header sealed by <see cref="ItemMetadata"/>.Seal.</summary>
         /// <exception cref="CryptoException">When the header is not for this key, altered, or not a header.</exception>
         public static ItemMetadata Open(byte[] sealedHeader, NewsroomSecretKey key) => ItemMetadata.Open(sealedHeader, new NewsroomKeyRing(key));
 
-        /// <summary>Opens a header sealed by <see cref="ItemMetadata.Seal"/> with whichever key of the ring it was sealed to.</summary>
+        /// <summary>Opens a header sealed by <see cref="ItemMetadata"/>.Seal with whichever key of the ring it was sealed to.</summary>
         /// <exception cref="CryptoException">When no key of the ring opens it, or it is altered, or not a header.</exception>
         public static ItemMetadata Open(byte[] sealedHeader, NewsroomKeyRing keys)
         {

@@ -15,13 +15,13 @@ internal static class SectionEncryptor
     private const long CollectEveryBytes = 64 * 1024 * 1024;
 
     /// <summary>Encrypts one part into a new intake item; an empty part (an unused file input) yields nothing.</summary>
-    public static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
+    public static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, string literalName, bool isText, long budget, SharedMessageKey key, CancellationToken cancellationToken)
     {
         using var chunk = new UploadChunk();
-        return await EncryptAsync(files, section, chunk, literalName, isText, budget, recipient, cancellationToken).ConfigureAwait(false);
+        return await EncryptAsync(files, section, chunk, literalName, isText, budget, key, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, UploadChunk chunk, string literalName, bool isText, long budget, NewsroomPublicKey recipient, CancellationToken cancellationToken)
+    private static async Task<EncryptedItem?> EncryptAsync(ItemFiles files, MultipartSection section, UploadChunk chunk, string literalName, bool isText, long budget, SharedMessageKey key, CancellationToken cancellationToken)
     {
         var buffer = chunk.Buffer;
         var read = await section.Body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -39,7 +39,7 @@ internal static class SectionEncryptor
             // Small buffers (16 KiB pieces, no pipeline thread) while the part arrives at Tor's speed; grown with the
             // read chunk once the part proves fast (UploadChunk), so a fast upload takes the encryptor's parallel path.
             var buffers = MessageBuffers.StartSmall();
-            await using (var encryptor = MessageEncryptor.Open(writer.Stream, recipient, literalName, buffers))
+            await using (var encryptor = MessageEncryptor.Open(writer.Stream, key, literalName, buffers))
             {
                 do
                 {
