@@ -9,6 +9,9 @@ using SecureDrop.Net.Crypto;
 //   small COUNT                     a text submission's encryption (a 300-octet message, as the front end encrypts it
 //                                   with small buffers) COUNT times to a classic Cv25519 key and to a post-quantum
 //                                   ML-KEM-768+X25519 key, in alternating batches; prints microseconds and CPU per message
+//   text COUNT [separate]           what a text submission encrypts: the 300-octet message and its 1,024-octet sealed
+//                                   header, under one shared session key (SharedMessageKey, as the front end does) or,
+//                                   with "separate", each with its own (as before); same keys and batches as "small"
 // Prints one line: mode, MiB/s over the operation, and the peak working set above the baseline taken after the
 // key is loaded (what "memory stays flat whatever the size" means).
 if (args.Length < 2)
@@ -20,8 +23,37 @@ if (args.Length < 2)
 string mode = args[0];
 if (mode == "small")
 {
-    // "small N default": the overload without MessageBuffers (what the sealed metadata header uses), instead of small buffers.
-    return SmallMessages(int.Parse(args[1], CultureInfo.InvariantCulture), args.Length > 2 && args[2] == "default");
+    // "small N default": the overload without MessageBuffers, instead of small buffers.
+    bool defaultBuffers = args.Length > 2 && args[2] == "default";
+    return Alternating(int.Parse(args[1], CultureInfo.InvariantCulture), $"small message ({(defaultBuffers ? "default" : "small")} buffers)", recipient =>
+    {
+        using var output = new MemoryStream();
+        using (Stream encrypting = defaultBuffers
+            ? MessageEncryptor.Open(output, recipient, "")
+            : MessageEncryptor.Open(output, recipient, "", MessageBuffers.StartSmall()))
+        {
+            encrypting.Write(TextTip.Message);
+        }
+    });
+}
+
+if (mode == "text")
+{
+    bool separate = args.Length > 2 && args[2] == "separate";
+    return Alternating(int.Parse(args[1], CultureInfo.InvariantCulture), $"text submission, message + header ({(separate ? "a session key each" : "one shared session key")})", recipient =>
+    {
+        using var key = SharedMessageKey.For(recipient);
+        foreach (byte[] plaintext in new[] { TextTip.Message, TextTip.Header })
+        {
+            using var output = new MemoryStream();
+            using (Stream encrypting = separate
+                ? MessageEncryptor.Open(output, recipient, "", MessageBuffers.StartSmall())
+                : MessageEncryptor.Open(output, key, "", MessageBuffers.StartSmall()))
+            {
+                encrypting.Write(plaintext);
+            }
+        }
+    });
 }
 
 if (mode == "keygen")
@@ -69,12 +101,11 @@ Console.WriteLine(string.Create(
     $"ours {mode}: {mibPerSecond:F0} MiB/s in-process ({clock.Elapsed.TotalSeconds:F2} s, {cpuSeconds:F2} s CPU), peak working set {peakAboveBaseline:F1} MiB above baseline"));
 return 0;
 
-static int SmallMessages(int count, bool defaultBuffers)
+static int Alternating(int count, string what, Action<NewsroomPublicKey> encrypt)
 {
     var now = TimeProvider.System.GetUtcNow();
     using NewsroomSecretKey classic = NewsroomSecretKey.Generate("Classic <bench@example.invalid>", now, NewsroomKeyAlgorithm.Curve25519);
     using NewsroomSecretKey postQuantum = NewsroomSecretKey.Generate("Post-quantum <bench@example.invalid>", now, NewsroomKeyAlgorithm.PostQuantum);
-    byte[] message = System.Text.Encoding.UTF8.GetBytes(new string('x', 300));
     var keys = new[] { ("classic Cv25519", classic.PublicKey), ("post-quantum ML-KEM-768+X25519", postQuantum.PublicKey) };
     var wall = new double[2];
     var cpu = new double[2];
@@ -89,13 +120,7 @@ static int SmallMessages(int count, bool defaultBuffers)
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < count / Batches; i++)
             {
-                using var output = new MemoryStream();
-                using (Stream encrypting = defaultBuffers
-                    ? MessageEncryptor.Open(output, keys[k].Item2, "")
-                    : MessageEncryptor.Open(output, keys[k].Item2, "", MessageBuffers.StartSmall()))
-                {
-                    encrypting.Write(message);
-                }
+                encrypt(keys[k].Item2);
             }
 
             clock.Stop();
@@ -113,10 +138,10 @@ static int SmallMessages(int count, bool defaultBuffers)
     for (int k = 0; k < keys.Length; k++)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"small message ({(defaultBuffers ? "default" : "small")} buffers) to {keys[k].Item1}: {wall[k] * 1000 / counted:F0} µs per message, {cpu[k] * 1000 / counted:F0} µs CPU ({counted} messages)"));
+            $"{what} to {keys[k].Item1}: {wall[k] * 1000 / counted:F0} µs each, {cpu[k] * 1000 / counted:F0} µs CPU ({counted})"));
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"post-quantum / classic: {wall[1] / wall[0]:F2}x the time per message"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"post-quantum / classic: {wall[1] / wall[0]:F2}x the time"));
     return 0;
 }
 
@@ -137,4 +162,11 @@ static string ArmoredSecret(NewsroomSecretKey key)
     {
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(binary);
     }
+}
+
+/// <summary>The plaintexts of a short text submission: a 300-octet message and a header padded as ItemMetadata pads it.</summary>
+internal static class TextTip
+{
+    public static readonly byte[] Message = System.Text.Encoding.UTF8.GetBytes(new string('x', 300));
+    public static readonly byte[] Header = System.Text.Encoding.UTF8.GetBytes(("{\"name\":\"\",\"size\":300,\"type\":\"text/plain; charset=utf-8\"}").PadRight(1024));
 }
