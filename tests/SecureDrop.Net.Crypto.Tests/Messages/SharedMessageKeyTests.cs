@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SecureDrop.Net.Crypto.Tests.Messages;
 
 /// <summary>
@@ -60,7 +58,7 @@ public sealed class SharedMessageKeyTests
         using NewsroomSecretKey key = TestData.NewKey();
         byte[] plaintext = Encoding.UTF8.GetBytes("a tip, then its header");
         (byte[] item, byte[] header) = EncryptTwo(key.PublicKey, plaintext, "{\"name\":\"\"}"u8.ToArray());
-        await using var gpg = new GnuPg();
+        await using var gpg = new Gpg();
         await gpg.ImportAsync(TestData.ArmoredSecret(key));
 
         ToolResult itemRead = (await gpg.RunAsync(item, "--show-session-key", "--status-fd", "2", "--decrypt")).EnsureSuccess();

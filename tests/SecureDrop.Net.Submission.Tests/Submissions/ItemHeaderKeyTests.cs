@@ -1,9 +1,4 @@
-using System.Net;
-using System.Text;
-using SecureDrop.Net.Core.Submissions;
-using SecureDrop.Net.Crypto;
 using SecureDrop.Net.Submission.Tests.Support;
-using SecureDrop.Net.Testing;
 
 namespace SecureDrop.Net.Submission.Tests.Submissions;
 
