@@ -121,8 +121,10 @@ public sealed partial class OnionAuthCommandTests
         var reloaded = Path.Combine(instance.Root, "reloaded");
         var ready = Path.Combine(instance.Root, "ready");
         // Stands in for tor: notes each SIGHUP, for at most 60 s. It says when its trap is set: a SIGHUP before that
-        // would end it (on a loaded machine bash can take longer to start than any fixed pause).
-        using var stand = Process.Start("bash", ["-c", $"trap 'echo hup >> {reloaded}' HUP; touch {ready}; for i in $(seq 600); do sleep 0.1; done"])!;
+        // would end it (on a loaded machine bash can take longer to start than any fixed pause). SIGHUP set back to its
+        // default first: under nohup (a CI job started that way) it is ignored on entry, and bash cannot trap a signal
+        // ignored on entry, so the reload would go unseen.
+        using var stand = Process.Start("env", ["--default-signal=HUP", "bash", "-c", $"trap 'echo hup >> {reloaded}' HUP; touch {ready}; for i in $(seq 600); do sleep 0.1; done"])!;
         var pidFile = Path.Combine(instance.Root, "tor.pid");
         await File.WriteAllTextAsync(pidFile, stand.Id.ToString(CultureInfo.InvariantCulture) + "\n");
         await Poll.UntilAsync(() => Task.FromResult(File.Exists(ready)), TimeSpan.FromSeconds(30), "the stand-in for tor setting its SIGHUP trap");
