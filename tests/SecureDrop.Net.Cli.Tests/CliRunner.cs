@@ -22,4 +22,17 @@ internal static class CliRunner
     public static Dictionary<string, string> KeyFiles(TestInstance instance) =>
         Directory.EnumerateFiles(instance.Data.KeysDirectory)
             .ToDictionary(f => Path.GetFileName(f), f => Convert.ToBase64String(File.ReadAllBytes(f)), StringComparer.Ordinal);
+
+    /// <summary>
+    /// A command that ended with exit code 1 (refused, or a check flagged): what it printed names each of
+    /// <paramref name="expected"/>, so an operator reading it learns what is wrong and the fix.
+    /// </summary>
+    public static void AssertFails(int code, string printed, params string[] expected)
+    {
+        Assert.True(code == 1, $"Exit code {code}, not 1:\n{printed}");
+        foreach (var text in expected)
+        {
+            Assert.Contains(text, printed, StringComparison.Ordinal);
+        }
+    }
 }

@@ -43,8 +43,7 @@ public sealed class CliTests
 
         var (code, _, error) = await SdnetAsync("init", "--data", temp.Path);
 
-        Assert.Equal(1, code);
-        Assert.Contains("not empty", error, StringComparison.Ordinal);
+        AssertFails(code, error, "not empty");
         Assert.Single(Directory.GetFileSystemEntries(temp.Path));
     }
 
@@ -111,8 +110,7 @@ public sealed class CliTests
 
         var (code, _, error) = await SdnetAsync("keys", "export-public", "--data", temp.Combine("nope"));
 
-        Assert.Equal(1, code);
-        Assert.Contains("sdnet init", error, StringComparison.Ordinal);
+        AssertFails(code, error, "sdnet init");
     }
 
     [Fact]
@@ -124,8 +122,7 @@ public sealed class CliTests
 
         var (code, _, error) = await SdnetAsync("export", "--data", instance.Data.Root, "--out", target.Path);
 
-        Assert.Equal(1, code);
-        Assert.Contains("not empty", error, StringComparison.Ordinal);
+        AssertFails(code, error, "not empty");
     }
 
     [Theory]
@@ -144,8 +141,7 @@ public sealed class CliTests
         // This test process has no Database__PostgreSql: the instance's connection string is only in instance.Environment.
         var (code, _, error) = await SdnetAsync("export", "--data", instance.Data.Root, "--out", outDir);
 
-        Assert.Equal(1, code);
-        Assert.Contains("set Database__PostgreSql", error, StringComparison.Ordinal);
+        AssertFails(code, error, "set Database__PostgreSql");
         Assert.Equal(outExists, Directory.Exists(outDir));
         Assert.DoesNotContain(Directory.GetFileSystemEntries(target.Path, "*", SearchOption.AllDirectories), entry => entry != outDir);
     }

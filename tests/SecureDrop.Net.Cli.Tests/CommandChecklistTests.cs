@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Npgsql;
 using SecureDrop.Net.Cli.Unlock;
-using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;
 

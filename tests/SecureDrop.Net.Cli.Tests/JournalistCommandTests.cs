@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Vault.Audit;
-using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;
 
@@ -35,12 +34,10 @@ public sealed partial class JournalistCommandTests
         using var instance = await TestInstance.CreateAsync();
 
         var (code, _, error) = await RunAsync("not the passphrase", "journalist", "add", "rita", "--data", instance.Data.Root, "--as", "admin");
-        Assert.Equal(1, code);
-        Assert.Contains("wrong", error, StringComparison.Ordinal);
+        AssertFails(code, error, "wrong");
 
         (code, _, error) = await AsAdminAsync(instance, "journalist", "add", "admin");
-        Assert.Equal(1, code);
-        Assert.Contains("already an account named 'admin'", error, StringComparison.Ordinal);
+        AssertFails(code, error, "already an account named 'admin'");
         Assert.Equal(["admin"], (await new JournalistStore(instance.Database, TimeProvider.System).ListAsync()).Select(j => j.Username));
     }
 
@@ -83,9 +80,7 @@ public sealed partial class JournalistCommandTests
 
         var (code, _, error) = await RunAsync(null, "journalist", verb, "ghost", "--data", instance.Data.Root);
 
-        Assert.Equal(1, code);
-        Assert.Contains("no account named 'ghost'", error, StringComparison.Ordinal);
-        Assert.Contains("sdnet journalist list", error, StringComparison.Ordinal);
+        AssertFails(code, error, "no account named 'ghost'", "sdnet journalist list");
     }
 
     [Fact]
@@ -96,8 +91,7 @@ public sealed partial class JournalistCommandTests
 
         var (code, _, error) = await AsAdminAsync(instance, "journalist", "add", "rita");
 
-        Assert.Equal(1, code);
-        Assert.Contains("disabled", error, StringComparison.Ordinal);
+        AssertFails(code, error, "disabled");
     }
 
     [GeneratedRegex(@"Passphrase:\s+(.+)")]

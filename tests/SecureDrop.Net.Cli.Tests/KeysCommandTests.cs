@@ -1,5 +1,4 @@
 using SecureDrop.Net.Custody.Submissions;
-using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;
 
@@ -116,8 +115,7 @@ public sealed class KeysCommandTests
 
         var before = KeyFiles(instance);
         (code, _, error) = await AsAdminAsync(instance, "keys", "rotate", "--import", keyFile);
-        Assert.Equal(1, code);
-        Assert.Contains("already in this instance", error, StringComparison.Ordinal);
+        AssertFails(code, error, "already in this instance");
         Assert.Equal(before, KeyFiles(instance));
     }
 
@@ -167,10 +165,7 @@ public sealed class KeysCommandTests
 
         var (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", old);
 
-        Assert.Equal(1, code);
-        Assert.Contains("Stored data still needs key", error, StringComparison.Ordinal);
-        Assert.Contains("2 item(s), 2 metadata header(s), 0 reply(ies)", error, StringComparison.Ordinal);
-        Assert.Contains("sdnet keys rewrap", error, StringComparison.Ordinal);
+        AssertFails(code, error, "Stored data still needs key", "2 item(s), 2 metadata header(s), 0 reply(ies)", "sdnet keys rewrap");
         Assert.Equal(before, KeyFiles(instance));
     }
 
@@ -185,8 +180,7 @@ public sealed class KeysCommandTests
 
         var (code, _, error) = await AsAdminAsync(instance, "keys", "destroy", fingerprint);
 
-        Assert.Equal(1, code);
-        Assert.Contains(which == "active" ? "active key" : "No newsroom key has the fingerprint", error, StringComparison.Ordinal);
+        AssertFails(code, error, which == "active" ? "active key" : "No newsroom key has the fingerprint");
         Assert.Equal(before, KeyFiles(instance));
     }
 
@@ -270,9 +264,7 @@ public sealed class KeysCommandTests
 
         var (code, output, error) = await AsAdminAsync(instance, "keys", "rewrap");
 
-        Assert.Equal(1, code);
-        Assert.Contains("1 item(s) could not be re-wrapped", error, StringComparison.Ordinal);
-        Assert.Contains("/admin/jobs", error, StringComparison.Ordinal);
+        AssertFails(code, error, "1 item(s) could not be re-wrapped", "/admin/jobs");
         Assert.Contains("re-wrapped: 2/2 item(s)", output, StringComparison.Ordinal);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(files.VaultPath(damaged.Id)));
         Assert.Empty(Directory.GetFiles(instance.Data.VaultDirectory, "*.rewrap"));

@@ -1,5 +1,4 @@
 using SecureDrop.Net.Cli.Keys;
-using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;
 

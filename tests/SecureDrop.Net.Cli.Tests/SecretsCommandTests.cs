@@ -1,5 +1,3 @@
-using static SecureDrop.Net.Cli.Tests.CliRunner;
-
 namespace SecureDrop.Net.Cli.Tests;
 
 public sealed class SecretsCommandTests
@@ -30,8 +28,7 @@ public sealed class SecretsCommandTests
 
         var (code, _, error) = await RunAsync(null, "secrets", "rotate-dataprotection", "--data", instance.Data.Root, "--role", "reviewer");
 
-        Assert.Equal(1, code);
-        Assert.Contains("damaged", error, StringComparison.Ordinal);
+        AssertFails(code, error, "damaged");
         Assert.Empty(Directory.Exists(instance.Data.DataProtectionDirectory("reviewer")) ? Directory.GetFiles(instance.Data.DataProtectionDirectory("reviewer")) : []);
     }
 }

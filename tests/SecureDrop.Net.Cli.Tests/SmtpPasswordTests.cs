@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Vault.Notifications;
-using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests;
 
@@ -69,8 +68,7 @@ public sealed class SmtpPasswordTests
 
         var (code, _, error) = await RunAsync(input, "secrets", "set-smtp-password", "--data", instance.Data.Root);
 
-        Assert.Equal(1, code);
-        Assert.Contains(message, error, StringComparison.Ordinal);
+        AssertFails(code, error, message);
         Assert.False(new SmtpPasswordStore(instance.Data).IsSet);
     }
 
@@ -100,8 +98,7 @@ public sealed class SmtpPasswordTests
         Assert.True(code == 0, error);
         Assert.False(new SmtpPasswordStore(instance.Data).IsSet);
         (code, _, error) = await RunAsync(null, "secrets", "remove-smtp-password", "--data", instance.Data.Root);
-        Assert.Equal(1, code);
-        Assert.Contains("No SMTP password is stored", error, StringComparison.Ordinal);
+        AssertFails(code, error, "No SMTP password is stored");
     }
 
     private static SmtpOptions Smtp(int port) =>

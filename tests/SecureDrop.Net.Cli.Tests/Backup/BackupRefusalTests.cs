@@ -40,8 +40,7 @@ public sealed class BackupRefusalTests
 
         var (code, output) = await RunAsync(command, backup, work.Combine("restored"));
 
-        Assert.Equal(1, code);
-        Assert.Contains("truncated", output, StringComparison.Ordinal);
+        AssertFails(code, output, "truncated");
         Assert.False(Directory.Exists(work.Combine("restored")));
     }
 
@@ -54,8 +53,7 @@ public sealed class BackupRefusalTests
 
         var (code, output) = await SdnetProcess.RunAsync(["backup", "verify", "--in", backup, "--passphrase-stdin"], standardInput: "not the passphrase at all, sorry");
 
-        Assert.Equal(1, code);
-        Assert.Contains("passphrase is wrong", output, StringComparison.Ordinal);
+        AssertFails(code, output, "passphrase is wrong");
     }
 
     [Fact]
@@ -69,8 +67,7 @@ public sealed class BackupRefusalTests
 
         var (code, output) = await SdnetProcess.RunAsync(["backup", "restore", "--in", backup, "--data", target, "--passphrase-stdin"], standardInput: Passphrase);
 
-        Assert.Equal(1, code);
-        Assert.Contains("not empty", output, StringComparison.Ordinal);
+        AssertFails(code, output, "not empty");
         Assert.Equal("mine", await File.ReadAllTextAsync(Path.Combine(target, "keep.txt")));
         Assert.Single(Directory.GetFileSystemEntries(target));
     }
@@ -84,8 +81,7 @@ public sealed class BackupRefusalTests
 
         var (code, output) = await SdnetProcess.RunAsync(["backup", "create", "--data", instance.Data.Root, "--out", backup, "--passphrase-stdin"], standardInput: "short");
 
-        Assert.Equal(1, code);
-        Assert.Contains("at least 20 characters", output, StringComparison.Ordinal);
+        AssertFails(code, output, "at least 20 characters");
         Assert.Empty(Directory.GetFileSystemEntries(work.Path));
     }
 
@@ -120,8 +116,7 @@ public sealed class BackupRefusalTests
         foreach (string[] withoutKey in new[] { new[] { "backup", "verify", "--in", backup }, ["backup", "verify", "--in", backup, "--passphrase-stdin"] })
         {
             var (refusedCode, refused) = await SdnetProcess.RunAsync(withoutKey, standardInput: Passphrase);
-            Assert.Equal(1, refusedCode);
-            Assert.Contains("add --key SECRET.asc", refused, StringComparison.Ordinal);
+            AssertFails(refusedCode, refused, "add --key SECRET.asc");
             Assert.DoesNotContain("--passphrase-stdin", refused, StringComparison.Ordinal);
         }
     }
@@ -136,8 +131,7 @@ public sealed class BackupRefusalTests
 
         var (code, output) = await SdnetProcess.RunAsync(["backup", "create", "--data", instance.Data.Root, "--out", backup, "--passphrase-stdin"], standardInput: Passphrase);
 
-        Assert.Equal(1, code);
-        Assert.Contains("already exists", output, StringComparison.Ordinal);
+        AssertFails(code, output, "already exists");
         Assert.Equal("an older backup", await File.ReadAllTextAsync(backup));
     }
 
@@ -151,8 +145,7 @@ public sealed class BackupRefusalTests
 
         var (code, output) = await SdnetProcess.RunAsync(["backup", "restore", "--in", backup, "--data", target, "--passphrase-stdin"], instance.Environment, Passphrase);
 
-        Assert.Equal(1, code);
-        Assert.Contains("is not empty", output, StringComparison.Ordinal);
+        AssertFails(code, output, "is not empty");
         Assert.False(Directory.Exists(target));
         Assert.Equal(Core.Data.SchemaMigrations.CurrentVersion, Core.Data.SchemaMigrations.AppliedVersion(instance.Database));
     }
@@ -167,8 +160,7 @@ public sealed class BackupRefusalTests
 
         var (code, output) = await SdnetProcess.RunAsync(["backup", "restore", "--in", backup, "--data", target, "--passphrase-stdin"], standardInput: Passphrase);
 
-        Assert.Equal(1, code);
-        Assert.Contains("set Database__PostgreSql to a new, empty database", output, StringComparison.Ordinal);
+        AssertFails(code, output, "set Database__PostgreSql to a new, empty database");
         Assert.False(Directory.Exists(target));
         Assert.Single(Directory.GetFileSystemEntries(work.Path));
     }

@@ -26,8 +26,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckAsync(instance);
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  data directory permissions", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  data directory permissions");
     }
 
     [Fact]
@@ -45,8 +44,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckAsync(instance, "--frontend-user", "nobody");
 
-        Assert.Equal(1, code);
-        Assert.Contains("FAIL  secret keys vs. front end user: 'nobody' can read 1 of", output, StringComparison.Ordinal);
+        AssertFails(code, output, "FAIL  secret keys vs. front end user: 'nobody' can read 1 of");
     }
 
     [Fact]
@@ -56,8 +54,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckAsync(instance, "--frontend-user", "root");
 
-        Assert.Equal(1, code);
-        Assert.Contains("FAIL  secret keys vs. front end user: the front end user 'root' is root", output, StringComparison.Ordinal);
+        AssertFails(code, output, "FAIL  secret keys vs. front end user: the front end user 'root' is root");
     }
 
     [Theory]
@@ -70,8 +67,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckAsync(instance, "--reviewer-url", url);
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  console address", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  console address");
     }
 
     [Fact]
@@ -85,9 +81,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckAsync(instance);
 
-        Assert.Equal(1, code);
-        Assert.Contains("FAIL  newsroom key algorithms", output, StringComparison.Ordinal);
-        Assert.Contains("3072", output, StringComparison.Ordinal);
+        AssertFails(code, output, "FAIL  newsroom key algorithms", "3072");
     }
 
     [Fact]
@@ -100,9 +94,7 @@ public sealed class CheckTests
         var (code, output) = await CheckAsync(classic);
         var (_, postQuantumOutput) = await CheckAsync(postQuantum);
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  post-quantum protection: the active newsroom key is classic (Cv25519, v4, classic)", output, StringComparison.Ordinal);
-        Assert.Contains("sdnet keys rotate", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  post-quantum protection: the active newsroom key is classic (Cv25519, v4, classic)", "sdnet keys rotate");
         Assert.Contains("ok    post-quantum protection: the active newsroom key is post-quantum (ML-KEM-768+X25519, v4, post-quantum)", postQuantumOutput, StringComparison.Ordinal);
     }
 
@@ -113,8 +105,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckWithSettingsAsync(instance, "Retention__SubmissionDays=30\n");
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  TLS or onion service", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  TLS or onion service");
     }
 
     [Fact]
@@ -124,8 +115,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckWithSettingsAsync(instance, "Submission__OnionAddress=http://" + new string('a', 56) + ".onion\nRetention__SubmissionDays=0\n");
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  retention", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  retention");
     }
 
     [Fact]
@@ -167,8 +157,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckAsync(instance);
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  DataProtection keys at rest: 1 of 1", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  DataProtection keys at rest: 1 of 1");
     }
 
     [Fact]
@@ -185,9 +174,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckAsync(instance);
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  database schema", output, StringComparison.Ordinal);
-        Assert.Contains("sdnet migrate", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  database schema", "sdnet migrate");
     }
 
     [Fact]
@@ -197,9 +184,7 @@ public sealed class CheckTests
 
         var (code, output) = await CheckWithSettingsAsync(instance, "Retention__SubmissionDays=30\nSubmission__OnionAddress=http://" + new string('a', 56) + ".onion\n");
 
-        Assert.Equal(1, code);
-        Assert.Contains("WEAK  front end circuit lines", output, StringComparison.Ordinal);
-        Assert.Contains("Submission__ProxyProtocol=tor", output, StringComparison.Ordinal);
+        AssertFails(code, output, "WEAK  front end circuit lines", "Submission__ProxyProtocol=tor");
     }
 
     [Fact]
@@ -216,14 +201,11 @@ public sealed class CheckTests
         await CliRunner.RunAsync(null, "journalist", "disable", "admin", "--data", instance.Data.Root, "--tor-dir", Path.Combine(instance.Root, "elsewhere"));
         var (stale, staleOutput) = await CheckAsync(instance, "--tor-dir", service);
 
-        Assert.Equal(1, open);
-        Assert.Contains("WEAK  console onion client authorisation", openOutput, StringComparison.Ordinal);
-        Assert.Contains("anyone who learns the address reaches the sign-in page", openOutput, StringComparison.Ordinal);
+        AssertFails(open, openOutput, "WEAK  console onion client authorisation", "anyone who learns the address reaches the sign-in page");
         Assert.True(added == 0, addError);
         Assert.True(closed == 0, closedOutput);
         Assert.Contains("ok    console onion client authorisation", closedOutput, StringComparison.Ordinal);
-        Assert.Equal(1, stale);
-        Assert.Contains("belong to no enabled journalist (admin-laptop)", staleOutput, StringComparison.Ordinal);
+        AssertFails(stale, staleOutput, "belong to no enabled journalist (admin-laptop)");
     }
 
     private const string GoodSettings = "# ops settings\nRetention__SubmissionDays=90\nSubmission__OnionAddress=\"http://abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzab.onion\"\nSubmission__ProxyProtocol=tor\n";

@@ -22,8 +22,7 @@ public sealed class MultiUserLayoutTests
 
         var (code, output) = await SdnetProcess.RunAsync(["init", "--data", data, .. Users.InitArguments]);
 
-        Assert.Equal(1, code);
-        Assert.Contains("The multi-user layout needs PostgreSQL", output, StringComparison.Ordinal);
+        AssertFails(code, output, "The multi-user layout needs PostgreSQL");
         Assert.False(Directory.Exists(data));
     }
 
@@ -93,9 +92,7 @@ public sealed class MultiUserLayoutTests
 
         var (code, check) = await SdnetProcess.RunAsync(["check", "--data", instance.Data], instance.Environment);
 
-        Assert.Equal(1, code);
-        Assert.Contains($"FAIL  secret keys vs. front end user: the front end's user {Users.FrontEnd} can read 1 of 2 secret key file(s)", check, StringComparison.Ordinal);
-        Assert.Contains($"FAIL  data directory permissions: 1 path(s) differ from the multi-user layout, 0 open to other users. First: '{secret}' is {Users.Console}:{Users.SharedGroup} mode 0640", check, StringComparison.Ordinal);
+        AssertFails(code, check, $"FAIL  secret keys vs. front end user: the front end's user {Users.FrontEnd} can read 1 of 2 secret key file(s)", $"FAIL  data directory permissions: 1 path(s) differ from the multi-user layout, 0 open to other users. First: '{secret}' is {Users.Console}:{Users.SharedGroup} mode 0640");
     }
 
     [Fact]
@@ -107,8 +104,7 @@ public sealed class MultiUserLayoutTests
 
         var (code, output) = await SdnetProcess.RunAsync(["serve", "submission", "--data", instance.Data, "--url", "http://127.0.0.1:1"], instance.Environment, runAs: Users.FrontEndProcess);
 
-        Assert.Equal(1, code);
-        Assert.Contains($"'{secret}' is {Users.Console}:{Users.SharedGroup} mode 0640; the multi-user layout needs owner {Users.Console}, group {Users.SharedGroup}, mode 0600. Fix: chown {Users.Console}:{Users.SharedGroup} '{secret}' && chmod 0600 '{secret}'", output, StringComparison.Ordinal);
+        AssertFails(code, output, $"'{secret}' is {Users.Console}:{Users.SharedGroup} mode 0640; the multi-user layout needs owner {Users.Console}, group {Users.SharedGroup}, mode 0600. Fix: chown {Users.Console}:{Users.SharedGroup} '{secret}' && chmod 0600 '{secret}'");
     }
 
     [Fact]
@@ -122,12 +118,9 @@ public sealed class MultiUserLayoutTests
         await File.WriteAllTextAsync(instanceFile, (await File.ReadAllTextAsync(instanceFile)).Replace("\"PostgreSql\"", "\"Sqlite\"", StringComparison.Ordinal));
         var (onSqlite, sqliteOutput) = await SdnetProcess.RunAsync(["serve", "worker", "--data", instance.Data], instance.Environment, runAs: Users.WorkerProcess);
 
-        Assert.Equal(1, asRoot);
-        Assert.Contains($"the worker runs as {Users.Worker}, not as uid 0", rootOutput, StringComparison.Ordinal);
-        Assert.Equal(1, run);
-        Assert.Contains("has the multi-user layout", runOutput, StringComparison.Ordinal);
-        Assert.Equal(1, onSqlite);
-        Assert.Contains("The multi-user layout needs PostgreSQL", sqliteOutput, StringComparison.Ordinal);
+        AssertFails(asRoot, rootOutput, $"the worker runs as {Users.Worker}, not as uid 0");
+        AssertFails(run, runOutput, "has the multi-user layout");
+        AssertFails(onSqlite, sqliteOutput, "The multi-user layout needs PostgreSQL");
     }
 
     [Fact]

@@ -79,10 +79,7 @@ public sealed partial class FirstCommandTests
         await using var run = SdnetProcess.Start(["run", "--data", Path.Combine(work.Path, "data"), "--init", "--submission-url", $"http://127.0.0.1:{port}", "--reviewer-url", reviewer]);
         var exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(4));
 
-        Assert.Equal(1, exitCode);
-        Assert.Contains("sdnet: the submission process failed at start 3 times in a row", run.Output, StringComparison.Ordinal);
-        Assert.Contains("Stopped the whole service", run.Output, StringComparison.Ordinal);
-        Assert.Contains("[submission] ", run.Output, StringComparison.Ordinal);
+        AssertFails(exitCode, run.Output, "sdnet: the submission process failed at start 3 times in a row", "Stopped the whole service", "[submission] ");
     }
 
     private static int ListeningCount(string output) => Regex.Count(output, @"\[(submission|reviewer)\] .*Now listening on");

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using Org.BouncyCastle.Crypto.Parameters;
 using SecureDrop.Net.Custody.Journalists;
 using SecureDrop.Net.Vault.Audit;
-using static SecureDrop.Net.Cli.Tests.CliRunner;
 
 namespace SecureDrop.Net.Cli.Tests.Tor;
 
@@ -58,16 +57,12 @@ public sealed partial class OnionAuthCommandTests
         await RunAsync(null, "journalist", "disable", "admin", "--data", instance.Data.Root);
         var disabled = await RunAsync(null, "journalist", "onion-auth", "add", "admin", "--device", "tablet", "--data", instance.Data.Root, "--tor-dir", service);
 
-        Assert.Equal(1, again.Code);
-        Assert.Contains("already has a key for the device 'phone'", again.Error, StringComparison.Ordinal);
-        Assert.Equal(1, unknown.Code);
-        Assert.Contains("no account named 'nobody'", unknown.Error, StringComparison.Ordinal);
+        AssertFails(again.Code, again.Error, "already has a key for the device 'phone'");
+        AssertFails(unknown.Code, unknown.Error, "no account named 'nobody'");
         Assert.Equal(2, badLabel.Code);
         Assert.Contains("device label is 1 to 32 characters", badLabel.Error, StringComparison.Ordinal);
-        Assert.Equal(1, noService.Code);
-        Assert.Contains("has no hostname file", noService.Error, StringComparison.Ordinal);
-        Assert.Equal(1, disabled.Code);
-        Assert.Contains("is disabled", disabled.Error, StringComparison.Ordinal);
+        AssertFails(noService.Code, noService.Error, "has no hostname file");
+        AssertFails(disabled.Code, disabled.Error, "is disabled");
     }
 
     [Fact]
@@ -83,8 +78,7 @@ public sealed partial class OnionAuthCommandTests
         Assert.True(code == 0, error);
         Assert.Equal(["CLOSED.auth"], Directory.GetFiles(Path.Combine(service, "authorized_clients")).Select(Path.GetFileName));
         Assert.Contains("until tor restarts", output, StringComparison.Ordinal);
-        Assert.Equal(1, missing.Code);
-        Assert.Contains("no key for 'admin' device 'laptop'", missing.Error, StringComparison.Ordinal);
+        AssertFails(missing.Code, missing.Error, "no key for 'admin' device 'laptop'");
         Assert.Contains(await new AuditLog(instance.Database, TimeProvider.System).RecentAsync(5), e => e.Action == "revoke console onion key for device laptop (sdnet)");
     }
 
@@ -101,8 +95,7 @@ public sealed partial class OnionAuthCommandTests
         }
 
         var ambiguous = await RunAsync(null, "journalist", "onion-auth", "add", "alice", "--device", "b-tablet", "--data", instance.Data.Root, "--tor-dir", service);
-        Assert.Equal(1, ambiguous.Code);
-        Assert.Contains("would read as journalist 'alice-b''s", ambiguous.Error, StringComparison.Ordinal);
+        AssertFails(ambiguous.Code, ambiguous.Error, "would read as journalist 'alice-b''s");
 
         var (code, output, error) = await RunAsync(null, "journalist", "disable", "alice", "--data", instance.Data.Root);
 
