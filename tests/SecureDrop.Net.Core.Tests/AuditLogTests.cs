@@ -29,11 +29,7 @@ public sealed class AuditLogTests
     public async Task TamperedChain_IsCaughtAtTheTamperedEntry(Store store, string tampering, long expectedPosition)
     {
         using var instance = await TestInstance.CreateAsync(store);
-        var log = await LogWithEntriesAsync(instance);
-        await using (var connection = await instance.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync(tampering);
-        }
+        var log = await LogTamperedAsync(instance, tampering);
 
         var verification = await log.VerifyAsync();
 
@@ -47,11 +43,7 @@ public sealed class AuditLogTests
     public async Task NewestEntriesCutOff_AreCaughtByTheHeadAnchoredOutsideTheDatabase(Store store)
     {
         using var instance = await TestInstance.CreateAsync(store);
-        var log = await LogWithEntriesAsync(instance);
-        await using (var connection = await instance.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("DELETE FROM audit_events WHERE position >= 4");
-        }
+        var log = await LogTamperedAsync(instance, "DELETE FROM audit_events WHERE position >= 4");
 
         var verification = await log.VerifyAsync();
 
@@ -64,11 +56,7 @@ public sealed class AuditLogTests
     public async Task WholeChainRewritten_IsCaughtByTheAnchoredHead()
     {
         using var instance = await TestInstance.CreateAsync();
-        var log = await LogWithEntriesAsync(instance);
-        await using (var connection = await instance.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("DELETE FROM audit_events");
-        }
+        var log = await LogTamperedAsync(instance, "DELETE FROM audit_events");
 
         await LogWithEntriesAsync(instance);
         var verification = await log.VerifyAsync();
@@ -76,6 +64,14 @@ public sealed class AuditLogTests
         Assert.False(verification.Intact);
         Assert.Equal(5, verification.FirstBadPosition);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(instance.Data.Root, "audit-head")));
+    }
+
+    /// <summary>A log with five entries, then <paramref name="tampering"/> done to its rows in the database.</summary>
+    private static async Task<AuditLog> LogTamperedAsync(TestInstance instance, string tampering)
+    {
+        var log = await LogWithEntriesAsync(instance);
+        await instance.ExecuteSqlAsync(tampering);
+        return log;
     }
 
     private static async Task<AuditLog> LogWithEntriesAsync(TestInstance instance)

@@ -19,10 +19,7 @@ public sealed class SchemaTests
     public async Task SchemaNewerThanTheBuild_IsRefusedAtStart(Store store)
     {
         using var instance = await TestInstance.CreateAsync(store);
-        await using (var connection = await instance.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync("""INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (999, CURRENT_TIMESTAMP, 'from the future')""");
-        }
+        await instance.ExecuteSqlAsync("""INSERT INTO "VersionInfo" ("Version", "AppliedOn", "Description") VALUES (999, CURRENT_TIMESTAMP, 'from the future')""");
 
         var error = await Assert.ThrowsAsync<DataDirectoryException>(() => instance.Database.CheckSchemaAsync());
         Assert.Contains("newer than this build", error.Message, StringComparison.Ordinal);
@@ -34,10 +31,7 @@ public sealed class SchemaTests
     public async Task SchemaOlderThanTheBuild_IsRefusedAtStart_WithTheMigrateCommand(Store store)
     {
         using var instance = await TestInstance.CreateAsync(store);
-        await using (var connection = await instance.Database.OpenAsync())
-        {
-            await connection.ExecuteAsync($"""DELETE FROM "VersionInfo" WHERE "Version" = {SchemaMigrations.CurrentVersion}""");
-        }
+        await instance.ExecuteSqlAsync($"""DELETE FROM "VersionInfo" WHERE "Version" = {SchemaMigrations.CurrentVersion}""");
 
         var error = await Assert.ThrowsAsync<DataDirectoryException>(() => instance.Database.CheckSchemaAsync());
         Assert.Equal(SchemaMigrations.CurrentVersion - 1, SchemaMigrations.AppliedVersion(instance.Database));

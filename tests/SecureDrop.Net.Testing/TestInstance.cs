@@ -47,6 +47,16 @@ public sealed class TestInstance : IDisposable
     public IReadOnlyDictionary<string, string> Environment =>
         _postgres is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Database__PostgreSql"] = _postgres };
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> on the metadata database behind the program's back, as someone holding the database
+    /// could (an edited audit row, a schema from another build).
+    /// </summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = await Database.OpenAsync();
+        await connection.ExecuteAsync(sql);
+    }
+
     public IOptions<DatabaseOptions> Options => Microsoft.Extensions.Options.Options.Create(new DatabaseOptions { PostgreSql = _postgres });
 
     public static async Task<TestInstance> CreateAsync(Store store = Store.Sqlite, NewsroomSecretKey? key = null)
