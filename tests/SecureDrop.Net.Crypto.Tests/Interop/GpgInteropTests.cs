@@ -7,8 +7,7 @@ public sealed class GpgInteropTests
     public async Task Gpg_DecryptsOurMessage_ToOriginalBytesAndFileName()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new Gpg();
-        await gpg.ImportAsync(TestData.ArmoredSecret(key));
+        await using var gpg = await TestData.GpgHoldingAsync(key);
         byte[] plaintext = TestData.RandomBytes(300_000);
 
         ToolResult result = await gpg.RunAsync(TestData.Encrypt(key.PublicKey, plaintext, "report.pdf"), "--status-fd", "2", "--decrypt");
@@ -29,8 +28,7 @@ public sealed class GpgInteropTests
         // Large enough that our writer and reader run their threads (hashing, the CFB chain, decrypting), across
         // segment boundaries that fall inside literal-packet chunks; the largest reuses every segment it has.
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new Gpg();
-        await gpg.ImportAsync(TestData.ArmoredSecret(key));
+        await using var gpg = await TestData.GpgHoldingAsync(key);
         byte[] plaintext = TestData.RandomBytes(length);
 
         ToolResult ours = await gpg.RunAsync(TestData.Encrypt(key.PublicKey, plaintext, "big.bin"), "--status-fd", "2", "--decrypt");
@@ -83,9 +81,7 @@ public sealed class GpgInteropTests
             .EnsureSuccess().Stdout;
 
         Assert.Equal(innerPacket, MessageInspector.Inspect(message, key).InnerObjects[0]);
-        (byte[] decrypted, string fileName) = TestData.Decrypt(key, message);
-        Assert.Equal(plaintext, decrypted);
-        Assert.Equal("t.txt", fileName);
+        TestData.AssertDecrypts(key, message, plaintext, "t.txt");
     }
 
     [Fact]

@@ -51,8 +51,7 @@ public sealed class OurMessagesInteropTests
     public async Task GpgMessage_WithItsSessionKeyShown_DecryptsThroughOurPayloadReaderAlone()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        await using var gpg = new Gpg();
-        await gpg.ImportAsync(TestData.ArmoredSecret(key));
+        await using var gpg = await TestData.GpgHoldingAsync(key);
         byte[] plaintext = TestData.RandomBytes(70_000);
         byte[] message = (await gpg.RunAsync(plaintext, "-z", "0", "--encrypt", "-r", key.Fingerprint)).EnsureSuccess().Stdout;
 
@@ -81,8 +80,7 @@ public sealed class OurMessagesInteropTests
     {
         if (tool == "gpg")
         {
-            await using var gpg = new Gpg();
-            await gpg.ImportAsync(TestData.ArmoredSecret(key));
+            await using var gpg = await TestData.GpgHoldingAsync(key);
             return (await gpg.RunAsync(message, "--decrypt")).EnsureSuccess().Stdout;
         }
 

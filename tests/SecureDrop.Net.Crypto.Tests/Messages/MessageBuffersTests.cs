@@ -54,9 +54,7 @@ public sealed class MessageBuffersTests
         }
 
         Assert.Equal(v6 ? 2 : 1, MessageEnvelope.Read(new MemoryStream(output.ToArray())).Version);
-        (byte[] decrypted, string name) = TestData.Decrypt(key, output.ToArray());
-        Assert.Equal(plaintext, decrypted);
-        Assert.Equal("upload.bin", name);
+        TestData.AssertDecrypts(key, output.ToArray(), plaintext, "upload.bin");
     }
 
     [Fact]
@@ -65,8 +63,7 @@ public sealed class MessageBuffersTests
         using NewsroomSecretKey key = TestData.NewKey();
         byte[] plaintext = TestData.RandomBytes(600_000);
         byte[] message = EncryptInPieces(key.PublicKey, plaintext, MessageBuffers.StartSmall(), out _);
-        await using var gpg = new Gpg();
-        await gpg.ImportAsync(TestData.ArmoredSecret(key));
+        await using var gpg = await TestData.GpgHoldingAsync(key);
 
         ToolResult result = (await gpg.RunAsync(message, "--decrypt")).EnsureSuccess();
 

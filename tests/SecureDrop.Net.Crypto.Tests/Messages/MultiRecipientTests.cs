@@ -16,9 +16,7 @@ public sealed class MultiRecipientTests
             MessageDecryptor.ReadRecipientKeyIds(new MemoryStream(message)));
         foreach (NewsroomSecretKey key in new[] { newsroom, reply })
         {
-            (byte[] decrypted, string name) = TestData.Decrypt(key, message);
-            Assert.Equal(plaintext, decrypted);
-            Assert.Equal("reply.txt", name);
+            TestData.AssertDecrypts(key, message, plaintext, "reply.txt");
         }
     }
 

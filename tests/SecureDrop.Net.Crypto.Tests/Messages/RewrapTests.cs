@@ -159,17 +159,7 @@ public sealed class RewrapTests
     {
         using NewsroomSecretKey oldKey = TestData.NewKey();
         using NewsroomSecretKey newKey = TestData.NewKey();
-        byte[] chunk = TestData.RandomBytes(1024 * 1024);
-        using var message = new MemoryStream();
-        using (Stream encrypting = MessageEncryptor.Open(message, oldKey.PublicKey, "big.bin"))
-        {
-            for (int i = 0; i < 64; i++)
-            {
-                encrypting.Write(chunk);
-            }
-        }
-
-        message.Position = 0;
+        using var message = TestData.EncryptLarge(oldKey.PublicKey, 64);
         using var output = new MemoryStream((int)message.Length + 1024);
         long before = GC.GetAllocatedBytesForCurrentThread();
         MessageRewrapper.Rewrap(message, oldKey, newKey.PublicKey, output);

@@ -14,10 +14,7 @@ public sealed class RoundTripTests
         byte[] plaintext = TestData.RandomBytes(length);
 
         byte[] message = TestData.Encrypt(key.PublicKey, plaintext, "Quarterly report (draft) – ünïcödé.pdf");
-        (byte[] decrypted, string fileName) = TestData.Decrypt(key, message);
-
-        Assert.Equal(plaintext, decrypted);
-        Assert.Equal("Quarterly report (draft) – ünïcödé.pdf", fileName);
+        TestData.AssertDecrypts(key, message, plaintext, "Quarterly report (draft) – ünïcödé.pdf");
     }
 
     [Fact]

@@ -72,17 +72,7 @@ public sealed class StreamingTests
     public void Decrypt_64MiB_AllocatesFarLessThanTheMessage()
     {
         using NewsroomSecretKey key = TestData.NewKey();
-        byte[] chunk = TestData.RandomBytes(1024 * 1024);
-        using var message = new MemoryStream();
-        using (Stream encrypting = MessageEncryptor.Open(message, key.PublicKey, "big.bin"))
-        {
-            for (int i = 0; i < 64; i++)
-            {
-                encrypting.Write(chunk);
-            }
-        }
-
-        message.Position = 0;
+        using var message = TestData.EncryptLarge(key.PublicKey, 64);
         using var plaintext = new CountingStream();
         long before = GC.GetAllocatedBytesForCurrentThread();
         MessageDecryptor.Decrypt(message, key, plaintext);

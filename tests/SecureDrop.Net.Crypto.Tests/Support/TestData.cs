@@ -31,12 +31,56 @@ internal static class TestData
         return output.ToArray();
     }
 
+    /// <summary>
+    /// A message of <paramref name="mebibytes"/> MiB of random content, written through the streaming encryptor one MiB
+    /// at a time (as an upload arrives), ready to read from its start.
+    /// </summary>
+    public static MemoryStream EncryptLarge(NewsroomPublicKey recipient, int mebibytes)
+    {
+        byte[] chunk = RandomBytes(1024 * 1024);
+        var message = new MemoryStream();
+        using (Stream encrypting = MessageEncryptor.Open(message, recipient, "big.bin"))
+        {
+            for (int i = 0; i < mebibytes; i++)
+            {
+                encrypting.Write(chunk);
+            }
+        }
+
+        message.Position = 0;
+        return message;
+    }
+
     public static (byte[] Plaintext, string FileName) Decrypt(NewsroomSecretKey key, byte[] ciphertext)
     {
         using var input = new MemoryStream(ciphertext);
         using var sink = new MemoryStream();
         string name = MessageDecryptor.Decrypt(input, key, sink);
         return (sink.ToArray(), name);
+    }
+
+    /// <summary>Decrypting <paramref name="message"/> with <paramref name="key"/> gives back exactly <paramref name="plaintext"/> and <paramref name="fileName"/>.</summary>
+    public static void AssertDecrypts(NewsroomSecretKey key, byte[] message, byte[] plaintext, string fileName)
+    {
+        (byte[] decrypted, string name) = Decrypt(key, message);
+        Assert.Equal(plaintext, decrypted);
+        Assert.Equal(fileName, name);
+    }
+
+    /// <summary>A throwaway GnuPG home holding <paramref name="key"/>'s secret key, as a journalist's gpg would.</summary>
+    public static async Task<Gpg> GpgHoldingAsync(NewsroomSecretKey key)
+    {
+        var gpg = new Gpg();
+        try
+        {
+            await gpg.ImportAsync(ArmoredSecret(key));
+            return gpg;
+        }
+        catch
+        {
+            await gpg.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The armored transferable secret key of <paramref name="key"/>, as gpg, sqop and gosop read it.</summary>
