@@ -63,14 +63,8 @@ public sealed class ModernKeyImportTests
     [Fact]
     public async Task WeakKey_RefusalNamesVersionAlgorithmAndWhatToUse()
     {
-        await using var gpg = new Gpg();
-        string fingerprint = await gpg.QuickGenKeyAsync("Weak", "rsa2048", "default");
+        byte[] exported = await TestData.GpgSecretKeyAsync(gpg => gpg.QuickGenKeyAsync("Weak", "rsa2048", "default"));
 
-        byte[] exported = await gpg.ExportSecretAsync(fingerprint);
-
-        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(exported));
-
-        Assert.Contains("version 4 RSA 2048", error.Message, StringComparison.Ordinal);
-        Assert.Contains("at least 3072 bits", error.Message, StringComparison.Ordinal);
+        TestData.AssertImportRefused(exported, "version 4 RSA 2048", "at least 3072 bits");
     }
 }

@@ -83,6 +83,29 @@ internal static class TestData
         }
     }
 
+    /// <summary>
+    /// Importing <paramref name="key"/> as a newsroom secret key is refused with one <see cref="CryptoException"/> whose
+    /// message names each of <paramref name="expected"/> (what is wrong and what to do), returned for its reason.
+    /// </summary>
+    public static CryptoException AssertImportRefused(byte[] key, params string[] expected)
+    {
+        var error = Assert.Throws<CryptoException>(() => NewsroomSecretKey.Import(key));
+        foreach (string text in expected)
+        {
+            Assert.Contains(text, error.Message, StringComparison.Ordinal);
+        }
+
+        return error;
+    }
+
+    /// <summary>The exported secret key that <paramref name="make"/> creates (returning its fingerprint) in a throwaway gpg home.</summary>
+    public static async Task<byte[]> GpgSecretKeyAsync(Func<Gpg, Task<string>> make)
+    {
+        ArgumentNullException.ThrowIfNull(make);
+        await using var gpg = new Gpg();
+        return await gpg.ExportSecretAsync(await make(gpg));
+    }
+
     /// <summary>The armored transferable secret key of <paramref name="key"/>, as gpg, sqop and gosop read it.</summary>
     public static byte[] ArmoredSecret(NewsroomSecretKey key)
     {
