@@ -37,12 +37,7 @@ public sealed partial class AuthorizationSweepTests : ConsoleTestBase
     public async Task Journalist_CannotOpenAnyAdminPage()
     {
         using var admin = await SignedInAsync();
-        var passphrase = await AddJournalistAsync(admin, "sweeper");
-        using var journalist = new JournalistClient(App.Address);
-        using (var login = await journalist.LoginAsync("sweeper", passphrase))
-        {
-            Assert.Equal("/", login.RequestMessage?.RequestUri?.AbsolutePath);
-        }
+        using var journalist = await SignedInJournalistAsync(admin, "sweeper");
 
         var adminRoutes = ConsoleRoutes("0123456789abcdef0123456789abcdef").Where(path => path.StartsWith("/admin/", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(adminRoutes);

@@ -51,6 +51,19 @@ public abstract class ConsoleTestBase : IAsyncLifetime
         return await journalist.Http.PostAsync(new Uri(action, UriKind.Relative), form);
     }
 
+    /// <summary>
+    /// A journalist (not an admin) whom <paramref name="admin"/> adds through the page, signed in past both factors
+    /// with the passphrase shown once.
+    /// </summary>
+    protected async Task<JournalistClient> SignedInJournalistAsync(JournalistClient admin, string username)
+    {
+        var passphrase = await AddJournalistAsync(admin, username);
+        var journalist = new JournalistClient(App.Address) { Clock = Clock };
+        using var response = await journalist.LoginAsync(username, passphrase);
+        Assert.Equal("/", response.RequestMessage?.RequestUri?.AbsolutePath);
+        return journalist;
+    }
+
     /// <summary>An admin adds an account through the page; returns the passphrase shown once.</summary>
     protected static async Task<string> AddJournalistAsync(JournalistClient admin, string username)
     {

@@ -81,12 +81,7 @@ public sealed class InstanceSettingsTests : FakeClockConsoleTestBase
     public async Task Journalist_GetsForbidden()
     {
         using var admin = await SignedInAsync();
-        var passphrase = await AddJournalistAsync(admin, "reporter");
-        using var journalist = new JournalistClient(App.Address) { Clock = Clock };
-        using (var login = await journalist.LoginAsync("reporter", passphrase))
-        {
-            Assert.Equal("/", login.RequestMessage?.RequestUri?.AbsolutePath);
-        }
+        using var journalist = await SignedInJournalistAsync(admin, "reporter");
 
         using var response = await journalist.Http.GetAsync(new Uri("/admin/settings", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);

@@ -104,11 +104,7 @@ public sealed class LogoTests : ConsoleTestBase
     public async Task Journalist_CannotUploadALogo()
     {
         using var admin = await SignedInAsync();
-        var passphrase = await AddJournalistAsync(admin, "reporter");
-        using var journalist = new JournalistClient(App.Address);
-        using (await journalist.LoginAsync("reporter", passphrase))
-        {
-        }
+        using var journalist = await SignedInJournalistAsync(admin, "reporter");
 
         var token = HtmlForms.AntiforgeryToken(await journalist.Http.GetStringAsync(new Uri("/", UriKind.Relative)));
         using var response = await UploadAsync(journalist, Png, "logo.png", "image/png", token);

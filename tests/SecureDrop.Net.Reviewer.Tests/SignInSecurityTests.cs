@@ -54,11 +54,7 @@ public sealed class SignInSecurityTests : FakeClockConsoleTestBase
     public async Task FiveFailuresInAMinute_MakeTheNameWait_EvenWithTheRightPassphrase()
     {
         using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
-        for (var i = 0; i < 5; i++)
-        {
-            using var wrong = await journalist.PassphraseAsync("admin", "wrong passphrase " + i);
-            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-        }
+        await WrongPassphrasesAsync(journalist, 5, TimeSpan.Zero);
 
         using (var waiting = await journalist.PassphraseAsync("admin", Instance.Secrets.AdminPassphrase))
         {
@@ -74,12 +70,7 @@ public sealed class SignInSecurityTests : FakeClockConsoleTestBase
     public async Task WrongPassphrases_NeverLockTheAccount_TheyOnlySlowTheNameDown()
     {
         using var scanner = new JournalistClient(App.Address) { Clock = FakeClock };
-        for (var i = 0; i < 25; i++)
-        {
-            using var wrong = await scanner.PassphraseAsync("admin", "wrong passphrase " + i);
-            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
-            FakeClock.Advance(TimeSpan.FromSeconds(20));
-        }
+        await WrongPassphrasesAsync(scanner, 25, TimeSpan.FromSeconds(20));
 
         using var journalist = new JournalistClient(App.Address) { Clock = FakeClock };
         using var signedIn = await journalist.LoginAsync("admin", Instance.Secrets.AdminPassphrase);
@@ -229,6 +220,17 @@ public sealed class SignInSecurityTests : FakeClockConsoleTestBase
         FakeClock.Advance(TimeSpan.FromMinutes(31));
         using var response = await journalist.Http.GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal("/login", response.RequestMessage?.RequestUri?.AbsolutePath);
+    }
+
+    /// <summary><paramref name="count"/> wrong passphrases for admin, each refused (400), the clock moved by <paramref name="between"/> after each.</summary>
+    private async Task WrongPassphrasesAsync(JournalistClient client, int count, TimeSpan between)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            using var wrong = await client.PassphraseAsync("admin", "wrong passphrase " + i);
+            Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+            FakeClock.Advance(between);
+        }
     }
 
     private async Task<HttpResponseMessage> SignInWithCodeAsync(JournalistClient client, string code)
