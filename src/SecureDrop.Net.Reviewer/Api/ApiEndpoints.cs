@@ -51,18 +51,18 @@ internal static class ApiEndpoints
             .Produces<ConversationDto>().Produces(StatusCodes.Status404NotFound);
         api.MapGet("/items/{id}", ItemAsync).WithSummary("One item: a message's text or a file's name, size and type.")
             .Produces<ItemDto>().Produces(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        api.MapGet("/items/{id}/download", (string id, HttpContext http, ItemDownloads downloads) => downloads.DecryptedAsync(id, Session(http), http.RequestAborted))
+        api.MapGet("/items/{id}/download", (string id, HttpContext http, ItemDownloads downloads) => downloads.DecryptedAsync(id, Session(http), DownloadEndpoint.IsHead(http), http.RequestAborted))
             .WithSummary("The item decrypted: a file with its original name, or a message as text.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").ProducesItemProblems();
-        api.MapGet("/items/{id}/ciphertext", (string id, HttpContext http, ItemDownloads downloads) => downloads.CiphertextAsync(id, Session(http), http.RequestAborted))
+        api.MapGet("/items/{id}/ciphertext", (string id, HttpContext http, ItemDownloads downloads) => downloads.CiphertextAsync(id, Session(http), DownloadEndpoint.IsHead(http), http.RequestAborted))
             .WithSummary("The item exactly as stored: an OpenPGP message for an air-gapped machine.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/pgp-encrypted").ProducesItemProblems();
-        api.MapGet("/items/{id}/scrubbed", (string id, HttpContext http, ItemDownloads downloads) => downloads.ScrubbedAsync(id, Session(http), http.RequestAborted))
+        api.MapGet("/items/{id}/scrubbed", (string id, HttpContext http, ItemDownloads downloads) => downloads.ScrubbedAsync(id, Session(http), DownloadEndpoint.IsHead(http), http.RequestAborted))
             .WithSummary("The file decrypted with its metadata removed by mat2.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").ProducesItemProblems()
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status501NotImplemented);
         api.MapGet("/sources/{id}/zip", (string id, [FromQuery(Name = "item")] string[]? item, HttpContext http, ItemDownloads downloads) =>
-            downloads.ZipAsync(id, item ?? [], Session(http), http.RequestAborted))
+            downloads.ZipAsync(id, item ?? [], Session(http), DownloadEndpoint.IsHead(http), http.RequestAborted))
             .WithSummary("The chosen items of a source (item=ID, repeated) decrypted into one zip.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/zip").ProducesItemProblems().ProducesProblem(StatusCodes.Status400BadRequest);
 

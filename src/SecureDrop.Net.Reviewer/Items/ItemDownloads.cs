@@ -39,7 +39,15 @@ internal sealed class ItemDownloads
         _logger = logger;
     }
 
-    public async Task<IResult> DecryptedAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// The item decrypted, streamed, with its length announced where its sealed header gives it. An item stored before
+    /// headers existed is decrypted once, streamed as it is decrypted; that pass gives it its header. Its name is known
+    /// only at the end of the decryption, so the attachment is named after the item unless it was all decrypted before
+    /// the response had to start (up to one buffer). The source page and the API's conversation give such items their
+    /// header when they list them, so a download rarely meets one.
+    /// </summary>
+    /// <param name="head">A HEAD request: the GET's status and headers only, with nothing decrypted, audited or marked read.</param>
+    public async Task<IResult> DecryptedAsync(string id, UnlockedSession session, bool head, CancellationToken cancellationToken)
     {
         var item = await FindAsync(id, cancellationToken);
         if (item is null)
@@ -47,30 +55,43 @@ internal sealed class ItemDownloads
             return Results.NotFound();
         }
 
-        await _audit.RecordAsync(session.JournalistId, "download item", item.Id, cancellationToken);
-        ItemMetadata header;
+        if (!head)
+        {
+            await _audit.RecordAsync(session.JournalistId, "download item", item.Id, cancellationToken);
+        }
+
+        ItemMetadata? header;
         try
         {
-            // The name from the sealed header: the literal packet's own is known only once the whole item is decrypted.
-            header = await _reader.HeaderAsync(item, session, cancellationToken);
+            // The sealed header is small and in the item's row; the literal packet's own name comes only at the end.
+            header = item.Metadata is null ? null : _reader.OpenHeader(item, session);
+            if (head)
+            {
+                // What a GET would find before its first byte: the file still stored.
+                _reader.OpenCiphertext(item).Dispose();
+                return PlaintextDownload.HeadersOnly("application/octet-stream", DownloadName(header?.FileName ?? "", item), header?.Size);
+            }
         }
         catch (Exception exception) when (ItemRefusal(exception) is { } refusal)
         {
             return refusal;
         }
 
+        DecryptedItem? learned = null;
         return new PlaintextDownload(
-            sink => _reader.DecryptTo(item, session, sink, cancellationToken),
+            sink => learned = _reader.DecryptTo(item, session, sink, cancellationToken),
             "application/octet-stream",
-            DownloadName(header.FileName, item),
+            () => DownloadName(header?.FileName ?? learned?.Name ?? "", item),
+            header?.Size,
             item.Id,
             ItemRefusal,
             aborted => _triage.SetReadAsync(item.SourceId, [item.Id], read: true, aborted),
+            header is not null ? null : done => learned is { } decrypted ? _reader.SealHeaderAsync(item, session, decrypted, done) : Task.CompletedTask,
             _logger);
     }
 
     /// <summary>The vault file as it is, for decryption with the newsroom key on an air-gapped machine.</summary>
-    public async Task<IResult> CiphertextAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
+    public async Task<IResult> CiphertextAsync(string id, UnlockedSession session, bool head, CancellationToken cancellationToken)
     {
         var item = await FindAsync(id, cancellationToken);
         if (item is null)
@@ -78,7 +99,11 @@ internal sealed class ItemDownloads
             return Results.NotFound();
         }
 
-        await _audit.RecordAsync(session.JournalistId, "download ciphertext", item.Id, cancellationToken);
+        if (!head)
+        {
+            await _audit.RecordAsync(session.JournalistId, "download ciphertext", item.Id, cancellationToken);
+        }
+
         try
         {
             return Results.File(_reader.OpenCiphertext(item), "application/pgp-encrypted", $"{item.Id}.gpg");
@@ -89,8 +114,12 @@ internal sealed class ItemDownloads
         }
     }
 
-    /// <summary>Several items of one source in one zip, streamed; each item's integrity is checked before it is added.</summary>
-    public async Task<IResult> ZipAsync(string sourceId, IReadOnlyCollection<string> itemIds, UnlockedSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// Several items of one source in one zip, streamed; each item's integrity is checked before it is added. A file
+    /// stored before headers existed is decrypted once, into the zip, under a name made from its id (its own comes only
+    /// at the end of its decryption); that pass gives it its header.
+    /// </summary>
+    public async Task<IResult> ZipAsync(string sourceId, IReadOnlyCollection<string> itemIds, UnlockedSession session, bool head, CancellationToken cancellationToken)
     {
         var source = Ids.IsWellFormed(sourceId) ? await _sources.GetAsync(sourceId, cancellationToken) : null;
         if (source is null)
@@ -110,12 +139,13 @@ internal sealed class ItemDownloads
             return Problem(StatusCodes.Status400BadRequest, "Too many items", $"A zip holds at most {MaxZipItems} items.");
         }
 
+        // Files' names from their sealed headers (a message is "message.txt" whatever its header says).
         var headers = new Dictionary<string, ItemMetadata>(StringComparer.Ordinal);
         try
         {
-            foreach (var item in items)
+            foreach (var item in items.Where(item => !item.IsMessage && item.Metadata is not null))
             {
-                headers[item.Id] = await _reader.HeaderAsync(item, session, cancellationToken);
+                headers[item.Id] = _reader.OpenHeader(item, session);
             }
         }
         catch (CryptoException exception)
@@ -123,20 +153,39 @@ internal sealed class ItemDownloads
             return Problem(StatusCodes.Status422UnprocessableEntity, "An item cannot be decrypted", exception.Message);
         }
 
+        var zipName = ZipEntryName(source.Designation.Replace(' ', '-')) + ".zip";
+        if (head)
+        {
+            return PlaintextDownload.HeadersOnly("application/zip", zipName, null);
+        }
+
         await _audit.RecordAsync(session.JournalistId, "download zip", $"{sourceId} ({items.Count} items)", cancellationToken);
+        var learned = new List<(StoredItem Item, DecryptedItem Decrypted)>();
         return new PlaintextDownload(
-            sink => WriteZip(sink, items, headers, session, cancellationToken),
+            sink => WriteZip(sink, items, headers, learned, session, cancellationToken),
             "application/zip",
-            ZipEntryName(source.Designation.Replace(' ', '-')) + ".zip",
+            () => zipName,
+            null,
             sourceId,
             exception => exception is CryptoException
                 ? Problem(StatusCodes.Status422UnprocessableEntity, "An item cannot be decrypted", exception.Message)
                 : ItemRefusal(exception),
             aborted => _triage.SetReadAsync(sourceId, [.. wanted], read: true, aborted),
+            async done =>
+            {
+                foreach (var (item, decrypted) in learned)
+                {
+                    await _reader.SealHeaderAsync(item, session, decrypted, done);
+                }
+            },
             _logger);
     }
 
-    public async Task<IResult> ScrubbedAsync(string id, UnlockedSession session, CancellationToken cancellationToken)
+    /// <param name="head">
+    /// A HEAD request: the GET's status and headers as far as they are known without running mat2 (the scrubbed copy's
+    /// length is not); nothing decrypted, audited or marked read. An item stored before headers existed is named after its id.
+    /// </param>
+    public async Task<IResult> ScrubbedAsync(string id, UnlockedSession session, bool head, CancellationToken cancellationToken)
     {
         var item = await FindAsync(id, cancellationToken);
         if (item is null)
@@ -152,17 +201,31 @@ internal sealed class ItemDownloads
         ItemMetadata header;
         try
         {
-            header = await _reader.HeaderAsync(item, session, cancellationToken);
+            if (head)
+            {
+                _reader.OpenCiphertext(item).Dispose();
+                if (item.Metadata is null)
+                {
+                    return PlaintextDownload.HeadersOnly("application/octet-stream", "scrubbed-" + DownloadName("", item), null);
+                }
+            }
+
+            header = head ? _reader.OpenHeader(item, session) : await _reader.HeaderAsync(item, session, cancellationToken);
         }
-        catch (CryptoException exception)
+        catch (Exception exception) when (ItemRefusal(exception) is { } refusal)
         {
-            return Problem(StatusCodes.Status422UnprocessableEntity, "This item cannot be decrypted", exception.Message);
+            return refusal;
         }
 
         if (!_scrubber.Supports(header.FileName))
         {
             return Problem(StatusCodes.Status415UnsupportedMediaType, "mat2 cannot clean this kind of file",
                 $"mat2 has no cleaner for files like “{header.FileName}”. Download the original, or the ciphertext for an air-gapped machine, and treat its metadata with care.");
+        }
+
+        if (head)
+        {
+            return PlaintextDownload.HeadersOnly("application/octet-stream", "scrubbed-" + DownloadName(header.FileName, item), null);
         }
 
         await _audit.RecordAsync(session.JournalistId, "download scrubbed", item.Id, cancellationToken);
@@ -191,14 +254,14 @@ internal sealed class ItemDownloads
     /// entry nor the archive is closed (no <c>using</c>): closing would write a data descriptor and a central directory
     /// after the cut, and the client must be left with a broken zip, never a well-formed one holding a cut item.
     /// </summary>
-    private void WriteZip(Stream output, List<StoredItem> items, Dictionary<string, ItemMetadata> headers, UnlockedSession session, CancellationToken cancellationToken)
+    private void WriteZip(Stream output, List<StoredItem> items, Dictionary<string, ItemMetadata> headers, List<(StoredItem, DecryptedItem)> learned, UnlockedSession session, CancellationToken cancellationToken)
     {
 #pragma warning disable CA2000 // Disposed on success only, on purpose (see above); both hold nothing but managed memory.
         var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var item in items)
         {
-            var baseName = item.IsMessage ? "message.txt" : ZipEntryName(headers[item.Id].FileName);
+            var baseName = item.IsMessage ? "message.txt" : ZipEntryName(headers.TryGetValue(item.Id, out var header) ? header.FileName : item.Id + ".bin");
             var name = $"{item.SubmissionNumber:D3}-{baseName}";
             for (var n = 2; !used.Add(name); n++)
             {
@@ -207,8 +270,12 @@ internal sealed class ItemDownloads
 
             // Stored, not deflated: the files are the journalist's to compress, and the console's cores are better spent decrypting.
             var entryStream = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
-            _reader.DecryptTo(item, session, entryStream, cancellationToken);
+            var decrypted = _reader.DecryptTo(item, session, entryStream, cancellationToken);
             entryStream.Dispose();
+            if (item.Metadata is null)
+            {
+                learned.Add((item, decrypted));
+            }
         }
 
         zip.Dispose();

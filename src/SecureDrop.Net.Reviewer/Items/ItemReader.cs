@@ -12,17 +12,19 @@ namespace SecureDrop.Net.Reviewer.Items;
 /// metadata-scrubbed copy, see <see cref="Scrubber"/>). Small plaintext (a message shown on a page) is held whole in
 /// a <see cref="PlaintextBuffer"/>, cleared when disposed; anything else streams (see <see cref="PlaintextRelay"/>).
 /// </summary>
-internal sealed class ItemReader
+internal sealed partial class ItemReader
 {
     private readonly ItemFiles _files;
     private readonly ItemStore _submissions;
     private readonly SealedNewsroomKeys _keys;
+    private readonly ILogger<ItemReader> _logger;
 
-    public ItemReader(ItemFiles files, ItemStore submissions, SealedNewsroomKeys keys)
+    public ItemReader(ItemFiles files, ItemStore submissions, SealedNewsroomKeys keys, ILogger<ItemReader> logger)
     {
         _files = files;
         _submissions = submissions;
         _keys = keys;
+        _logger = logger;
     }
 
     /// <summary>
@@ -34,11 +36,10 @@ internal sealed class ItemReader
     {
         ArgumentNullException.ThrowIfNull(item);
         var key = KeyFor(item, session);
-        using var ciphertext = _files.OpenVaultItem(item.Id);
         var plaintext = new PlaintextBuffer((int)Math.Min(item.CiphertextBytes, 1024 * 1024));
         try
         {
-            MessageDecryptor.Decrypt(ciphertext, key, plaintext);
+            Decrypt(item, key, plaintext);
             return plaintext;
         }
         catch
@@ -61,16 +62,20 @@ internal sealed class ItemReader
         }
 
         var key = KeyFor(item, session);
+        using var counter = new CountingSink(Stream.Null, cancellationToken);
+        var name = Decrypt(item, key, counter);
+        return await SealHeaderAsync(item, session, new DecryptedItem(name, counter.Written), cancellationToken);
+    }
 
-        var counter = new CountingSink(Stream.Null, cancellationToken);
-        string name;
-        using (var ciphertext = _files.OpenVaultItem(item.Id))
-        {
-            name = MessageDecryptor.Decrypt(ciphertext, key, counter);
-        }
-
-        var header = new ItemMetadata(name, counter.Length, item.IsMessage ? "text/plain; charset=utf-8" : "application/octet-stream");
-        var sealTo = (session.KeyFor(item.NewsroomKey) ?? key.Active).PublicKey;
+    /// <summary>
+    /// Gives an item stored before headers existed the header that a whole decryption of it (<see cref="DecryptTo"/>)
+    /// has just learned, so that it is never decrypted only to learn its name and size again.
+    /// </summary>
+    public async Task<ItemMetadata> SealHeaderAsync(StoredItem item, UnlockedSession session, DecryptedItem decrypted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var header = new ItemMetadata(decrypted.Name, decrypted.Length, item.IsMessage ? "text/plain; charset=utf-8" : "application/octet-stream");
+        var sealTo = (session.KeyFor(item.NewsroomKey) ?? KeyFor(item, session).Active).PublicKey;
         await _submissions.SetMetadataAsync(item.Id, ItemMetadata.Seal(sealTo, header.FileName, header.Size, header.ContentType), cancellationToken);
         return header;
     }
@@ -83,18 +88,19 @@ internal sealed class ItemReader
     }
 
     /// <summary>
-    /// Streams an item's plaintext to <paramref name="output"/> and returns the literal packet's name. The integrity
+    /// Streams an item's plaintext to <paramref name="output"/> and returns the literal packet's name and the plaintext's
+    /// length (for an item stored before headers existed, what <see cref="SealHeaderAsync"/> takes). The integrity
     /// check ends the stream: when this throws, what <paramref name="output"/> received must be discarded (a relay
     /// holds its last buffer back until this returns). Stops at the next write once <paramref name="cancellationToken"/>
     /// is cancelled.
     /// </summary>
-    public string DecryptTo(StoredItem item, UnlockedSession session, Stream output, CancellationToken cancellationToken)
+    public DecryptedItem DecryptTo(StoredItem item, UnlockedSession session, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         var key = KeyFor(item, session);
-        using var ciphertext = _files.OpenVaultItem(item.Id);
         using var sink = new CountingSink(output, cancellationToken);
-        return MessageDecryptor.Decrypt(ciphertext, key, sink);
+        var name = Decrypt(item, key, sink);
+        return new DecryptedItem(name, sink.Written);
     }
 
     public FileStream OpenCiphertext(StoredItem item)
@@ -102,6 +108,17 @@ internal sealed class ItemReader
         ArgumentNullException.ThrowIfNull(item);
         return _files.OpenVaultItem(item.Id);
     }
+
+    /// <summary>Every decryption of a vault item's file passes here, once per decryption (the log counts them).</summary>
+    private string Decrypt(StoredItem item, NewsroomKeyRing key, Stream sink)
+    {
+        LogDecrypting(item.Id);
+        using var ciphertext = _files.OpenVaultItem(item.Id);
+        return MessageDecryptor.Decrypt(ciphertext, key, sink);
+    }
+
+    [LoggerMessage(EventId = 3115, Level = LogLevel.Debug, Message = "Decrypting item {ItemId}")]
+    private partial void LogDecrypting(string itemId);
 
     /// <summary>
     /// Every key of the session as a ring: the message's own key ids pick the key, so an item re-wrapped a moment
@@ -137,3 +154,6 @@ internal sealed class ItemReader
         }
     }
 }
+
+/// <summary>What a whole decryption of an item learned: the literal packet's file name and the plaintext's length.</summary>
+internal readonly record struct DecryptedItem(string Name, long Length);

@@ -13,26 +13,51 @@ internal sealed partial class PlaintextDownload : IResult
 {
     private readonly Action<Stream> _produce;
     private readonly string _contentType;
-    private readonly string _fileName;
+    private readonly Func<string> _fileName;
+    private readonly long? _length;
     private readonly string _subject;
     private readonly Func<Exception, IResult?> _refusal;
     private readonly Func<CancellationToken, Task> _started;
+    private readonly Func<CancellationToken, Task>? _delivered;
     private readonly ILogger _logger;
 
     /// <param name="produce">Writes the verified plaintext to the stream it is given (on a thread of its own).</param>
+    /// <param name="fileName">The attachment's name, asked for once the response is about to start.</param>
+    /// <param name="length">
+    /// The plaintext's length where it is known before decrypting (an item's sealed header): sent as Content-Length,
+    /// so the browser shows progress and knows a download cut short by a failed integrity check for a broken one.
+    /// </param>
     /// <param name="subject">What the log names: an item id, or a source id for a zip.</param>
     /// <param name="refusal">The answer to a failure found before the response started; null to let it pass.</param>
     /// <param name="started">Runs once the response is about to start (the item counts as read from then on).</param>
-    public PlaintextDownload(Action<Stream> produce, string contentType, string fileName, string subject, Func<Exception, IResult?> refusal, Func<CancellationToken, Task> started, ILogger logger)
+    /// <param name="delivered">Runs once the whole plaintext has passed its integrity check and been sent, if given.</param>
+    public PlaintextDownload(
+        Action<Stream> produce,
+        string contentType,
+        Func<string> fileName,
+        long? length,
+        string subject,
+        Func<Exception, IResult?> refusal,
+        Func<CancellationToken, Task> started,
+        Func<CancellationToken, Task>? delivered,
+        ILogger logger)
     {
         _produce = produce;
         _contentType = contentType;
         _fileName = fileName;
+        _length = length;
         _subject = subject;
         _refusal = refusal;
         _started = started;
+        _delivered = delivered;
         _logger = logger;
     }
+
+    /// <summary>
+    /// The answer to a HEAD on a download: the status and headers its GET would start with, and nothing else. No
+    /// decryption, no audit entry, no read mark: a HEAD must change nothing (RFC 9110 9.3.2).
+    /// </summary>
+    public static IResult HeadersOnly(string contentType, string fileName, long? length) => new Headers(contentType, fileName, length);
 
     public async Task ExecuteAsync(HttpContext context)
     {
@@ -60,18 +85,21 @@ internal sealed partial class PlaintextDownload : IResult
 
             await _started(aborted);
             var response = context.Response;
-            response.ContentType = _contentType;
-            var disposition = new ContentDispositionHeaderValue("attachment");
-            disposition.SetHttpFileName(_fileName);
-            response.Headers.ContentDisposition = disposition.ToString();
+            SetHeaders(response, _contentType, _fileName(), _length);
             outcome = Outcome.Broken;
             await response.StartAsync(aborted);
-            // HEAD: the status and headers are all that is wanted; disposing the relay below stops the decryption.
-            var sendBody = !HttpMethods.IsHead(context.Request.Method);
-            while (sendBody && chunk.Buffer is not null)
+            long sent = 0;
+            while (chunk.Buffer is not null)
             {
                 try
                 {
+                    // Never more than the length announced: Kestrel would refuse the write anyway, after the fact.
+                    sent += chunk.Length;
+                    if (sent > _length)
+                    {
+                        throw new InvalidDataException("The item's plaintext is longer than its sealed header says.");
+                    }
+
                     await response.Body.WriteAsync(chunk.Memory, aborted);
                 }
                 finally
@@ -82,7 +110,11 @@ internal sealed partial class PlaintextDownload : IResult
                 chunk = await relay.NextAsync(aborted);
             }
 
-            relay.Recycle(chunk);
+            if (_length is { } length && sent != length)
+            {
+                throw new InvalidDataException("The item's plaintext is shorter than its sealed header says.");
+            }
+
             outcome = Outcome.Delivered;
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
@@ -121,6 +153,21 @@ internal sealed partial class PlaintextDownload : IResult
                 LogBroken(_subject, decrypted, failure, reason);
                 break;
         }
+
+        if (outcome == Outcome.Delivered && _delivered is not null)
+        {
+            // Whether or not the client is still there: what it is for (a header sealed) holds either way.
+            await _delivered(CancellationToken.None);
+        }
+    }
+
+    private static void SetHeaders(HttpResponse response, string contentType, string fileName, long? length)
+    {
+        response.ContentType = contentType;
+        response.ContentLength = length;
+        var disposition = new ContentDispositionHeaderValue("attachment");
+        disposition.SetHttpFileName(fileName);
+        response.Headers.ContentDisposition = disposition.ToString();
     }
 
     private static long PowerOfTwoAtMost(long bytes) =>
@@ -137,6 +184,17 @@ internal sealed partial class PlaintextDownload : IResult
 
     [LoggerMessage(EventId = 3114, Level = LogLevel.Warning, Message = "Download of {Subject} broken off after at least {Bytes} plaintext bytes (a power of two): {Failure}: {Reason}")]
     private partial void LogBroken(string subject, long bytes, string failure, string reason);
+
+    /// <summary>What <see cref="HeadersOnly"/> returns.</summary>
+    private sealed class Headers(string contentType, string fileName, long? length) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            ArgumentNullException.ThrowIfNull(context);
+            SetHeaders(context.Response, contentType, fileName, length);
+            return Task.CompletedTask;
+        }
+    }
 
     private enum Outcome
     {
