@@ -42,8 +42,9 @@ public static class VaultServices
     }
 
     /// <summary>
-    /// The jobs the worker runs, and what the ingest window job reads in intake/ (envelopes, pending sources). The
-    /// one job the front end queues is registered under its contract in SecureDrop.Net.Core
+    /// The jobs the worker runs, and what the ingest window job reads in intake/ (envelopes, pending sources). Every
+    /// class marked <see cref="RecurringJobAttribute"/> is registered (and scheduled by the worker) without a line here.
+    /// The one job the front end queues is registered under its contract in SecureDrop.Net.Core
     /// (<see cref="IReplyDeletionJob"/>), which Hangfire stores.
     /// </summary>
     public static IServiceCollection AddVaultJobs(this IServiceCollection services)
@@ -53,8 +54,7 @@ public static class VaultServices
         services.TryAddTransient<IngestWindowJob>();
         services.TryAddTransient<IReplyDeletionJob, DeleteJob>();
         services.TryAddTransient<DeleteJob>();
-        services.TryAddTransient<ReconcileJob>();
-        services.TryAddTransient<RetentionJob>();
+        services.AddRecurringJobs();
         return services;
     }
 

@@ -1,12 +1,11 @@
 using Hangfire;
 using Microsoft.Extensions.Hosting;
 using SecureDrop.Net.Vault.Jobs;
-using SecureDrop.Net.Vault.Notifications;
 
 namespace SecureDrop.Net.Worker;
 
 /// <summary>
-/// Registers the worker's recurring jobs (the ingest window's run on the window in force, the console's choice or
+/// Registers the worker's recurring jobs (every class marked [RecurringJob] in SecureDrop.Net.Vault, and the ingest window's run on the window in force, the console's choice or
 /// Ingest:Window) and runs a reconcile at once on start, so work interrupted by a crash is picked up as soon as the
 /// worker is back rather than after Hangfire's invisibility timeout.
 /// </summary>
@@ -26,9 +25,7 @@ internal sealed class WorkerSchedule : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _ingest.ApplyAsync(_recurring, cancellationToken).ConfigureAwait(false);
-        _recurring.AddOrUpdate<ReconcileJob>(ReconcileJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
-        _recurring.AddOrUpdate<RetentionJob>(RetentionJob.RecurringId, job => job.RunAsync(), Cron.Hourly());
-        _recurring.AddOrUpdate<NotifyJob>(NotifyJob.RecurringId, job => job.RunAsync(), Cron.Minutely());
+        RecurringJobs.Schedule(_recurring);
         _jobs.Enqueue<ReconcileJob>(job => job.RunAsync());
     }
 

@@ -14,6 +14,7 @@ namespace SecureDrop.Net.Vault.Jobs;
 /// run) is closed now; intake files that no envelope or row claims after a grace period were never acknowledged to
 /// anyone and are erased; vault files without rows are reported.
 /// </summary>
+[RecurringJob(RecurringId, "* * * * *")]
 public sealed partial class ReconcileJob
 {
     public const string RecurringId = "reconcile";

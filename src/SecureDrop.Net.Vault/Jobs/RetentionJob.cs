@@ -13,6 +13,7 @@ namespace SecureDrop.Net.Vault.Jobs;
 /// <see cref="DeleteJob"/>, so files are erased before rows. The retention period an admin set in the console
 /// (instance_settings) wins over Retention:SubmissionDays; it is read afresh at every run.
 /// </summary>
+[RecurringJob(RecurringId, "0 * * * *")]
 public sealed partial class RetentionJob
 {
     public const string RecurringId = "retention";

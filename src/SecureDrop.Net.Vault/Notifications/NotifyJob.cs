@@ -2,6 +2,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SecureDrop.Net.Vault.Jobs;
 
 namespace SecureDrop.Net.Vault.Notifications;
 
@@ -10,6 +11,7 @@ namespace SecureDrop.Net.Vault.Notifications;
 /// console and retried with back-off, never dropped. Journalists without an OpenPGP key get nothing unless
 /// Notifications:AllowUnencrypted is set.
 /// </summary>
+[RecurringJob(RecurringId, "* * * * *")]
 public sealed partial class NotifyJob
 {
     public const string RecurringId = "notify";
