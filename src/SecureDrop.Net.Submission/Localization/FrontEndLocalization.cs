@@ -12,7 +12,23 @@ namespace SecureDrop.Net.Submission.Localization;
 internal static class FrontEndLocalization
 {
     public const string QueryKey = "lang";
-    public static readonly IReadOnlyList<string> SupportedCultures = ["en", "ko"];
+    private const string Neutral = "en";
+
+    /// <summary>
+    /// English (Resources/SharedResource.resx, the neutral resources) and every language with a resource file
+    /// (SharedResource.{culture}.resx, which the build makes into {culture}/SecureDrop.Net.Submission.resources.dll
+    /// beside the app): a language is added by its resource file alone, the language switch and the request cultures
+    /// follow from it.
+    /// </summary>
+    public static readonly IReadOnlyList<string> SupportedCultures = FindLanguages();
+
+    /// <summary>A language's name in itself, as the switch shows it ("English", "한국어"), from ICU's data.</summary>
+    public static string NativeName(string language)
+    {
+        var culture = CultureInfo.GetCultureInfo(language);
+        var name = culture.NativeName;
+        return name.Length == 0 ? language : culture.TextInfo.ToUpper(name[0]) + name[1..];
+    }
 
     public static IServiceCollection AddFrontEndLocalization(this IServiceCollection services)
     {
@@ -26,7 +42,7 @@ internal static class FrontEndLocalization
         var cultures = SupportedCultures.Select(c => new CultureInfo(c)).ToList();
         var options = new RequestLocalizationOptions
         {
-            DefaultRequestCulture = new RequestCulture("en"),
+            DefaultRequestCulture = new RequestCulture(Neutral),
             SupportedCultures = cultures,
             SupportedUICultures = cultures,
             FallBackToParentCultures = true,
@@ -68,6 +84,17 @@ internal static class FrontEndLocalization
         ArgumentNullException.ThrowIfNull(context);
         var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
         return $"{path}?{QueryKey}={Uri.EscapeDataString(language)}";
+    }
+
+    private static string[] FindLanguages()
+    {
+        var satellite = typeof(SharedResource).Assembly.GetName().Name + ".resources.dll";
+        var found = Directory.EnumerateDirectories(AppContext.BaseDirectory)
+            .Where(directory => File.Exists(Path.Combine(directory, satellite)))
+            .Select(directory => Path.GetFileName(directory))
+            .Where(name => !string.Equals(name, Neutral, StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal);
+        return [Neutral, .. found];
     }
 
     private sealed class LocalizedErrorPageText : IErrorPageText
