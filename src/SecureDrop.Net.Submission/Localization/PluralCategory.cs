@@ -3,8 +3,10 @@ using System.Globalization;
 namespace SecureDrop.Net.Submission.Localization;
 
 /// <summary>
-/// CLDR plural categories (unicode.org/cldr, common/supplemental/plurals.xml) for the front end's languages. A new
-/// language adds its rule here with its resource file; until then every count reads as "other".
+/// CLDR plural categories (unicode.org/cldr, common/supplemental/plurals.xml) for the front end's languages. A
+/// language without a rule here gets English's ("one" for exactly 1), which CLDR gives German, Dutch, Swedish,
+/// Italian, Finnish and others too, and which is harmless for a language that writes only "other" (a missing case
+/// falls back to it); a language whose rule differs (French, Russian, Arabic...) adds it here.
 /// </summary>
 internal static class PluralCategory
 {
@@ -14,10 +16,10 @@ internal static class PluralCategory
         bool integer = number == decimal.Truncate(number);
         return culture.Name.Split('-')[0] switch
         {
-            // en: one → i = 1 and v = 0 (exactly 1, with no visible fraction digits).
-            "en" => integer && number == 1 ? "one" : "other",
             // ko: only "other" (Korean counts with counters, not plural forms).
-            _ => "other",
+            "ko" => "other",
+            // en and the default: one → i = 1 and v = 0 (exactly 1, with no visible fraction digits).
+            _ => integer && number == 1 ? "one" : "other",
         };
     }
 }
