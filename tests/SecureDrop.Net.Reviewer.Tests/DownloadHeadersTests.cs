@@ -171,6 +171,34 @@ public sealed class DownloadHeadersTests : ConsoleTestBase, IDisposable
         Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM items WHERE metadata IS NULL"));
     }
 
+    [Fact]
+    public async Task ScrubbedCopiesOfItemsStoredBeforeHeaders_DecryptOnce_AndTheirHeaderIsSealed()
+    {
+        Assert.True(File.Exists("/usr/bin/mat2"), "Debian's mat2 is a test dependency (ops/dev/install-test-dependencies.sh)");
+        var html = Encoding.UTF8.GetBytes("<html><head><meta name=\"author\" content=\"Jane Leaker\"/><title>t</title></head><body><p>the body</p></body></html>");
+        var (sourceId, _) = await Seed.SubmissionAsync(Instance, null, ("old-page.html", html), ("old-data.bin", [1, 2, 3]));
+        var items = await new ItemStore(Instance.Database).ItemsOfSourceAsync(sourceId);
+        await using (var connection = await Instance.Database.OpenAsync())
+        {
+            await connection.ExecuteAsync("UPDATE items SET metadata = NULL");
+        }
+
+        using var journalist = await SignedInAsync();
+        using var cleaned = await journalist.Http.GetAsync(new Uri($"/items/{items[0].Id}/scrubbed", UriKind.Relative));
+        using var refused = await journalist.Http.GetAsync(new Uri($"/items/{items[1].Id}/scrubbed", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, cleaned.StatusCode);
+        Assert.Equal("scrubbed-old-page.html", cleaned.Content.Headers.ContentDisposition?.FileNameStar);
+        Assert.DoesNotContain("Jane Leaker", await cleaned.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+        Assert.Contains("old-data.bin", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Single(Decryptions(items[0].Id));
+        Assert.Single(Decryptions(items[1].Id));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(Instance.Data.Root, "scrub")));
+        await using var check = await Instance.Database.OpenAsync();
+        Assert.Equal(0, await check.ExecuteScalarAsync<long>("SELECT count(*) FROM items WHERE metadata IS NULL"));
+    }
+
     private List<string> Decryptions(string itemId) =>
         [.. _logs.Lines.Where(line => line.Contains("[3115]", StringComparison.Ordinal) && line.Contains(itemId, StringComparison.Ordinal))];
 

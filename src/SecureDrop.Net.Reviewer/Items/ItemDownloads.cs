@@ -210,26 +210,44 @@ internal sealed class ItemDownloads
                 }
             }
 
-            header = head ? _reader.OpenHeader(item, session) : await _reader.HeaderAsync(item, session, cancellationToken);
+            // An item stored before headers existed has its name from the one decryption the scrubbing needs anyway.
+            header = item.Metadata is null ? null : _reader.OpenHeader(item, session);
         }
         catch (Exception exception) when (ItemRefusal(exception) is { } refusal)
         {
             return refusal;
         }
 
-        if (!_scrubber.Supports(header.FileName))
+        if (header is not null && !_scrubber.Supports(header.FileName))
         {
-            return Problem(StatusCodes.Status415UnsupportedMediaType, "mat2 cannot clean this kind of file",
-                $"mat2 has no cleaner for files like “{header.FileName}”. Download the original, or the ciphertext for an air-gapped machine, and treat its metadata with care.");
+            return Unscrubbable(header.FileName);
         }
 
         if (head)
         {
-            return PlaintextDownload.HeadersOnly("application/octet-stream", "scrubbed-" + DownloadName(header.FileName, item), null);
+            return PlaintextDownload.HeadersOnly("application/octet-stream", "scrubbed-" + DownloadName(header!.FileName, item), null);
         }
 
         await _audit.RecordAsync(session.JournalistId, "download scrubbed", item.Id, cancellationToken);
-        var scrubbed = await _scrubber.ScrubAsync(item, header.FileName, session, cancellationToken);
+        ScrubbedFile scrubbed;
+        try
+        {
+            scrubbed = await _scrubber.ScrubAsync(item, header?.FileName, session, cancellationToken);
+        }
+        catch (Exception exception) when (ItemRefusal(exception) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (scrubbed.Learned is { } learned)
+        {
+            header = await _reader.SealHeaderAsync(item, session, learned, cancellationToken);
+            if (scrubbed.Path is null && scrubbed.Error is null)
+            {
+                return Unscrubbable(header.FileName);
+            }
+        }
+
         if (scrubbed.Error is not null)
         {
             return Problem(StatusCodes.Status422UnprocessableEntity, "mat2 could not clean this file", scrubbed.Error);
@@ -243,8 +261,11 @@ internal sealed class ItemDownloads
                 await CopyClearingAsync(file, output, cancellationToken);
             },
             "application/octet-stream",
-            "scrubbed-" + DownloadName(header.FileName, item));
+            "scrubbed-" + DownloadName(header!.FileName, item));
     }
+
+    private static IResult Unscrubbable(string fileName) => Problem(StatusCodes.Status415UnsupportedMediaType, "mat2 cannot clean this kind of file",
+        $"mat2 has no cleaner for files like “{fileName}”. Download the original, or the ciphertext for an air-gapped machine, and treat its metadata with care.");
 
     private async Task<StoredItem?> FindAsync(string id, CancellationToken cancellationToken) =>
         Ids.IsWellFormed(id) ? await _submissions.ItemAsync(id, cancellationToken) : null;

@@ -44,7 +44,13 @@ internal sealed partial class Scrubber
         return Available && extension.Length > 1 && _extensions.Value.Contains(extension);
     }
 
-    public async Task<ScrubbedFile> ScrubAsync(StoredItem item, string fileName, UnlockedSession session, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decrypts the item into a fresh owner-only directory and runs mat2 on it. <paramref name="fileName"/> is the name
+    /// from the item's sealed header; null for an item stored before headers existed, whose name the decryption itself
+    /// gives (the file is named by its extension only after that, and not cleaned at all if mat2 has no cleaner for
+    /// it): the result's <see cref="ScrubbedFile.Learned"/> then says what the one decryption learned.
+    /// </summary>
+    public async Task<ScrubbedFile> ScrubAsync(StoredItem item, string? fileName, UnlockedSession session, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(item);
         if (OperatingSystem.IsWindows())
@@ -57,26 +63,39 @@ internal sealed partial class Scrubber
         var directory = Path.Combine(WorkDirectory, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
         Directory.CreateDirectory(directory, OwnerOnly);
         // mat2 picks its cleaner by extension; the rest of the original name never reaches the disk.
-        var path = Path.Combine(directory, "item" + Path.GetExtension(fileName).ToLowerInvariant());
+        var path = Path.Combine(directory, "item" + Path.GetExtension(fileName ?? "").ToLowerInvariant());
         try
         {
             // Unbuffered: the decryption writes straight from its own (zeroed) segments, leaving no copy in a FileStream buffer.
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite, BufferSize = 0 };
-            await Task.Run(() =>
+            var decrypted = await Task.Run(() =>
             {
                 using var file = new FileStream(path, options);
                 // Checked as it is written; mat2 runs only on a file whose decryption returned, and a failure erases it.
-                _reader.DecryptTo(item, session, file, cancellationToken);
+                return _reader.DecryptTo(item, session, file, cancellationToken);
             }, cancellationToken);
+            var learned = fileName is null ? decrypted : (DecryptedItem?)null;
+            if (learned is { } found)
+            {
+                if (!Supports(found.Name))
+                {
+                    Erase(directory);
+                    return new ScrubbedFile(null, null, null) { Learned = learned };
+                }
+
+                var named = path + Path.GetExtension(found.Name).ToLowerInvariant();
+                File.Move(path, named);
+                path = named;
+            }
 
             var error = await RunMat2Async(path, cancellationToken);
             if (error is not null)
             {
                 Erase(directory);
-                return new ScrubbedFile(null, null, error);
+                return new ScrubbedFile(null, null, error) { Learned = learned };
             }
 
-            return new ScrubbedFile(path, directory, null);
+            return new ScrubbedFile(path, directory, null) { Learned = learned };
         }
         catch
         {
@@ -189,8 +208,12 @@ internal sealed partial class Scrubber
 }
 
 /// <summary>A scrubbed copy on disk, or why there is none. Opening it hands the file to the stream, which erases it on close.</summary>
+/// <summary>A scrubbed copy (<see cref="Path"/> in its <see cref="Directory"/>), or why there is none.</summary>
 internal sealed record ScrubbedFile(string? Path, string? Directory, string? Error)
 {
+    /// <summary>For an item stored before headers existed: the name and length its decryption gave.</summary>
+    public DecryptedItem? Learned { get; init; }
+
     public Stream Open() => new ErasingFileStream(Path!, Directory!);
 
     private sealed class ErasingFileStream : FileStream
