@@ -198,7 +198,7 @@ internal sealed class ItemDownloads
             return Problem(StatusCodes.Status501NotImplemented, "Metadata scrubbing is not installed", "Install Debian's mat2 on the console's machine to offer scrubbed copies.");
         }
 
-        ItemMetadata header;
+        ItemMetadata? header;
         try
         {
             if (head)
