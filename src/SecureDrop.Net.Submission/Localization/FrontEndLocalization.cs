@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Resources;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Localization;
 using SecureDrop.Net.Core.Web;
@@ -22,13 +23,14 @@ internal static class FrontEndLocalization
     /// </summary>
     public static readonly IReadOnlyList<string> SupportedCultures = FindLanguages();
 
-    /// <summary>A language's name in itself, as the switch shows it ("English", "한국어"), from ICU's data.</summary>
-    public static string NativeName(string language)
-    {
-        var culture = CultureInfo.GetCultureInfo(language);
-        var name = culture.NativeName;
-        return name.Length == 0 ? language : culture.TextInfo.ToUpper(name[0]) + name[1..];
-    }
+    private static readonly ResourceManager Strings = new(typeof(SharedResource).Namespace + ".Resources." + nameof(SharedResource), typeof(SharedResource).Assembly);
+
+    /// <summary>
+    /// A language's name in itself, as the switch shows it ("English", "한국어"): its resource file's LanguageName (the
+    /// front end runs without ICU's data, so CultureInfo.NativeName has none to give).
+    /// </summary>
+    public static string NativeName(string language) =>
+        Strings.GetString("LanguageName", CultureInfo.GetCultureInfo(language)) ?? language;
 
     public static IServiceCollection AddFrontEndLocalization(this IServiceCollection services)
     {

@@ -24,10 +24,12 @@ public sealed partial class LanguageSwitchTests
         var landing = await client.Http.GetStringAsync(new Uri("/?lang=ko", UriKind.Relative));
 
         Assert.Equal(expected, LanguageLink().Matches(landing).Select(match => match.Groups[1].Value));
-        Assert.Contains("id=\"lang-en\">English</a>", landing, StringComparison.Ordinal);
-        Assert.Contains("id=\"lang-ko\" aria-current=\"true\">한국어</a>", landing, StringComparison.Ordinal);
+        var names = LanguageLink().Matches(landing).ToDictionary(match => match.Groups[1].Value, match => match.Groups[3].Value);
+        Assert.Equal("English", names["en"]);
+        Assert.Equal("한국어", names["ko"]);
+        Assert.Contains("id=\"lang-ko\" aria-current=\"true\"", landing, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex("id=\"lang-([A-Za-z-]+)\"")]
+    [GeneratedRegex("id=\"lang-([A-Za-z-]+)\"([^>]*)>([^<]*)</a>")]
     private static partial Regex LanguageLink();
 }
