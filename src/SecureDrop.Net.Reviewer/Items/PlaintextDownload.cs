@@ -91,13 +91,28 @@ internal sealed partial class PlaintextDownload : IResult
             long sent = 0;
             while (chunk.Buffer is not null)
             {
+                PlaintextRelay.Chunk? last = null;
                 try
                 {
-                    // Never more than the length announced: Kestrel would refuse the write anyway, after the fact.
                     sent += chunk.Length;
                     if (sent > _length)
                     {
                         throw new InvalidDataException("The item's plaintext is longer than its sealed header says.");
+                    }
+
+                    if (sent == _length)
+                    {
+                        // The octets that complete the announced length leave only once the decryption has returned, its
+                        // integrity check passed: a client told the length takes them for a whole file. (The relay holds
+                        // its last buffer back too, but an altered item may decrypt to more than its header says.)
+                        var next = await relay.NextAsync(aborted);
+                        if (next.Buffer is not null)
+                        {
+                            relay.Recycle(next);
+                            throw new InvalidDataException("The item's plaintext is longer than its sealed header says.");
+                        }
+
+                        last = next;
                     }
 
                     await response.Body.WriteAsync(chunk.Memory, aborted);
@@ -107,7 +122,7 @@ internal sealed partial class PlaintextDownload : IResult
                     relay.Recycle(chunk);
                 }
 
-                chunk = await relay.NextAsync(aborted);
+                chunk = last ?? await relay.NextAsync(aborted);
             }
 
             if (_length is { } length && sent != length)
